@@ -1,0 +1,102 @@
+"""Stage 3: draw the charts with matplotlib (Agg), as PNG bytes plus alt text."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+from typing import Sequence
+
+from . import style
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: the PNG, the text that states its data, its printed width."""
+
+    png: bytes
+    alt_text: str
+    width_mm: float = 160
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[int]
+    color: str
+
+
+def _pyplot():
+    # Imported late: a build with nothing to draw must not pay for matplotlib.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    family = [name for name in style.FONT_FAMILY if name in installed] or ["sans-serif"]
+    plt.rcParams.update({
+        "font.family": family,
+        "font.size": 10,
+        "axes.edgecolor": style.GREY,
+        "axes.labelcolor": style.GREY,
+        "xtick.color": style.GREY,
+        "ytick.color": "#2B2B2B",
+        "svg.hashsalt": "rencontres",
+    })
+    return plt
+
+
+def _png(figure) -> bytes:
+    buffer = io.BytesIO()
+    # No "Software" text chunk: the same data gives the same bytes.
+    figure.savefig(buffer, format="png", dpi=200, metadata={"Software": None},
+                   bbox_inches="tight", pad_inches=0.1)
+    figure.clear()
+    return buffer.getvalue()
+
+
+def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
+                    bar_colors: Sequence[str] | None = None,
+                    legend: Sequence[tuple[str, str]] = (), unit: str = "") -> bytes:
+    """Bars listed top to bottom in the order given, each value written at its end."""
+    plt = _pyplot()
+    rows = len(labels)
+    height = 0.8 / len(series)
+    figure, axes = plt.subplots(figsize=(6.3, 0.9 + 0.38 * rows * max(1, len(series) * 0.8)))
+    wrapped = [textwrap.fill(label, 28) for label in labels]
+    top = max((max(s.values, default=0) for s in series), default=0) or 1
+    for index, serie in enumerate(series):
+        offset = (index - (len(series) - 1) / 2) * height
+        positions = [row + offset for row in range(rows)]
+        colors = bar_colors if bar_colors and len(series) == 1 else serie.color
+        bars = axes.barh(positions, serie.values, height=height * 0.92, color=colors,
+                         label=serie.name)
+        for bar, value in zip(bars, serie.values):
+            axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
+                      f"{value}{unit}", va="center", ha="left", fontsize=9,
+                      color="#2B2B2B", fontweight="bold")
+    axes.set_yticks(range(rows), wrapped)
+    axes.invert_yaxis()
+    axes.set_xlim(0, top * 1.12)
+    axes.xaxis.set_visible(False)
+    for side in ("top", "right", "bottom"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    handles = []
+    if len(series) > 1:
+        handles = axes.get_legend_handles_labels()[0]
+        names = [s.name for s in series]
+    else:
+        from matplotlib.patches import Patch
+
+        handles = [Patch(color=color) for _, color in legend]
+        names = [name for name, _ in legend]
+    if handles:
+        axes.legend(handles, names, loc="lower right", frameon=False, fontsize=9)
+    figure.tight_layout()
+    try:
+        return _png(figure)
+    finally:
+        plt.close(figure)

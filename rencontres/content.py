@@ -1,0 +1,231 @@
+"""Stage 1: read and validate the whole content tree before anything is written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .errors import ContentError, Problem, display_path
+from .model import EditionInfo, Referentiel, Synthesis, TerritoryReport
+from .source import YamlDocument, YamlPath, read_yaml
+from .validation import did_you_mean, validate
+
+REFERENTIEL_FILE = "referentiel.yaml"
+EDITION_FILE = "edition.yaml"
+SYNTHESIS_FILE = "synthese.yaml"
+TERRITORIES_DIR = "territoires"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One year's content: metadata, territory files and the optional synthesis."""
+
+    info: EditionInfo
+    directory: Path
+    reports: dict[str, TerritoryReport]  # by territory id, in the referentiel's order
+    synthesis: Synthesis | None
+    report_files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return self.info.year
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the build needs, validated."""
+
+    root: Path
+    referentiel: Referentiel
+    editions: dict[int, Edition]  # by year, oldest first
+
+    @property
+    def latest(self) -> Edition:
+        return self.editions[max(self.editions)]
+
+    def previous(self, edition: Edition) -> Edition | None:
+        older = [year for year in self.editions if year < edition.year]
+        return self.editions[max(older)] if older else None
+
+    def territory(self, territory_id: str):
+        return next(t for t in self.referentiel.territories if t.id == territory_id)
+
+    def theme(self, theme_id: str):
+        return next(t for t in self.referentiel.themes if t.id == theme_id)
+
+
+def load_content(root: Path) -> Content:
+    """Read every file under `root`; raise one ContentError listing every problem."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ContentError([Problem(display_path(root), None, None,
+                                    "dossier de contenu introuvable")])
+    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems)
+    editions: dict[int, Edition] = {}
+    year_dirs = sorted(p for p in root.iterdir() if p.is_dir() and p.name.isdigit())
+    if not year_dirs:
+        problems.append(Problem(display_path(root), None, None,
+                                "aucune édition : créez un dossier par année (ex. 2021/)"))
+    for directory in year_dirs:
+        edition = _load_edition(directory, referentiel, problems)
+        if edition is not None:
+            editions[edition.year] = edition
+    if problems:
+        raise ContentError(problems)
+    return Content(root, referentiel, editions)
+
+
+def _load(path: Path, model, problems: list[Problem]):
+    if not path.is_file():
+        problems.append(Problem(display_path(path), None, None, "fichier manquant"))
+        return None, None
+    document, read_problems = read_yaml(path)
+    problems += read_problems
+    if read_problems:
+        return None, document
+    value, model_problems = validate(document, model)
+    problems += model_problems
+    return value, document
+
+
+def _load_referentiel(path: Path, problems: list[Problem]) -> Referentiel | None:
+    referentiel, document = _load(path, Referentiel, problems)
+    if referentiel is None:
+        return None
+    for key, items in (("territoires", referentiel.territories),
+                       ("themes", referentiel.themes),
+                       ("categories", referentiel.categories)):
+        problems += _duplicates(document, (key,), [item.id for item in items],
+                                suffix=("id",), what="identifiant")
+    return referentiel
+
+
+def _load_edition(directory: Path, referentiel: Referentiel | None,
+                  problems: list[Problem]) -> Edition | None:
+    info, document = _load(directory / EDITION_FILE, EditionInfo, problems)
+    if info is not None and str(info.year) != directory.name:
+        problems.append(document.problem(
+            ("annee",), f"l'année {info.year} ne correspond pas au dossier « {directory.name} »"))
+    problems += _unexpected_files(directory, {EDITION_FILE, SYNTHESIS_FILE}, "fichier")
+
+    reports: dict[str, TerritoryReport] = {}
+    report_files: dict[str, Path] = {}
+    known_ids = [t.id for t in referentiel.territories] if referentiel else []
+    territories_dir = directory / TERRITORIES_DIR
+    if not territories_dir.is_dir():
+        problems.append(Problem(display_path(territories_dir), None, None,
+                                "dossier des territoires manquant"))
+    else:
+        for path in sorted(_yaml_files(territories_dir)):
+            if referentiel and path.stem not in known_ids:
+                problems.append(Problem(
+                    display_path(path), None, None,
+                    f"aucun territoire « {path.stem} » dans le référentiel"
+                    + did_you_mean(path.stem, known_ids)))
+                continue
+            report, doc = _load(path, TerritoryReport, problems)
+            if report is not None and referentiel is not None:
+                problems += _check_report(report, doc, referentiel)
+                reports[report.territory] = report
+                report_files[report.territory] = path
+
+    synthesis = None
+    synthesis_path = directory / SYNTHESIS_FILE
+    if synthesis_path.exists():
+        synthesis, doc = _load(synthesis_path, Synthesis, problems)
+        if synthesis is not None and referentiel is not None:
+            problems += _check_synthesis(synthesis, doc, referentiel)
+    if info is None:
+        return None
+    ordered = {tid: reports[tid] for tid in known_ids if tid in reports}
+    return Edition(info, directory, ordered, synthesis, report_files)
+
+
+def _yaml_files(directory: Path) -> Iterable[Path]:
+    return (p for p in directory.iterdir()
+            if p.is_file() and p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def _unexpected_files(directory: Path, expected: set[str], what: str) -> list[Problem]:
+    """A misnamed file would be silently ignored: name it instead."""
+    return [Problem(display_path(path), None, None,
+                    f"{what} inattendu, il serait ignoré" + did_you_mean(path.name, expected))
+            for path in sorted(_yaml_files(directory)) if path.name not in expected]
+
+
+def _duplicates(document: YamlDocument, path: YamlPath, values: list[str],
+                suffix: YamlPath = (), what: str = "valeur") -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, value in enumerate(values):
+        if value in seen:
+            problems.append(document.problem(path + (index,) + suffix,
+                                             f"{what} « {value} » en double"))
+        seen.add(value)
+    return problems
+
+
+def _unknown(document: YamlDocument, path: YamlPath, value: str, known: list[str],
+             what: str) -> list[Problem]:
+    if value in known:
+        return []
+    return [document.problem(path, f"{what} « {value} » inconnu du référentiel"
+                             + did_you_mean(value, known))]
+
+
+def _check_report(report: TerritoryReport, document: YamlDocument,
+                  referentiel: Referentiel) -> list[Problem]:
+    """Cross-references of a territory file: ids, labels, consistency."""
+    problems: list[Problem] = []
+    if report.territory != document.path.stem:
+        problems.append(document.problem(
+            ("territoire",),
+            f"le fichier « {document.path.name} » déclare le territoire « {report.territory} » :"
+            f" le nom du fichier et le territoire doivent correspondre"))
+    themes = [t.id for t in referentiel.themes]
+    categories = [c.id for c in referentiel.categories]
+    for category in report.participants.by_category:
+        problems += _unknown(document, ("participants", "par_categorie", category), category,
+                             categories, "catégorie")
+    for index, voted in enumerate(report.voted_themes):
+        if voted.theme is not None:
+            problems += _unknown(document, ("themes_votes", index, "theme"), voted.theme,
+                                 themes, "thème")
+    labels = [v.label for v in report.voted_themes]
+    problems += _duplicates(document, ("themes_votes",), labels, ("libelle",), "thème voté")
+    for key, ids in (("priorites_locales", report.local_priorities),
+                     ("mot_attendue", report.mot_expected)):
+        for index, theme_id in enumerate(ids):
+            problems += _unknown(document, (key, index), theme_id, themes, "thème")
+        problems += _duplicates(document, (key,), ids, what="thème")
+    covered = Counter()
+    for s_index, section in enumerate(report.sections):
+        for index, label in enumerate(section.voted_themes):
+            path = ("sections", s_index, "themes_votes", index)
+            covered[label] += 1
+            if label not in labels:
+                problems.append(document.problem(
+                    path, f"thème voté « {label} » absent de « themes_votes »"
+                    + did_you_mean(label, labels)))
+            elif covered[label] == 2:
+                problems.append(document.problem(
+                    path, f"thème voté « {label} » déjà couvert par une autre partie"))
+    return problems
+
+
+def _check_synthesis(synthesis: Synthesis, document: YamlDocument,
+                     referentiel: Referentiel) -> list[Problem]:
+    problems: list[Problem] = []
+    themes = [t.id for t in referentiel.themes]
+    territories = [t.id for t in referentiel.territories]
+    for index, idea in enumerate(synthesis.common_ideas):
+        problems += _unknown(document, ("idees_communes", index, "theme"), idea.theme,
+                             themes, "thème")
+        for t_index, territory in enumerate(idea.territories):
+            problems += _unknown(document, ("idees_communes", index, "territoires", t_index),
+                                 territory, territories, "territoire")
+        problems += _duplicates(document, ("idees_communes", index, "territoires"),
+                                idea.territories, what="territoire")
+    return problems

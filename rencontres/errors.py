@@ -1,0 +1,61 @@
+"""Typed errors raised by the library; only the CLI prints them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in a content file or a template."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return f"{place}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """Path as the user typed it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class RencontresError(Exception):
+    """Base of every error the CLI reports as a French message."""
+
+    title = "Erreur"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problème" if count == 1 else "problèmes"
+        lines = [f"{self.title} : {count} {noun}"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class ContentError(RencontresError):
+    title = "Contenu invalide"
+
+
+class TemplateError(RencontresError):
+    title = "Modèle Word invalide"
+
+
+class OutputError(RencontresError):
+    title = "Écriture impossible"

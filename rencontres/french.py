@@ -1,0 +1,37 @@
+"""French wording helpers shared by documents and messages."""
+
+from __future__ import annotations
+
+import datetime
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+
+def long_date(day: datetime.date | None) -> str:
+    """« 2 décembre 2021 », « 1er mars 2022 »; empty when unknown."""
+    if day is None:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def join_words(words: list[str]) -> str:
+    """« a, b et c »."""
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " et " + words[-1]
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """« 1 territoire », « 3 territoires »."""
+    word = singular if count < 2 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def percent_change(before: int, after: int) -> str:
+    """« +107 % » with a French non-breaking space; « – » when undefined."""
+    if before == 0:
+        return "–"
+    change = round((after - before) * 100 / before)
+    return f"{change:+d}\u00a0%".replace("-", "−")

@@ -1,0 +1,191 @@
+"""The content model: what the YAML files may hold, with their French keys.
+
+Field names are English (code); aliases are the French keys of the files.
+Descriptions are French: they feed the JSON Schema that editors show.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = str
+
+
+class ContentModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False,
+                              coerce_numbers_to_str=True)
+
+
+def _text(alias: str, description: str, **kwargs) -> object:
+    return Field(alias=alias, description=description, min_length=1, **kwargs)
+
+
+# --- referentiel.yaml -------------------------------------------------------
+
+class Territory(ContentModel):
+    id: Id = Field(alias="id", description="Identifiant court, en minuscules (ex. « hauts-de-france »).",
+                   pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: str = _text("nom", "Nom du territoire tel qu'il s'affiche dans les documents.")
+    countries: list[str] = Field(alias="pays", min_length=1,
+                                 description="Codes des pays de la frontière (ex. FR, BE).")
+
+
+class Theme(ContentModel):
+    id: Id = Field(alias="id", description="Identifiant court du thème de synthèse.",
+                   pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    label: str = _text("libelle", "Libellé du thème dans la synthèse.")
+
+
+class Category(ContentModel):
+    id: Id = Field(alias="id", description="Identifiant court de la catégorie de participants.",
+                   pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    label: str = _text("libelle", "Libellé de la catégorie.")
+    description: str = Field("", alias="description",
+                             description="Qui appartient à cette catégorie.")
+
+
+class Referentiel(ContentModel):
+    territories: list[Territory] = Field(alias="territoires", min_length=1,
+                                         description="Les territoires des Rencontres.")
+    themes: list[Theme] = Field(alias="themes", min_length=1,
+                                description="Les thèmes de la synthèse inter-territoires.")
+    categories: list[Category] = Field(default_factory=list, alias="categories",
+                                       description="Les catégories de participants.")
+
+
+# --- <année>/edition.yaml ---------------------------------------------------
+
+class EditionInfo(ContentModel):
+    year: int = Field(alias="annee", ge=2000, le=2100, description="Année de l'édition.")
+    title: str = _text("titre", "Titre de l'édition (ex. « Rencontres territoriales 2021 »).")
+    date: datetime.date | None = Field(None, alias="date",
+                                       description="Date de publication des documents (AAAA-MM-JJ).")
+
+
+# --- <année>/territoires/<id>.yaml ------------------------------------------
+
+class Item(ContentModel):
+    """A point of a list, with optional sub-points. A plain text is accepted too."""
+
+    text: str = _text("texte", "Le texte du point.")
+    subpoints: list[str] = Field(default_factory=list, alias="sous_points",
+                                 description="Sous-points, dans l'ordre.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_text(cls, value: object) -> object:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return {"texte": value}
+        return value
+
+
+class Participants(ContentModel):
+    total: int = Field(alias="total", ge=0, description="Nombre total de participants.")
+    by_category: dict[Id, int] = Field(
+        default_factory=dict, alias="par_categorie",
+        description="Répartition facultative par catégorie (identifiants du référentiel).")
+
+    @model_validator(mode="after")
+    def _split_fits_total(self) -> "Participants":
+        if any(count < 0 for count in self.by_category.values()):
+            raise ValueError("les effectifs par catégorie doivent être positifs")
+        split = sum(self.by_category.values())
+        if split > self.total:
+            raise ValueError(
+                f"la répartition par catégorie ({split}) dépasse le total ({self.total})")
+        return self
+
+
+class VotedTheme(ContentModel):
+    label: str = _text("libelle", "Le thème, dans les mots du territoire.")
+    votes: int = Field(alias="votes", ge=0, description="Nombre de votes reçus.")
+    theme: Id | None = Field(None, alias="theme",
+                             description="Thème de synthèse auquel il se rattache (référentiel).")
+
+
+class Section(ContentModel):
+    title: str = _text("titre", "Titre de la partie (ex. « Mobilité »).")
+    level: Literal[1, 2] = Field(
+        alias="niveau",
+        description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre thème.")
+    voted_themes: list[str] = Field(default_factory=list, alias="themes_votes",
+                                    description="Libellés des thèmes votés que couvre la partie.")
+    objectives: list[Item] = Field(default_factory=list, alias="objectifs",
+                                   description="Objectifs territoriaux.")
+    project_ideas: list[Item] = Field(
+        default_factory=list, alias="idees_projet",
+        description="Niveau 1 : comment la MOT peut s'emparer du sujet, idées de projet.")
+    partners: list[str] = Field(default_factory=list, alias="partenaires",
+                                description="Niveau 1 : partenaires pressentis.")
+    suggestions: list[Item] = Field(default_factory=list, alias="suggestions",
+                                    description="Suggestions de la MOT.")
+    remarks: list[Item] = Field(default_factory=list, alias="remarques",
+                                description="Remarques de la MOT.")
+
+    @model_validator(mode="after")
+    def _level_2_has_no_project(self) -> "Section":
+        if self.level == 2 and (self.project_ideas or self.partners):
+            raise ValueError("les idées de projet et les partenaires sont réservés au niveau 1")
+        return self
+
+
+class TerritoryReport(ContentModel):
+    territory: Id = Field(alias="territoire", description="Identifiant du territoire (référentiel).")
+    date: datetime.date | None = Field(None, alias="date",
+                                       description="Date de la Rencontre (AAAA-MM-JJ).")
+    place: str | None = Field(None, alias="lieu", min_length=1,
+                              description="Lieu de la Rencontre.")
+    participants: Participants = Field(alias="participants", description="Les participants.")
+    voted_themes: list[VotedTheme] = Field(
+        default_factory=list, alias="themes_votes",
+        description="Les thèmes votés comme prioritaires, avec leurs votes.")
+    local_priorities: list[Id] = Field(
+        default_factory=list, alias="priorites_locales",
+        description="Thèmes de synthèse retenus comme priorités locales (référentiel).")
+    mot_expected: list[Id] = Field(
+        default_factory=list, alias="mot_attendue",
+        description="Thèmes de synthèse sur lesquels la MOT est particulièrement attendue.")
+    sections: list[Section] = Field(default_factory=list, alias="sections",
+                                    description="Les parties du compte-rendu, dans l'ordre.")
+    cross_cutting_ideas: list[Item] = Field(
+        default_factory=list, alias="idees_transversales",
+        description="Idées transversales à certains thèmes.")
+
+    @property
+    def has_report(self) -> bool:
+        """Only a territory with sections gets a compte-rendu."""
+        return bool(self.sections)
+
+
+# --- <année>/synthese.yaml --------------------------------------------------
+
+class CardSuggestion(ContentModel):
+    kind: Literal["suggestion", "rappel"] = Field(
+        "suggestion", alias="nature",
+        description="« suggestion » (numérotée) ou « rappel » d'une proposition antérieure.")
+    label: str | None = Field(None, alias="libelle", min_length=1,
+                              description="Libellé imposé (ex. « Rappel 2021 »).")
+    text: str = _text("texte", "Le texte de la suggestion.")
+
+
+class CommonIdea(ContentModel):
+    theme: Id = Field(alias="theme", description="Thème de synthèse (référentiel).")
+    title: str | None = Field(None, alias="titre", min_length=1,
+                              description="Titre de la fiche, si autre que le libellé du thème.")
+    problem: str = _text("problematique", "La problématique commune.")
+    territories: list[Id] = Field(alias="territoires", min_length=1,
+                                  description="Territoires concernés (référentiel).")
+    suggestions: list[CardSuggestion] = Field(
+        default_factory=list, alias="suggestions",
+        description="Suggestions d'action pour l'année suivante, dans l'ordre.")
+
+
+class Synthesis(ContentModel):
+    introduction: str | None = Field(None, alias="introduction", min_length=1,
+                                     description="Texte d'introduction facultatif.")
+    common_ideas: list[CommonIdea] = Field(
+        default_factory=list, alias="idees_communes",
+        description="Idées communes à plusieurs territoires, une fiche par thème.")

@@ -1,0 +1,164 @@
+"""Reading YAML content files while remembering where every value stands.
+
+PyYAML forgets positions once it builds Python objects, so we compose the node
+tree ourselves and keep a map from each value's path to its line and column:
+validation messages can then name the exact line of a mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, display_path
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Aliases let a tiny file expand into billions of nodes; no real content file
+# comes near this many values.
+MAX_NODES = 200_000
+
+YamlPath = tuple[str | int, ...]
+
+_SYNTAX_HINTS = {
+    "found character '\\t' that cannot start any token": (
+        "tabulation interdite dans l'indentation : utilisez des espaces"
+    ),
+    "mapping values are not allowed here": (
+        "« : » inattendu ; mettez le texte entre guillemets s'il contient « : »"
+    ),
+    "could not find expected ':'": "« : » attendu après la clé",
+    "found undefined alias": "ancre (&nom) introuvable pour cet alias (*nom)",
+}
+
+
+@dataclass
+class YamlDocument:
+    """Parsed data of one file plus the position of every value and key."""
+
+    path: Path
+    data: Any = None
+    value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def problem(self, path: YamlPath, message: str, *, at_key: bool = False) -> Problem:
+        """A problem located at `path`, or at its nearest located ancestor."""
+        positions = self.key_positions if at_key else self.value_positions
+        probe = tuple(path)
+        while probe not in positions and probe not in self.value_positions and probe:
+            probe = probe[:-1]
+        line, column = positions.get(probe) or self.value_positions.get(probe, (1, 1))
+        return Problem(self.name, line, column, message)
+
+
+class _Builder:
+    def __init__(self, document: YamlDocument, loader: yaml.SafeLoader):
+        self.document = document
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: YamlPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig()
+        mark = node.start_mark
+        self.document.value_positions.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            self._check_tag(node, "tag:yaml.org,2002:map")
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, "tag:yaml.org,2002:seq")
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"could not determine a constructor for the tag {node.tag!r}",
+                node.start_mark,
+            )
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict:
+        self.loader.flatten_mapping(node)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = str(key)
+            child = path + (key,)
+            mark = key_node.start_mark
+            if key in result:
+                self.problems.append(Problem(
+                    self.document.name, mark.line + 1, mark.column + 1,
+                    f"clé « {key} » en double (la première occurrence serait écrasée)",
+                ))
+                continue
+            self.document.key_positions[child] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, child)
+        return result
+
+
+class _TooBig(Exception):
+    pass
+
+
+def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
+    """Parse one YAML file; never raises for bad content, returns problems instead."""
+    document = YamlDocument(path)
+    name = document.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return document, [Problem(
+                name, None, None,
+                f"fichier trop volumineux ({size // 1024} Ko, maximum "
+                f"{MAX_FILE_BYTES // 1024} Ko) : est-ce bien un fichier de contenu ?",
+            )]
+        raw = path.read_bytes()
+    except OSError as error:
+        return document, [Problem(name, None, None, f"lecture impossible : {error.strerror}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return document, [Problem(
+            name, line, None,
+            "le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8",
+        )]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return document, [Problem(name, 1, 1, "le fichier est vide")]
+        builder = _Builder(document, loader)
+        document.data = builder.build(node, ())
+        return document, builder.problems
+    except _TooBig:
+        return document, [Problem(
+            name, None, None,
+            f"le fichier déploie plus de {MAX_NODES} valeurs (alias YAML en cascade ?)",
+        )]
+    except yaml.MarkedYAMLError as error:
+        return document, [_syntax_problem(name, error)]
+    except yaml.YAMLError as error:
+        return document, [Problem(name, None, None, f"syntaxe YAML invalide : {error}")]
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = error.problem or ""
+    if problem.startswith("could not determine a constructor"):
+        return Problem(name, line, column,
+                       "étiquette YAML non autorisée (« ! ») : écrivez une valeur simple")
+    hint = next((fr for en, fr in _SYNTAX_HINTS.items() if problem.startswith(en)), None)
+    return Problem(name, line, column, f"syntaxe YAML invalide : {hint or problem}")

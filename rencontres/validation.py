@@ -1,0 +1,119 @@
+"""Turning pydantic's validation errors into located French messages."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .source import YamlDocument, YamlPath
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """« (vouliez-vous dire « x » ?) » for the nearest choice, or nothing."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (vouliez-vous dire « {match[0]} » ?)" if match else ""
+
+
+def validate(document: YamlDocument, model: type[BaseModel]) -> tuple[Any, list[Problem]]:
+    """Validate a parsed document against a model; problems carry file and line."""
+    if not isinstance(document.data, dict):
+        return None, [document.problem(
+            (), "le fichier doit contenir des clés (« clé: valeur »), pas "
+            + _kind_of(document.data))]
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        return None, [_problem(document, model, e) for e in error.errors()]
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "une liste"
+    return "un texte seul" if isinstance(value, str) else f"la valeur « {value} »"
+
+
+def _field_name(loc: YamlPath) -> str:
+    names = [part for part in loc if isinstance(part, str)]
+    field = names[-1] if names else "valeur"
+    index = loc[-1] if loc and isinstance(loc[-1], int) else None
+    if index is not None:
+        return f"{field}[{index + 1}]"
+    return field
+
+
+def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
+    loc: YamlPath = tuple(error["loc"])
+    kind = error["type"]
+    field = f"« {_field_name(loc)} »"
+    ctx = error.get("ctx", {})
+    if kind == "missing":
+        return document.problem(loc[:-1], f"champ obligatoire « {loc[-1]} » manquant")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        return document.problem(
+            loc, f"clé inconnue « {loc[-1]} »{did_you_mean(loc[-1], allowed)}", at_key=True)
+    messages = {
+        "string_type": f"{field} doit être un texte (mettez-le entre guillemets)",
+        "int_type": f"{field} doit être un nombre entier",
+        "int_parsing": f"{field} doit être un nombre entier",
+        "int_from_float": f"{field} doit être un nombre entier",
+        "list_type": f"{field} doit être une liste (lignes commençant par « - »)",
+        "dict_type": f"{field} doit contenir des clés (« clé: valeur »)",
+        "model_type": f"{field} doit être un texte ou des clés (« clé: valeur »)",
+        "model_attributes_type": f"{field} doit contenir des clés (« clé: valeur »)",
+        "literal_error": f"{field} doit valoir {_french_or(ctx.get('expected', ''))}",
+        "greater_than_equal": f"{field} doit être supérieur ou égal à {ctx.get('ge')}",
+        "less_than_equal": f"{field} doit être inférieur ou égal à {ctx.get('le')}",
+        "too_short": f"{field} ne peut pas être vide",
+        "string_too_short": f"{field} ne peut pas être vide",
+        "string_pattern_mismatch": (
+            f"{field} : identifiant invalide (minuscules, chiffres et tirets seulement)"),
+        "date_type": f"{field} doit être une date au format AAAA-MM-JJ",
+        "date_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
+        "date_from_datetime_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
+        "date_from_datetime_inexact": f"{field} doit être une date sans heure (AAAA-MM-JJ)",
+        "value_error": str(ctx.get("error", error["msg"])),
+    }
+    message = messages.get(kind, f"{field} : valeur invalide ({error['msg']})")
+    return document.problem(loc, message)
+
+
+def _french_or(expected: str) -> str:
+    quoted = re.sub(r"'([^']*)'", r"« \1 »", expected)
+    return quoted.replace(" or ", " ou ")
+
+
+def _allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:
+    """The French keys allowed by the model found at `loc` (list indexes skipped)."""
+    current: Any = model
+    skip_next = False
+    for part in loc:
+        if skip_next:
+            skip_next = False
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        by_alias = {f.alias: f for f in current.model_fields.values()}
+        if part not in by_alias:
+            return []
+        current, skip_next = _unwrap(by_alias[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias for f in current.model_fields.values() if f.alias]
+    return []
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The type inside a list, dict or optional; True when a loc part indexes it."""
+    origin = typing.get_origin(annotation)
+    if origin in (list, dict):
+        return typing.get_args(annotation)[-1], True
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(inner[0])
+    return annotation, False
