@@ -1,15 +1,26 @@
-"""The pipeline: validated content → contexts and charts → rendered DOCX → files."""
+"""The pipeline: validated content → contexts and charts → rendered DOCX → files.
+
+Everything is read and validated first; documents are rendered in memory (in
+parallel); only then are files replaced, each atomically.
+"""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
-from .content import Content, Edition, load_content
-from .documents import report_context
+from .content import (EDITION_FILE, REFERENTIEL_FILE, SYNTHESIS_FILE, TERRITORIES_DIR,
+                      Content, Edition, load_content)
+from .errors import ContentError, Problem, RencontresError, TemplateError, display_path
 from .output import write_atomic
-from .render import Properties, render
+from .state import BuildState, build_lock, fingerprint
+
+REPORT = "compte-rendu"
+SYNTHESIS = "synthese"
 
 
 @dataclass(frozen=True)
@@ -30,54 +41,208 @@ class Project:
     def output_dir(self) -> Path:
         return self.root / "output"
 
+    def template(self, kind: str) -> Path:
+        return self.templates_dir / f"{kind}.docx"
+
 
 @dataclass(frozen=True)
 class DocumentJob:
-    """One document to build."""
+    """One document to build, with everything its output depends on."""
 
-    kind: str  # "compte-rendu" or "synthese"
-    edition: Edition
+    kind: str
+    year: int
     territory_id: str | None
     template: Path
     output: Path
     title: str
+    inputs: tuple[Path, ...]
+
+    @property
+    def label(self) -> str:
+        return self.output.name
 
 
-def plan(project: Project, content: Content, edition: Edition) -> list[DocumentJob]:
-    """Every document of an edition: one compte-rendu per territory with sections."""
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI's summary."""
+
+    built: list[DocumentJob] = field(default_factory=list)
+    up_to_date: list[DocumentJob] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[DocumentJob, RencontresError]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extras: list[Path] = field(default_factory=list)  # PDFs, manifest, bundle
+
+
+def plan(project: Project, content: Content, edition: Edition,
+         territories: Iterable[str] = ()) -> tuple[list[DocumentJob], list[tuple[str, str]]]:
+    """The documents of an edition, and those skipped with the reason why."""
+    wanted = set(territories)
     folder = project.output_dir / str(edition.year)
-    jobs = []
-    for territory_id, report in edition.reports.items():
-        if not report.has_report:
+    common = (content.root / REFERENTIEL_FILE, edition.directory / EDITION_FILE)
+    jobs: list[DocumentJob] = []
+    skipped: list[tuple[str, str]] = []
+    for territory in content.referentiel.territories:
+        if wanted and territory.id not in wanted:
             continue
-        name = content.territory(territory_id).name
+        report = edition.reports.get(territory.id)
+        if report is None:
+            skipped.append((territory.name, f"pas de fichier pour {edition.year}"))
+        elif not report.has_report:
+            skipped.append((territory.name, "chiffres seulement, pas de parties à publier"))
+        else:
+            jobs.append(DocumentJob(
+                REPORT, edition.year, territory.id, project.template(REPORT),
+                folder / f"compte-rendu-{edition.year}-{territory.id}.docx",
+                f"Compte-rendu de la Rencontre territoriale {territory.name} {edition.year}",
+                common + (edition.report_files[territory.id], project.template(REPORT)),
+            ))
+    if edition.synthesis is None:
+        skipped.append(("Synthèse", f"pas de fichier {SYNTHESIS_FILE} pour {edition.year}"))
+    elif wanted:
+        skipped.append(("Synthèse", "construction limitée à certains territoires"))
+    else:
+        previous = content.previous(edition)
+        sources = [*common, edition.directory / SYNTHESIS_FILE, project.template(SYNTHESIS),
+                   *edition.report_files.values()]
+        if previous is not None:
+            sources += [previous.directory / EDITION_FILE, *previous.report_files.values()]
         jobs.append(DocumentJob(
-            "compte-rendu", edition, territory_id,
-            project.templates_dir / "compte-rendu.docx",
-            folder / f"compte-rendu-{edition.year}-{territory_id}.docx",
-            f"Compte-rendu de la Rencontre territoriale {name} {edition.year}",
+            SYNTHESIS, edition.year, None, project.template(SYNTHESIS),
+            folder / f"synthese-{edition.year}.docx",
+            f"Synthèse des Rencontres territoriales {edition.year}", tuple(sources),
         ))
-    return jobs
+    return jobs, skipped
+
+
+def _context(content: Content, job: DocumentJob):
+    edition = content.editions[job.year]
+    if job.kind == REPORT:
+        from .documents import report_context
+
+        return report_context(content, edition, job.territory_id)
+    from .synthesis_document import synthesis_context
+
+    return synthesis_context(content, edition)
 
 
 def render_job(content: Content, job: DocumentJob) -> bytes:
-    context = report_context(content, job.edition, job.territory_id)
+    """Render one document to bytes (runs in a worker process)."""
+    from .render import Properties, render
+
+    edition = content.editions[job.year]
+    keywords = ["MOT", "Rencontres territoriales", str(job.year)]
+    if job.territory_id:
+        keywords += [content.territory(job.territory_id).name, "compte-rendu"]
+    else:
+        keywords.append("synthèse")
     properties = Properties(
         title=job.title,
-        subject=job.edition.info.title,
-        keywords=f"MOT; Rencontres territoriales; {job.edition.year}; "
-                 f"{context.territory.name}; compte-rendu",
-        date=job.edition.info.date or datetime.date(job.edition.year, 12, 31),
+        subject=edition.info.title,
+        keywords="; ".join(keywords),
+        date=edition.info.date or datetime.date(job.year, 12, 31),
     )
-    return render(job.template, context, properties)
+    return render(job.template, _context(content, job), properties)
 
 
-def build(project: Project, year: int | None = None) -> list[DocumentJob]:
-    """Validate everything, render everything in memory, then write; return what was built."""
+def _render_safely(content: Content, job: DocumentJob) -> bytes | RencontresError:
+    try:
+        return render_job(content, job)
+    except RencontresError as error:
+        return error
+
+
+def render_all(content: Content, jobs: list[DocumentJob], workers: int,
+               progress: Callable[[DocumentJob], None]) -> list[bytes | RencontresError]:
+    """Render every job, on several processes when it pays."""
+    if workers <= 1 or len(jobs) <= 1:
+        results = []
+        for job in jobs:
+            results.append(_render_safely(content, job))
+            progress(job)
+        return results
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = [pool.submit(_render_safely, content, job) for job in jobs]
+        results = []
+        for job, future in zip(jobs, futures):
+            results.append(future.result())
+            progress(job)
+        return results
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    year: int | None = None
+    territories: tuple[str, ...] = ()
+    force: bool = False
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    pdf: bool = False
+    strict: bool = False
+
+
+def select_edition(content: Content, year: int | None) -> Edition:
+    if year is None:
+        return content.latest
+    if year not in content.editions:
+        known = ", ".join(str(y) for y in content.editions)
+        raise ContentError([Problem(display_path(content.root), None, None,
+                                    f"aucune édition {year} (éditions disponibles : {known})")])
+    return content.editions[year]
+
+
+def check_territories(content: Content, territories: Iterable[str]) -> None:
+    from .validation import did_you_mean
+
+    known = [t.id for t in content.referentiel.territories]
+    problems = [Problem("--territoire", None, None,
+                        f"territoire « {tid} » inconnu{did_you_mean(tid, known)}")
+                for tid in territories if tid not in known]
+    if problems:
+        raise ContentError(problems)
+
+
+def build(project: Project, options: BuildOptions = BuildOptions(),
+          progress: Callable[[DocumentJob], None] = lambda job: None,
+          on_start: Callable[[int], None] = lambda count: None) -> BuildReport:
+    """Build the documents of one edition; raise before writing anything when
+    the content or a template is invalid."""
     content = load_content(project.content_dir)
-    edition = content.editions[year] if year else content.latest
-    jobs = plan(project, content, edition)
-    rendered = [(job, render_job(content, job)) for job in jobs]
-    for job, data in rendered:
-        write_atomic(job.output, data)
-    return jobs
+    edition = select_edition(content, options.year)
+    check_territories(content, options.territories)
+    jobs, skipped = plan(project, content, edition, options.territories)
+    report = BuildReport(skipped=skipped, warnings=edition_warnings(content, edition))
+    with build_lock(project.output_dir):
+        state = BuildState(project.output_dir)
+        inputs = {job: fingerprint(job.inputs) for job in jobs}
+        todo = [job for job in jobs
+                if options.force or not state.is_current(job.output, inputs[job])]
+        report.up_to_date = [job for job in jobs if job not in todo]
+        if todo:
+            from .template_check import check_templates
+
+            check_templates({job.template: job.kind for job in todo})
+            on_start(len(todo))
+            results = render_all(content, todo, options.workers, progress)
+            failures = [(job, r) for job, r in zip(todo, results) if isinstance(r, RencontresError)]
+            if failures and options.strict:
+                raise TemplateError([p for _, error in failures for p in error.problems])
+            report.failed = failures
+            for job, result in zip(todo, results):
+                if isinstance(result, bytes):
+                    write_atomic(job.output, result)
+                    state.record(job.output, inputs[job], result)
+                    report.built.append(job)
+            state.save()
+        from .distribution import finish_edition
+
+        report.extras = finish_edition(project, content, edition, jobs, state, options.pdf,
+                                       changed=bool(report.built))
+    return report
+
+
+def edition_warnings(content: Content, edition: Edition) -> list[str]:
+    missing = [t.name for t in content.referentiel.territories if t.id not in edition.reports]
+    if not missing:
+        return []
+    return [f"édition {edition.year} : pas de fichier pour {', '.join(missing)} "
+            "(territoires signalés comme absents, non comptés)"]

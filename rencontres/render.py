@@ -17,9 +17,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from .charts import Chart
 from .documents import TemplateContext
 from .errors import Problem, TemplateError, display_path
-
-# Word files are zips; a fixed entry time makes the same input give the same bytes.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+from .output import deterministic_zip
+from .template_check import ensure_docx
 
 
 @dataclass(frozen=True)
@@ -79,12 +78,8 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
 
 
 def _open(path: Path) -> DocxTemplate:
+    ensure_docx(path)
     name = display_path(path)
-    if not path.is_file():
-        raise TemplateError([Problem(name, None, None, "modèle introuvable")])
-    if not zipfile.is_zipfile(path):
-        raise TemplateError([Problem(name, None, None,
-                                     "ce fichier n'est pas un document Word (.docx)")])
     try:
         template = DocxTemplate(path)
         template.init_docx()
@@ -121,15 +116,7 @@ def _set_properties(template: DocxTemplate, properties: Properties) -> None:
 
 
 def normalize_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry times, in a stable order."""
+    """Rewrite the package with fixed entry times; [Content_Types].xml first, as Word does."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        # [Content_Types].xml first, as Word writes it; the rest as saved.
-        for entry in sorted(names, key=lambda n: n != "[Content_Types].xml"):
-            info = zipfile.ZipInfo(entry, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(entry))
-    return buffer.getvalue()
+    names = sorted(source.namelist(), key=lambda name: name != "[Content_Types].xml")
+    return deterministic_zip([(name, source.read(name)) for name in names])

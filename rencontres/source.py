@@ -7,6 +7,7 @@ validation messages can then name the exact line of a mistake.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,16 +23,39 @@ MAX_NODES = 200_000
 
 YamlPath = tuple[str | int, ...]
 
-_SYNTAX_HINTS = {
-    "found character '\\t' that cannot start any token": (
-        "tabulation interdite dans l'indentation : utilisez des espaces"
-    ),
-    "mapping values are not allowed here": (
-        "« : » inattendu ; mettez le texte entre guillemets s'il contient « : »"
-    ),
-    "could not find expected ':'": "« : » attendu après la clé",
-    "found undefined alias": "ancre (&nom) introuvable pour cet alias (*nom)",
-}
+# PyYAML's message (regular expression) → French hint, where {c} stands for the
+# expression's group; True to point at where
+# the faulty construct starts (an unclosed quote or bracket) rather than at
+# the end of the file where PyYAML noticed it.
+_SYNTAX_HINTS: list[tuple[str, str, bool]] = [
+    (r"found character '\\t' that cannot start any token",
+     "tabulation interdite dans l'indentation : utilisez des espaces", False),
+    (r"found character '(.)' that cannot start any token",
+     "une valeur ne peut pas commencer par « {c} » : mettez le texte entre guillemets", False),
+    (r"mapping values are not allowed here",
+     "« : » inattendu ; mettez le texte entre guillemets s'il contient « : »", False),
+    (r"could not find expected ':'", "« : » attendu après la clé", False),
+    (r"found undefined alias",
+     "ancre (&nom) introuvable pour cet alias (*nom) ; un texte qui commence par « * » "
+     "doit être entre guillemets", False),
+    (r"expected alphabetic or numeric character",
+     "« * » ou « & » en début de valeur annonce un alias ou une ancre YAML : "
+     "mettez le texte entre guillemets", False),
+    (r"found duplicate anchor", "ancre (&nom) en double", False),
+    (r"found unknown escape character",
+     "« \\ » dans un texte entre guillemets doubles : utilisez des guillemets simples", False),
+    (r"found unexpected end of stream",
+     "guillemet non fermé (l'apostrophe s'écrit '' entre guillemets simples)", True),
+    (r"expected ',' or '\]'", "crochet « [ » non fermé, ou « , » manquante", True),
+    (r"expected ',' or '\}'", "accolade « { » non fermée, ou « , » manquante", True),
+    (r"expected <block end>, but found '<scalar>'",
+     "texte inattendu après des guillemets fermés : mettez tout le texte entre les "
+     "guillemets (l'apostrophe s'écrit '' entre guillemets simples)", False),
+    (r"expected <block end>, but found",
+     "indentation incohérente : alignez les éléments de même niveau", False),
+    (r"but found another document",
+     "un seul document par fichier : retirez la ligne « --- »", False),
+]
 
 
 @dataclass
@@ -76,7 +100,12 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            # An impossible date such as 2021-13-01: keep the text, the model
+            # then reports it where a date is expected.
+            return node.value
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
@@ -154,11 +183,22 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
 
 
 def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     problem = error.problem or ""
     if problem.startswith("could not determine a constructor"):
+        line, column = _position(error.problem_mark or error.context_mark)
         return Problem(name, line, column,
                        "étiquette YAML non autorisée (« ! ») : écrivez une valeur simple")
-    hint = next((fr for en, fr in _SYNTAX_HINTS.items() if problem.startswith(en)), None)
-    return Problem(name, line, column, f"syntaxe YAML invalide : {hint or problem}")
+    for pattern, french, at_start in _SYNTAX_HINTS:
+        match = re.match(pattern, problem)
+        if match:
+            mark = (error.context_mark if at_start else None) or error.problem_mark
+            line, column = _position(mark or error.context_mark)
+            return Problem(name, line, column,
+                           "syntaxe YAML invalide : "
+                           + french.replace("{c}", "".join(match.groups())))
+    line, column = _position(error.problem_mark or error.context_mark)
+    return Problem(name, line, column, f"syntaxe YAML invalide : {problem}")
+
+
+def _position(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
+    return (mark.line + 1, mark.column + 1) if mark else (None, None)

@@ -1,0 +1,3 @@
+"""Report generator of the MOT's Rencontres territoriales."""
+
+__version__ = "0.1.0"

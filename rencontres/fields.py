@@ -1,0 +1,107 @@
+"""The fields templates may use, read from the typed contexts.
+
+The same introspection serves `champs` (the reference for template editors)
+and the template check (unknown fields, with the nearest name suggested).
+"""
+
+from __future__ import annotations
+
+import datetime
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .charts import Chart
+
+
+def contexts() -> dict[str, type[BaseModel]]:
+    """Template kind → the context class its template receives."""
+    from .documents import ReportContext
+    from .synthesis_document import SynthesisContext
+
+    return {"compte-rendu": ReportContext, "synthese": SynthesisContext}
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    type_label: str
+    description: str
+    children: list["FieldDoc"] = field(default_factory=list)
+
+
+def unwrap_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(inner) == 1:
+            return inner[0]
+    return annotation
+
+
+def element_type(annotation: Any) -> Any:
+    """What a `for` loop over a value of this type yields."""
+    annotation = unwrap_optional(annotation)
+    if typing.get_origin(annotation) is list:
+        return typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is dict:
+        return typing.get_args(annotation)[0]
+    return Any
+
+
+def is_model(annotation: Any) -> bool:
+    annotation = unwrap_optional(annotation)
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def attributes(model: type[BaseModel]) -> dict[str, Any]:
+    """Names a template may read on a model: fields and properties."""
+    names: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
+    for name in dir(model):
+        if not name.startswith("_") and isinstance(getattr(model, name, None), property):
+            names[name] = typing.get_type_hints(getattr(model, name).fget).get("return", Any)
+    return names
+
+
+def type_label(annotation: Any) -> str:
+    annotation = unwrap_optional(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return f"liste de {type_label(typing.get_args(annotation)[0])}"
+    if origin is dict:
+        return "tableau (identifiant → nombre)"
+    if typing.get_origin(annotation) is typing.Literal:
+        return " ou ".join(str(a) for a in typing.get_args(annotation))
+    return {
+        str: "texte", int: "nombre entier", bool: "vrai/faux", datetime.date: "date",
+        Chart: "image (graphique)",
+    }.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
+    docs = []
+    for name, info in model.model_fields.items():
+        annotation = unwrap_optional(info.annotation)
+        inner = element_type(annotation) if typing.get_origin(annotation) is list else annotation
+        children = (describe(inner, _seen + (model,))
+                    if is_model(inner) and inner not in _seen else [])
+        optional = " (peut être vide)" if info.annotation is not annotation else ""
+        docs.append(FieldDoc(name, type_label(annotation) + optional,
+                             info.description or "", children))
+    return docs
+
+
+def render_text(kind: str, model: type[BaseModel]) -> str:
+    """The nested list of fields, as Markdown, for `champs` and docs/."""
+    lines = [f"## Modèle `{kind}.docx`", "", (model.__doc__ or "").strip(), ""]
+
+    def walk(docs: list[FieldDoc], prefix: str, depth: int) -> None:
+        for doc in docs:
+            lines.append(f"{'  ' * depth}- `{prefix}{doc.name}` ({doc.type_label}) : {doc.description}")
+            child_prefix = "" if doc.type_label.startswith("liste") else f"{prefix}{doc.name}."
+            walk(doc.children, child_prefix, depth + 1)
+
+    walk(describe(model), "", 0)
+    return "\n".join(lines) + "\n"

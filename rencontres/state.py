@@ -1,0 +1,100 @@
+"""What the previous build produced, so an unchanged document is not rebuilt."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import __version__
+from .errors import OutputError, Problem, display_path
+from .output import write_atomic
+
+STATE_FILE = ".etat-construction.json"
+LOCK_FILE = ".verrou"
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def fingerprint(files: Iterable[Path], extra: str = "") -> str:
+    """Digest of the inputs of a document: file names and bytes, the tool's code."""
+    digest = hashlib.sha256(tool_version().encode())
+    digest.update(extra.encode())
+    for path in sorted(set(files)):
+        digest.update(str(path).encode() + b"\0")
+        digest.update((sha256_file(path) or "absent").encode())
+    return digest.hexdigest()
+
+
+_tool_version: str | None = None
+
+
+def tool_version() -> str:
+    """The version plus a digest of the package's code: a code change rebuilds."""
+    global _tool_version
+    if _tool_version is None:
+        digest = hashlib.sha256(__version__.encode())
+        for source in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(source.read_bytes())
+        _tool_version = f"{__version__}+{digest.hexdigest()[:12]}"
+    return _tool_version
+
+
+class BuildState:
+    """Per output file: the fingerprint of its inputs and the digest of its bytes."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir
+        self.path = output_dir / STATE_FILE
+        try:
+            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def is_current(self, output: Path, inputs: str) -> bool:
+        entry = self.entries.get(self._key(output))
+        return (entry is not None and entry.get("inputs") == inputs
+                and entry.get("sha256") == sha256_file(output))
+
+    def record(self, output: Path, inputs: str, data: bytes) -> None:
+        self.entries[self._key(output)] = {"inputs": inputs,
+                                     "sha256": hashlib.sha256(data).hexdigest()}
+
+    def _key(self, output: Path) -> str:
+        return output.relative_to(self.output_dir).as_posix()
+
+    def save(self) -> None:
+        text = json.dumps(self.entries, indent=1, sort_keys=True, ensure_ascii=False)
+        write_atomic(self.path, text.encode("utf-8"))
+
+
+@contextmanager
+def build_lock(output_dir: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one stops with a clear message."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / LOCK_FILE
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError([Problem(
+                display_path(path), None, None,
+                "une autre construction est en cours dans ce dossier ; "
+                "attendez qu'elle se termine puis relancez")]) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,306 @@
+"""What templates/synthese.docx receives: the cross-territory synthesis of an edition.
+
+Every sentence that states a figure is computed here from the content, never typed
+in a template; the field descriptions are shown to template editors.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import style
+from .charts import Chart, Series
+from .content import Content, Edition
+from .documents import TemplateContext
+from .french import join_words, plural
+from .model import EditionInfo
+from .synthesis import (CategorySplit, IdeaCard, ParticipantsSummary, ThemeCount, most_cited,
+                        sort_key, synthesize)
+
+MISSING = "n. d."  # « non disponible »: no file for the territory that year
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ParticipantRow(_View):
+    territory: str = Field(description="Nom du territoire (ou « Total » pour la ligne de total).")
+    previous: str = Field(
+        description="Participants à l'édition précédente, « n. d. » si le territoire n'a pas "
+                    "de fichier cette année-là, vide s'il n'y a pas d'édition précédente.")
+    current: str = Field(description="Participants à l'édition, ou « n. d. ».")
+    evolution: str = Field(
+        description="Évolution, ex. « +250 % » ; « – » si un des deux chiffres manque, "
+                    "vide s'il n'y a pas d'édition précédente.")
+
+
+class CategoryRow(_View):
+    label: str = Field(description="Catégorie de participants (référentiel).")
+    count: int = Field(description="Nombre de participants de cette catégorie, tous territoires.")
+
+
+class ThemeLine(_View):
+    label: str = Field(description="Libellé du thème (référentiel).")
+    count: int = Field(description="Nombre de territoires.")
+    text: str = Field(
+        description="La phrase à afficher, ex. « identifié comme priorité locale dans "
+                    "9 territoires ».")
+    territories: str = Field(description="Les territoires concernés, ex. « Ardennes et Arc Jurassien ».")
+
+
+class SuggestionLine(_View):
+    label: str = Field(description="« Suggestion 1 », « Suggestion 2 »… ou « Rappel 2021 ».")
+    text: str = Field(description="Le texte de la suggestion.")
+    reminder: bool = Field(description="Vrai pour le rappel d'une proposition antérieure.")
+
+
+class CardView(_View):
+    title: str = Field(description="Titre de la fiche : le titre donné ou le libellé du thème.")
+    theme: str = Field(description="Libellé du thème du référentiel.")
+    problem: str = Field(description="La problématique commune.")
+    territories: str = Field(
+        description="Les territoires concernés, ex. « Arc Jurassien, Ardennes et Pyrénées Ouest ».")
+    territory_count: int = Field(description="Nombre de territoires concernés.")
+    suggestions_heading: str = Field(
+        description="Intitulé des suggestions, ex. « Suggestions pour 2022 ».")
+    suggestions: list[SuggestionLine] = Field(description="Les suggestions, dans l'ordre.")
+
+
+class SynthesisContext(TemplateContext):
+    """Context of templates/synthese.docx."""
+
+    edition: EditionInfo = Field(description="L'édition (année, titre, date).")
+    title: str = Field(description="Titre du document, ex. « Synthèse des Rencontres territoriales 2021 ».")
+    introduction: str = Field(description="Texte d'introduction de synthese.yaml, ou vide.")
+    territories_count: int = Field(
+        description="Nombre de territoires ayant un fichier pour l'édition.")
+    participants_total: int = Field(
+        description="Total des participants de l'édition (territoires présents uniquement).")
+    participants_figure: str = Field(description="Le total en texte, ex. « 195 participants ».")
+    previous_year: int | None = Field(
+        description="Année de l'édition précédente, ou rien s'il n'y en a pas.")
+    previous_total: int | None = Field(
+        description="Total des participants de l'édition précédente, ou rien.")
+    evolution: str = Field(description="Évolution du total, ex. « +107 % », ou vide.")
+    evolution_line: str = Field(
+        description="Rappel de l'édition précédente, ex. « 94 en 2020, soit +107 % », ou vide.")
+    participant_rows: list[ParticipantRow] = Field(
+        description="Une ligne par territoire, dans l'ordre du référentiel.")
+    participant_total_row: ParticipantRow = Field(description="La ligne « Total » du tableau.")
+    missing_note: str = Field(
+        description="Note sur les territoires sans fichier (non comptés dans les totaux), "
+                    "ou vide.")
+    participants_chart: Chart | None = Field(
+        description="Graphique des participants par territoire (les deux éditions côte à "
+                    "côte s'il y a une édition précédente), ou rien.")
+    categories: list[CategoryRow] = Field(
+        description="Participants par catégorie, vide si aucun territoire n'a donné de répartition.")
+    categories_note: str = Field(
+        description="Sur quels territoires porte la répartition par catégorie, ou vide.")
+    categories_chart: Chart | None = Field(
+        description="Graphique des participants par catégorie, ou rien.")
+    local_priority_themes: list[ThemeLine] = Field(
+        description="Thèmes retenus comme priorité locale par au moins un territoire, "
+                    "du plus au moins cité.")
+    local_priorities_chart: Chart | None = Field(
+        description="Graphique du nombre de territoires par thème (priorités locales), ou rien.")
+    mot_expected_themes: list[ThemeLine] = Field(
+        description="Thèmes sur lesquels la MOT est particulièrement attendue dans au moins "
+                    "un territoire, du plus au moins cité.")
+    mot_expected_chart: Chart | None = Field(
+        description="Graphique du nombre de territoires par thème où la MOT est attendue, "
+                    "ou rien.")
+    cards: list[CardView] = Field(
+        description="Les fiches « idées communes à plusieurs territoires », dans l'ordre de "
+                    "synthese.yaml.")
+    cards_year: int = Field(description="Année des suggestions d'action (édition + 1).")
+
+
+def synthesis_title(edition: Edition) -> str:
+    return f"Synthèse des Rencontres territoriales {edition.year}"
+
+
+def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
+    data = synthesize(content, edition)
+    participants = data.participants
+    local = most_cited(data.local_priorities)
+    expected = most_cited(data.mot_expected)
+    has_previous = participants.previous_year is not None
+    evolution = participants.evolution or ""
+    present = len(participants.present)
+    return SynthesisContext(
+        edition=edition.info,
+        title=synthesis_title(edition),
+        introduction=data.introduction or "",
+        territories_count=present,
+        participants_total=participants.total,
+        participants_figure=plural(participants.total, "participant"),
+        previous_year=participants.previous_year,
+        previous_total=participants.previous_total,
+        evolution=evolution,
+        evolution_line=(f"{participants.previous_total} en {participants.previous_year}, "
+                        f"soit {evolution}" if has_previous else ""),
+        participant_rows=_participant_rows(participants),
+        participant_total_row=ParticipantRow(
+            territory="Total",
+            previous=str(participants.previous_total) if has_previous else "",
+            current=str(participants.total),
+            evolution=evolution),
+        missing_note=missing_note(participants),
+        participants_chart=participants_chart(participants) if participants.present else None,
+        categories=[CategoryRow(label=c.category.label, count=c.count)
+                    for c in data.categories.counts],
+        categories_note=categories_note(data.categories),
+        categories_chart=categories_chart(data.categories) if data.categories.counts else None,
+        local_priority_themes=[_theme_line(c, "identifié comme priorité locale") for c in local],
+        local_priorities_chart=(themes_chart(
+            local, f"Nombre de territoires (sur {present}) ayant retenu chaque thème comme "
+                   f"priorité locale.", style.NAVY) if local else None),
+        mot_expected_themes=[_theme_line(c, "identifié comme thème prioritaire pour la MOT")
+                             for c in expected],
+        mot_expected_chart=(themes_chart(
+            expected, f"Nombre de territoires (sur {present}) où la MOT est particulièrement "
+                      f"attendue, par thème.", style.ORANGE) if expected else None),
+        cards=[_card_view(card) for card in data.cards],
+        cards_year=edition.year + 1,
+    )
+
+
+def _count(value: int | None) -> str:
+    return MISSING if value is None else str(value)
+
+
+def _participant_rows(participants: ParticipantsSummary) -> list[ParticipantRow]:
+    has_previous = participants.previous_year is not None
+    return [ParticipantRow(
+        territory=row.territory.name,
+        previous=_count(row.previous) if has_previous else "",
+        current=_count(row.current),
+        evolution=row.evolution if has_previous else "")
+        for row in participants.rows]
+
+
+def missing_note(participants: ParticipantsSummary) -> str:
+    """« Pas de données pour Ardennes en 2021 : ce territoire n'est pas compté dans le total. »"""
+    sentences = []
+    for year, missing, total in (
+            (participants.year, participants.missing, "le total"),
+            (participants.previous_year, participants.previous_missing,
+             f"le total {participants.previous_year}")):
+        if year is None or not missing:
+            continue
+        names = join_words([t.name for t in missing])
+        if len(missing) == 1:
+            sentences.append(f"Pas de données pour {names} en {year} : "
+                             f"ce territoire n'est pas compté dans {total}.")
+        else:
+            sentences.append(f"Pas de données pour {names} en {year} : "
+                             f"ces territoires ne sont pas comptés dans {total}.")
+    return " ".join(sentences)
+
+
+def categories_note(split: CategorySplit) -> str:
+    """« Répartition connue pour 3 territoires sur 9 (120 participants). »"""
+    if not split.counts:
+        return ""
+    known = len(split.territories)
+    if known == split.territories_present:
+        scope = ("pour le seul territoire" if known == 1 else f"pour les {known} territoires")
+    else:
+        scope = f"pour {plural(known, 'territoire')} sur {split.territories_present}"
+    note = f"Répartition par catégorie connue {scope} ({plural(split.participants, 'participant')})"
+    unknown = split.participants - split.total
+    if unknown:
+        note += f", dont {unknown} sans catégorie précisée"
+    return note + "."
+
+
+def _theme_line(count: ThemeCount, phrase: str) -> ThemeLine:
+    return ThemeLine(label=count.theme.label, count=count.count,
+                     text=f"{phrase} dans {plural(count.count, 'territoire')}",
+                     territories=join_words([t.name for t in count.territories]))
+
+
+def _card_view(card: IdeaCard) -> CardView:
+    heading = "Suggestions" if len(card.suggestions) > 1 else "Suggestion"
+    return CardView(
+        title=card.title,
+        theme=card.theme.label,
+        problem=card.problem,
+        territories=join_words([t.name for t in card.territories]),
+        territory_count=len(card.territories),
+        suggestions_heading=f"{heading} pour {card.suggestions_year}",
+        suggestions=[SuggestionLine(label=s.label, text=s.text, reminder=s.kind == "rappel")
+                     for s in card.suggestions],
+    )
+
+
+# --- charts -------------------------------------------------------------------
+
+def _participants_word(count: int) -> str:
+    return plural(count, "participant")
+
+
+def participants_chart(participants: ParticipantsSummary) -> Chart:
+    """Territories with a file in the edition, most participants first; with the previous
+    edition side by side when there is one."""
+    from .charts import horizontal_bars
+
+    rows = sorted(participants.present,
+                  key=lambda row: (-(row.current or 0), sort_key(row.territory.name)))
+    year, previous_year = participants.year, participants.previous_year
+    current = Series(str(year), [row.current or 0 for row in rows], style.NAVY)
+    if previous_year is None:
+        labels = [row.territory.name for row in rows]
+        png = horizontal_bars(labels, [current])
+        stated = "; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
+                           for row in rows)
+        alt = (f"Nombre de participants par territoire aux Rencontres territoriales {year}. "
+               f"{stated}. Total : {_participants_word(participants.total)}.")
+        return Chart(png, alt)
+    # A territory without a file the previous year has no bar that year (drawn as 0):
+    # its label says so.
+    labels = [row.territory.name if row.previous is not None
+              else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
+    previous = Series(str(previous_year), [row.previous or 0 for row in rows], style.SKY)
+    png = horizontal_bars(labels, [previous, current])
+    stated = "; ".join(
+        f"{row.territory.name} : "
+        + (f"{row.previous} en {previous_year}" if row.previous is not None
+           else f"pas de données en {previous_year}")
+        + f", {row.current} en {year}" for row in rows)
+    alt = (f"Nombre de participants par territoire aux Rencontres territoriales {previous_year} "
+           f"et {year}. {stated}. Total : {participants.previous_total} en {previous_year}, "
+           f"{participants.total} en {year} ({participants.evolution}).")
+    return Chart(png, alt)
+
+
+def categories_chart(split: CategorySplit) -> Chart:
+    from .charts import horizontal_bars
+
+    labels = [c.category.label for c in split.counts]
+    values = [c.count for c in split.counts]
+    colors = [style.NAVY] * len(values)
+    unknown = split.participants - split.total
+    if unknown:
+        labels.append("Catégorie non précisée")
+        values.append(unknown)
+        colors.append(style.SKY)
+    png = horizontal_bars(labels, [Series("Participants", values, style.NAVY)],
+                          bar_colors=colors)
+    stated = "; ".join(f"{label} : {_participants_word(value)}"
+                       for label, value in zip(labels, values))
+    return Chart(png, f"Participants par catégorie. {categories_note(split)} {stated}.",
+                 width_mm=150)
+
+
+def themes_chart(counts: tuple[ThemeCount, ...], title: str, color: str) -> Chart:
+    """Number of territories per theme, most cited first, in one color; `title` opens
+    the alt text."""
+    from .charts import horizontal_bars
+
+    png = horizontal_bars([c.theme.label for c in counts],
+                          [Series("Territoires", [c.count for c in counts], color)])
+    stated = "; ".join(f"{c.theme.label} : {plural(c.count, 'territoire')}" for c in counts)
+    return Chart(png, f"{title} {stated}.", width_mm=150)

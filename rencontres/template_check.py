@@ -1,0 +1,300 @@
+"""Checking a Word template before rendering: every problem at once, with its place.
+
+The text of each paragraph becomes one line of a Jinja source, so a Jinja
+line number is a paragraph, and a paragraph is a place a Word user can find.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+from jinja2 import nodes
+
+from .errors import Problem, TemplateError, display_path
+from .fields import attributes, contexts, element_type, is_model, unwrap_optional
+from .validation import did_you_mean
+
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+# docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.
+DOCXTPL_MARK = re.compile(r"^(\{\{|\{%)(p|tr|tc|r)\s")
+OPENERS = {"for": "endfor", "if": "endif", "with": "endwith", "filter": "endfilter"}
+MIDDLES = {"elif": ("if",), "else": ("if", "for")}
+KNOWN_TAGS = ["for", "if", "elif", "else", "endfor", "endif", "set", "with", "endwith"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    place: str  # « paragraphe 12 », « tableau 1, ligne 2, colonne 1 », « en-tête »
+    in_table: bool
+
+    def where(self) -> str:
+        excerpt = self.text.strip()
+        if len(excerpt) > 60:
+            excerpt = excerpt[:57] + "…"
+        return f"{self.place} « {excerpt} »"
+
+
+def ensure_docx(path: Path) -> None:
+    """A missing or non-Word template gets a clear error, not a zip traceback."""
+    name = display_path(path)
+    if not path.is_file():
+        raise TemplateError([Problem(name, None, None, "modèle introuvable")])
+    if not zipfile.is_zipfile(path):
+        raise TemplateError([Problem(name, None, None,
+                                     "ce fichier n'est pas un document Word (.docx)")])
+
+
+def check_templates(templates: dict[Path, str]) -> None:
+    """Raise one TemplateError listing the problems of every template (path → kind)."""
+    problems: list[Problem] = []
+    for path, kind in templates.items():
+        problems += check_template(path, contexts()[kind])
+    if problems:
+        raise TemplateError(problems)
+
+
+def check_template(path: Path, context: type) -> list[Problem]:
+    try:
+        ensure_docx(path)
+        stories = list(_stories(path))
+    except TemplateError as error:
+        return error.problems
+    name = display_path(path)
+    problems = []
+    for paragraphs in stories:
+        problems += [Problem(name, None, None, message) for message in
+                     _check_story(paragraphs, context)]
+    return problems
+
+
+def _stories(path: Path) -> Iterator[list[Paragraph]]:
+    """The body, then each header and footer: docxtpl renders them separately."""
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # python-docx raises many kinds on a damaged package
+        raise TemplateError([Problem(display_path(path), None, None,
+                                     f"document Word illisible ou endommagé ({error})")])
+    yield list(_body_paragraphs(document.element.body))
+    seen = set()
+    for number, section in enumerate(document.sections, 1):
+        for label, part in (("en-tête", section.header), ("pied de page", section.footer),
+                            ("en-tête de première page", section.first_page_header),
+                            ("pied de page de première page", section.first_page_footer)):
+            if part.is_linked_to_previous or id(part.part) in seen:
+                continue
+            seen.add(id(part.part))
+            yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False)
+                   for i, p in enumerate(part._element.iter(_qn("w:p")), 1)]
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _text(element) -> str:
+    parts = []
+    for node in element.iter(_qn("w:t"), _qn("w:tab"), _qn("w:br")):
+        parts.append(node.text or "" if node.tag == _qn("w:t") else " ")
+    return "".join(parts)
+
+
+def _body_paragraphs(body) -> Iterator[Paragraph]:
+    number = 0
+    tables = 0
+    for child in body.iterchildren():
+        if child.tag == _qn("w:p"):
+            number += 1
+            yield Paragraph(_text(child), f"paragraphe {number}", False)
+        elif child.tag == _qn("w:tbl"):
+            tables += 1
+            for r, row in enumerate(child.iterchildren(_qn("w:tr")), 1):
+                for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
+                    for p in cell.iter(_qn("w:p")):
+                        yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
+                                        True)
+
+
+def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
+    messages: list[str] = []
+    stack: list[tuple[str, Paragraph]] = []
+    for paragraph in paragraphs:
+        messages += _check_markers(paragraph)
+        for tag in TAG.findall(paragraph.text):
+            messages += _check_tag_syntax(tag, paragraph)
+            messages += _balance(tag, paragraph, stack)
+    for keyword, paragraph in stack:
+        messages.append(f"{paragraph.where()} : bloc « {keyword} » jamais fermé "
+                        f"(il manque « {{%p {OPENERS[keyword]} %}} »)")
+    if messages:
+        return messages
+    source = "\n".join(_jinja_line(p.text) for p in paragraphs)
+    try:
+        tree = jinja2.Environment().parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        paragraph = paragraphs[min(error.lineno, len(paragraphs)) - 1]
+        return [f"{paragraph.where()} : syntaxe invalide ({error.message})"]
+    checker = _FieldChecker(context, paragraphs)
+    checker.visit_all(tree.body, {name: info.annotation
+                                  for name, info in context.model_fields.items()})
+    return checker.messages
+
+
+def _jinja_line(text: str) -> str:
+    return TAG.sub(lambda m: DOCXTPL_MARK.sub(r"\1 ", m.group(0)), text.replace("\n", " "))
+
+
+def _check_markers(paragraph: Paragraph) -> list[str]:
+    text = paragraph.text
+    messages = []
+    stray = TAG.sub("", text)
+    for opening in ("{{", "{%"):
+        if opening in stray:
+            messages.append(f"{paragraph.where()} : balise « {opening} » non fermée "
+                            f"(il manque « {'}}' if opening == '{{' else '%}'} »)")
+    for tag in TAG.findall(text):
+        marker = DOCXTPL_MARK.match(tag)
+        if not marker:
+            continue
+        kind = marker.group(2)
+        if kind == "p" and text.strip() != tag.strip():
+            messages.append(f"{paragraph.where()} : une balise « {{%p … %}} » doit être seule "
+                            "dans son paragraphe (le reste du paragraphe serait supprimé)")
+        if kind in ("tr", "tc") and not paragraph.in_table:
+            messages.append(f"{paragraph.where()} : une balise « {{%{kind} … %}} » doit être "
+                            "dans une cellule de tableau")
+    return messages
+
+
+def _statement(tag: str) -> tuple[str, str] | None:
+    """(keyword, rest) of a {% %} tag, docxtpl marker removed."""
+    if not tag.startswith("{%"):
+        return None
+    inner = DOCXTPL_MARK.sub(r"\1 ", tag)[2:-2].strip("-+ \t")
+    keyword, _, rest = inner.partition(" ")
+    return keyword, rest
+
+
+def _check_tag_syntax(tag: str, paragraph: Paragraph) -> list[str]:
+    statement = _statement(tag)
+    if statement is None:
+        snippet = _jinja_line(tag)
+    else:
+        keyword, rest = statement
+        if keyword in OPENERS:
+            snippet = f"{{% {keyword} {rest} %}}{{% {OPENERS[keyword]} %}}"
+        elif keyword == "elif":
+            snippet = f"{{% if 1 %}}{{% elif {rest} %}}{{% endif %}}"
+        elif keyword in ("else",) or keyword.startswith("end"):
+            return [] if keyword in ("else", *OPENERS.values()) else [
+                f"{paragraph.where()} : balise inconnue « {keyword} »"
+                + did_you_mean(keyword, KNOWN_TAGS)]
+        else:
+            snippet = _jinja_line(tag)
+    try:
+        jinja2.Environment().parse(snippet)
+    except jinja2.TemplateSyntaxError as error:
+        unknown = re.match(r"Encountered unknown tag '([^']+)'", error.message or "")
+        if unknown:
+            return [f"{paragraph.where()} : balise inconnue « {unknown.group(1)} »"
+                    + did_you_mean(unknown.group(1), KNOWN_TAGS)]
+        return [f"{paragraph.where()} : syntaxe invalide dans « {tag} » ({error.message})"]
+    return []
+
+
+def _balance(tag: str, paragraph: Paragraph, stack: list[tuple[str, Paragraph]]) -> list[str]:
+    statement = _statement(tag)
+    if statement is None:
+        return []
+    keyword = statement[0]
+    if keyword in OPENERS:
+        stack.append((keyword, paragraph))
+    elif keyword in MIDDLES:
+        if not stack or stack[-1][0] not in MIDDLES[keyword]:
+            return [f"{paragraph.where()} : « {keyword} » hors d'un bloc "
+                    f"« {' ou '.join(MIDDLES[keyword])} »"]
+    elif keyword in OPENERS.values():
+        opener = next(k for k, v in OPENERS.items() if v == keyword)
+        if not stack:
+            return [f"{paragraph.where()} : « {keyword} » sans « {opener} » correspondant"]
+        open_keyword, open_paragraph = stack.pop()
+        if open_keyword != opener:
+            stack.append((open_keyword, open_paragraph))
+            return [f"{paragraph.where()} : « {keyword} » ferme un bloc « {open_keyword} » "
+                    f"ouvert en {open_paragraph.place}"]
+    return []
+
+
+class _FieldChecker:
+    """Walks the Jinja tree, typing names from the context, to find unknown fields."""
+
+    def __init__(self, context: type, paragraphs: list[Paragraph]):
+        self.context = context
+        self.paragraphs = paragraphs
+        self.messages: list[str] = []
+
+    def visit_all(self, body: list[nodes.Node], scope: dict[str, Any]) -> None:
+        for node in body:
+            self.visit(node, scope)
+
+    def visit(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        if isinstance(node, nodes.For):
+            item = element_type(self.visit(node.iter, scope))
+            inner = dict(scope, loop=Any)
+            for target in ([node.target] if isinstance(node.target, nodes.Name)
+                           else node.target.find_all(nodes.Name)):
+                inner[target.name] = item if isinstance(node.target, nodes.Name) else Any
+            if node.test is not None:
+                self.visit(node.test, inner)
+            self.visit_all(node.body, inner)
+            self.visit_all(node.else_, scope)
+            return None
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
+            for target in node.target.find_all(nodes.Name):
+                scope[target.name] = Any
+            for child in node.iter_child_nodes(exclude=("target",)):
+                self.visit(child, scope)
+            return None
+        if isinstance(node, nodes.Name):
+            if node.ctx == "load" and node.name not in scope:
+                self._report(node, f"champ inconnu « {node.name} »"
+                             + did_you_mean(node.name, [n for n in scope if n != "loop"]))
+            return scope.get(node.name, Any)
+        if isinstance(node, nodes.Getattr):
+            owner = unwrap_optional(self.visit(node.node, scope))
+            if is_model(owner):
+                known = attributes(owner)
+                if node.attr not in known:
+                    self._report(node, f"champ inconnu « {node.attr} » dans "
+                                 f"« {_dotted(node.node)} »" + did_you_mean(node.attr, known))
+                    return Any
+                return known[node.attr]
+            if typing.get_origin(owner) is list:
+                self._report(node, f"« {_dotted(node.node)} » est une liste : parcourez-la "
+                             f"avec « {{%p for … in {_dotted(node.node)} %}} »")
+            return Any
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+        return Any
+
+    def _report(self, node: nodes.Node, message: str) -> None:
+        paragraph = self.paragraphs[min(node.lineno, len(self.paragraphs)) - 1]
+        self.messages.append(f"{paragraph.where()} : {message}")
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    return "…"
