@@ -1,0 +1,27 @@
+"""Shared fixtures: a private copy of the project for each test that builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's content/ and templates/ in a temporary folder."""
+    root = tmp_path / "projet"
+    for folder in ("content", "templates", "docs"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+@pytest.fixture
+def in_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Same copy, made the working directory: messages then show relative paths."""
+    monkeypatch.chdir(project)
+    return project
