@@ -21,6 +21,7 @@ from .state import BuildState, build_lock, fingerprint
 
 REPORT = "compte-rendu"
 SYNTHESIS = "synthese"
+KINDS = (REPORT, SYNTHESIS)
 
 
 @dataclass(frozen=True)

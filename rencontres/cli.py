@@ -3,40 +3,269 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
-from .builder import Project, build
+from .builder import BuildOptions, BuildReport, DocumentJob, Project, build
 from .errors import RencontresError, display_path
 
 EXIT_OK = 0
-EXIT_INVALID = 1
+EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+COMMANDS = {
+    "construire": ("build",),
+    "verifier": ("check", "vérifier"),
+    "champs": ("fields",),
+    "nouvelle-edition": ("new-edition", "nouvelle-édition"),
+}
+DEFAULT_COMMAND = "construire"
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """argparse with its fixed English words in French."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "utilisation :", 1)
+
+    def format_help(self) -> str:
+        return (super().format_help()
+                .replace("usage:", "utilisation :", 1)
+                .replace("positional arguments:", "arguments :")
+                .replace("options:", "options :")
+                .replace("commandes:", "commandes :")
+                .replace("show this help message and exit", "affiche cette aide et quitte"))
+
+    def error(self, message: str) -> None:
+        for english, french in (("the following arguments are required", "argument manquant"),
+                                ("unrecognized arguments", "arguments non reconnus"),
+                                ("invalid choice", "choix invalide"),
+                                ("invalid int value", "nombre entier attendu, reçu"),
+                                ("expected one argument", "une valeur est attendue"),
+                                ("choose from", "choisir parmi"),
+                                ("not allowed with argument", "incompatible avec")):
+            message = message.replace(english, french)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog} : erreur : {message}\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("au moins 1")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python build.py",
-        description="Génère les comptes-rendus et la synthèse des Rencontres territoriales "
-                    "de la MOT à partir des fichiers de contenu et des modèles Word.",
-    )
-    parser.add_argument("--projet", type=Path, default=Path("."), metavar="DOSSIER",
+    common = FrenchParser(add_help=False)
+    common.add_argument("--projet", type=Path, default=Path("."), metavar="DOSSIER",
                         help="dossier du projet (content/, templates/, output/) ; "
                              "par défaut le dossier courant")
-    parser.add_argument("--edition", type=int, metavar="ANNÉE",
-                        help="édition à construire (par défaut la plus récente)")
+    parser = FrenchParser(
+        prog="python build.py",
+        description="Génère les comptes-rendus et la synthèse des Rencontres territoriales "
+                    "de la MOT à partir des fichiers de contenu (content/) et des modèles "
+                    "Word (templates/). Sans commande : construire.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE",
+                                     parser_class=FrenchParser, title="commandes")
+
+    build_parser = commands.add_parser(
+        "construire", aliases=list(COMMANDS["construire"]), parents=[common],
+        help="construit les documents d'une édition (commande par défaut)",
+        description="Construit les comptes-rendus et la synthèse d'une édition dans "
+                    "output/<année>/ ; un document à jour n'est pas reconstruit.")
+    build_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                              help="édition à construire (par défaut la plus récente)")
+    build_parser.add_argument("--territoire", action="append", default=[], metavar="ID",
+                              help="ne construire que ce territoire (répétable) ; "
+                                   "la synthèse n'est alors pas construite")
+    build_parser.add_argument("--force", action="store_true",
+                              help="reconstruire même les documents à jour")
+    build_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                              metavar="N", help="documents construits en parallèle "
+                                                "(par défaut : nombre de processeurs)")
+    build_parser.add_argument("--pdf", action="store_true",
+                              help="convertit aussi les documents en PDF (LibreOffice)")
+    build_parser.add_argument("--strict", action="store_true",
+                              help="s'arrêter sans rien écrire si un document échoue")
+    verbosity = build_parser.add_mutually_exclusive_group()
+    verbosity.add_argument("--quiet", "-q", action="store_true",
+                           help="n'afficher que les erreurs et les avertissements")
+    verbosity.add_argument("--verbose", "-v", action="store_true",
+                           help="détailler aussi les documents à jour et ignorés")
+
+    commands.add_parser(
+        "verifier", aliases=list(COMMANDS["verifier"]), parents=[common],
+        help="vérifie le contenu et les modèles Word sans rien écrire",
+        description="Vérifie tous les fichiers de contenu et tous les modèles Word, et "
+                    "signale tous les problèmes à la fois ; n'écrit rien.")
+
+    fields_parser = commands.add_parser(
+        "champs", aliases=list(COMMANDS["champs"]), parents=[common],
+        help="liste les champs utilisables dans les modèles Word",
+        description="Affiche, pour chaque modèle, la liste des champs qu'il peut utiliser, "
+                    "avec leur type et leur description.")
+    fields_parser.add_argument("--ecrire", action="store_true",
+                               help="écrit aussi la liste dans docs/champs-modeles.md")
+
+    scaffold_parser = commands.add_parser(
+        "nouvelle-edition", aliases=list(COMMANDS["nouvelle-edition"]), parents=[common],
+        help="prépare les fichiers d'une nouvelle édition à remplir",
+        description="Crée content/<année>/ à partir de la dernière édition : même "
+                    "structure, chiffres et textes vidés, prêts à remplir.")
+    scaffold_parser.add_argument("annee", type=int, metavar="ANNÉE",
+                                 help="année de la nouvelle édition, ex. 2022")
     return parser
 
 
+def _with_default_command(argv: list[str]) -> list[str]:
+    """`python build.py --pdf` means `python build.py construire --pdf`."""
+    known = set(COMMANDS) | {alias for aliases in COMMANDS.values() for alias in aliases}
+    if not argv or (argv[0] not in known and argv[0] not in ("-h", "--help")):
+        return [DEFAULT_COMMAND, *argv]
+    return argv
+
+
+def _canonical(command: str) -> str:
+    return next(name for name, aliases in COMMANDS.items()
+                if command == name or command in aliases)
+
+
 def main(argv: list[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+    arguments = _parser().parse_args(_with_default_command(
+        sys.argv[1:] if argv is None else list(argv)))
     project = Project(arguments.projet)
+    command = _canonical(arguments.command)
     try:
-        jobs = build(project, arguments.edition)
+        if command == "construire":
+            return _build(project, arguments)
+        if command == "verifier":
+            return _check(project)
+        if command == "champs":
+            return _fields(project, arguments.ecrire)
+        return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
-        print("Aucun document n'a été écrit.", file=sys.stderr)
-        return EXIT_INVALID
-    for job in jobs:
-        print(f"Écrit : {display_path(job.output)}")
+        if command == "construire":
+            print("Aucun document n'a été écrit ; les documents déjà présents sont intacts.",
+                  file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\nInterrompu : les documents déjà présents sont intacts.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+class Progress:
+    """« [3/10] compte-rendu-2021-ardennes.docx » on one line, only on a terminal."""
+
+    def __init__(self, stream: TextIO, enabled: bool):
+        self.stream = stream
+        self.enabled = enabled and stream.isatty()
+        self.total = 0
+        self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.enabled = self.enabled and total > 1
+
+    def advance(self, job: DocumentJob) -> None:
+        self.done += 1
+        if self.enabled:
+            self.stream.write(f"\r\033[K[{self.done}/{self.total}] {job.label}")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _build(project: Project, arguments: argparse.Namespace) -> int:
+    options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
+                           force=arguments.force, workers=arguments.jobs, pdf=arguments.pdf,
+                           strict=arguments.strict)
+    progress = Progress(sys.stderr, enabled=not arguments.quiet)
+    try:
+        report = build(project, options, progress=progress.advance, on_start=progress.start)
+    finally:
+        progress.close()
+    _print_report(report, arguments.quiet, arguments.verbose)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:
+    for warning in report.warnings:
+        print(f"Avertissement : {warning}", file=sys.stderr)
+    for job, error in report.failed:
+        print(f"Échec : {display_path(job.output)} (version précédente conservée)\n"
+              + error.report(), file=sys.stderr)
+    if quiet:
+        return
+    for job in report.built:
+        print(f"Construit : {display_path(job.output)}")
+    for path in report.extras:
+        print(f"Écrit : {display_path(path)}")
+    if verbose:
+        for job in report.up_to_date:
+            print(f"À jour : {display_path(job.output)}")
+        for name, reason in report.skipped:
+            print(f"Ignoré : {name} ({reason})")
+    print(summary(report))
+
+
+def summary(report: BuildReport) -> str:
+    from .french import plural
+
+    parts = [plural(len(report.built), "document construit", "documents construits"),
+             plural(len(report.up_to_date), "à jour", "à jour"),
+             plural(len(report.skipped), "ignoré", "ignorés")]
+    if report.failed:
+        parts.append(plural(len(report.failed), "en échec", "en échec"))
+    if report.warnings:
+        parts.append(plural(len(report.warnings), "avertissement"))
+    text = "Résumé : " + ", ".join(parts) + "."
+    if not report.built and not report.failed:
+        text += " Rien à reconstruire."
+    return text
+
+
+def _check(project: Project) -> int:
+    from .checking import check_project
+
+    checked = check_project(project)
+    for warning in checked.warnings:
+        print(f"Avertissement : {warning}", file=sys.stderr)
+    print(f"Contenu et modèles valides : {checked.summary}.")
+    return EXIT_OK
+
+
+def _fields(project: Project, write: bool) -> int:
+    from .fields import FIELDS_DOC, fields_markdown
+
+    text = fields_markdown()
+    print(text, end="")
+    if write:
+        from .output import write_atomic
+
+        target = project.root / FIELDS_DOC
+        write_atomic(target, text.encode("utf-8"))
+        print(f"Écrit : {display_path(target)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _new_edition(project: Project, year: int) -> int:
+    from .scaffold import scaffold_edition
+
+    written = scaffold_edition(project.content_dir, year)
+    for path in written:
+        print(f"Créé : {display_path(path)}")
+    print(f"Édition {year} prête à remplir : complétez les fichiers puis lancez "
+          f"« python build.py verifier ».")
     return EXIT_OK

@@ -59,3 +59,9 @@ class TemplateError(RencontresError):
 
 class OutputError(RencontresError):
     title = "Écriture impossible"
+
+
+class CheckError(RencontresError):
+    """Content and template problems together, as `verifier` reports them."""
+
+    title = "Vérification échouée"

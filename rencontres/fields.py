@@ -69,7 +69,9 @@ def type_label(annotation: Any) -> str:
     annotation = unwrap_optional(annotation)
     origin = typing.get_origin(annotation)
     if origin is list:
-        return f"liste de {type_label(typing.get_args(annotation)[0])}"
+        item = typing.get_args(annotation)[0]
+        return "liste d'éléments à parcourir" if is_model(item) else \
+            f"liste de {type_label(item)}s"
     if origin is dict:
         return "tableau (identifiant → nombre)"
     if typing.get_origin(annotation) is typing.Literal:
@@ -77,7 +79,7 @@ def type_label(annotation: Any) -> str:
     return {
         str: "texte", int: "nombre entier", bool: "vrai/faux", datetime.date: "date",
         Chart: "image (graphique)",
-    }.get(annotation, getattr(annotation, "__name__", str(annotation)))
+    }.get(annotation, "groupe de champs" if is_model(annotation) else str(annotation))
 
 
 def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
@@ -93,9 +95,26 @@ def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
     return docs
 
 
+FIELDS_DOC = "docs/champs-modeles.md"
+
+
+def fields_markdown() -> str:
+    """Every template's fields: the output of `champs` and the text of FIELDS_DOC."""
+    intro = (
+        "# Champs utilisables dans les modèles Word\n\n"
+        "Liste générée par `python build.py champs --ecrire` : ne la modifiez pas à la main.\n"
+        "Un champ s'écrit `{{ nom }}` ; un champ d'un élément de liste s'utilise dans une\n"
+        "boucle `{%p for element in liste %}` … `{%p endfor %}`, par exemple\n"
+        "`{{ section.title }}` dans `{%p for section in level1_sections %}`.\n"
+    )
+    parts = [render_text(kind, model) for kind, model in contexts().items()]
+    return intro + "\n" + "\n".join(parts)
+
+
 def render_text(kind: str, model: type[BaseModel]) -> str:
     """The nested list of fields, as Markdown, for `champs` and docs/."""
-    lines = [f"## Modèle `{kind}.docx`", "", (model.__doc__ or "").strip(), ""]
+    lines = [f"## Modèle `{kind}.docx`", "",
+             f"Champs reçus par `templates/{kind}.docx`.", ""]
 
     def walk(docs: list[FieldDoc], prefix: str, depth: int) -> None:
         for doc in docs:

@@ -1,0 +1,100 @@
+"""`nouvelle-edition`: prepare next year's content files from the latest edition.
+
+The new files keep the structure a chargé de mission knows (territories,
+voted themes, sections and their levels) and empty every figure and text of
+the year: `null` where a value is expected, `[]` where a list is. Validation
+then lists exactly what is left to fill.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .content import EDITION_FILE, TERRITORIES_DIR, Edition, load_content
+from .errors import ContentError, Problem, display_path
+from .model import Section, TerritoryReport
+from .output import write_atomic
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema={}docs/schemas/{}.schema.json\n"
+TO_FILL = "null  # à remplir"
+
+
+def scaffold_edition(content_dir: Path, year: int) -> list[Path]:
+    """Write content/<year>/ from the latest edition; refuse to touch an existing one."""
+    target = content_dir / str(year)
+    if target.exists():
+        raise ContentError([Problem(display_path(target), None, None,
+                                    f"l'édition {year} existe déjà : rien n'a été modifié")])
+    content = load_content(content_dir)
+    latest = content.latest
+    if year <= latest.year:
+        raise ContentError([Problem(
+            display_path(target), None, None,
+            f"la nouvelle édition doit suivre la dernière ({latest.year})")])
+    files = {target / EDITION_FILE: edition_text(year)}
+    for territory_id, report in latest.reports.items():
+        name = content.territory(territory_id).name
+        files[target / TERRITORIES_DIR / f"{territory_id}.yaml"] = territory_text(
+            report, name, year, latest)
+    for path, text in files.items():
+        write_atomic(path, text.encode("utf-8"))
+    return list(files)
+
+
+def _scalar(value: object) -> str:
+    """A YAML scalar, quoted only when it must be."""
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+                            width=10_000)
+    return dumped.removesuffix("\n").removesuffix("\n...")
+
+
+def _flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(_scalar(v) for v in values) + "]"
+
+
+def edition_text(year: int) -> str:
+    return (SCHEMA_COMMENT.format("../../", "edition")
+            + f"annee: {year}\n"
+            + f"titre: Rencontres territoriales {year}\n"
+            + "date: null  # date de publication des documents, AAAA-MM-JJ\n")
+
+
+def territory_text(report: TerritoryReport, name: str, year: int, source: Edition) -> str:
+    lines = [
+        SCHEMA_COMMENT.format("../../../", "territoire").rstrip("\n"),
+        f"# Rencontre territoriale {name} {year} : préparé à partir de {source.year}.",
+        "# Remplacez chaque « null » et complétez les listes vides ([]).",
+        f"territoire: {report.territory}",
+        "date: null  # date de la Rencontre, AAAA-MM-JJ",
+        "lieu: null",
+        "participants:",
+        f"  total: {TO_FILL}",
+    ]
+    if report.voted_themes:
+        lines.append("themes_votes:")
+        for voted in report.voted_themes:
+            lines.append(f"  - libelle: {_scalar(voted.label)}")
+            lines.append(f"    votes: {TO_FILL}")
+            if voted.theme:
+                lines.append(f"    theme: {voted.theme}")
+    lines.append("priorites_locales: []")
+    lines.append("mot_attendue: []")
+    if report.sections:
+        lines.append("sections:")
+        for section in report.sections:
+            lines += _section_lines(section)
+    return "\n".join(lines) + "\n"
+
+
+def _section_lines(section: Section) -> list[str]:
+    lines = [f"  - titre: {_scalar(section.title)}",
+             f"    niveau: {section.level}"]
+    if section.voted_themes:
+        lines.append(f"    themes_votes: {_flow_list(section.voted_themes)}")
+    lines.append("    objectifs: []")
+    if section.level == 1:
+        lines += ["    idees_projet: []", "    partenaires: []"]
+    lines += ["    suggestions: []", "    remarques: []"]
+    return lines
