@@ -207,6 +207,10 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
           on_start: Callable[[int], None] = lambda count: None) -> BuildReport:
     """Build the documents of one edition; raise before writing anything when
     the content or a template is invalid."""
+    if options.pdf:
+        from .pdf import require_libreoffice
+
+        require_libreoffice()
     content = load_content(project.content_dir)
     edition = select_edition(content, options.year)
     check_territories(content, options.territories)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -138,7 +139,17 @@ def _canonical(command: str) -> str:
                 if command == name or command in aliases)
 
 
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a closed terminal, a stopped service) ends the build like Ctrl-C:
+    temporary files are removed and every previous output stays intact."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _interrupt_on_sigterm()
     arguments = _parser().parse_args(_with_default_command(
         sys.argv[1:] if argv is None else list(argv)))
     project = Project(arguments.projet)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +33,21 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _reading_order(problem: Problem) -> tuple:
+    """File, line, column, then message with its numbers compared as numbers:
+    « paragraphe 9 » comes before « paragraphe 10 »."""
+    words = re.split(r"(\d+)", problem.message)
+    return (problem.file, problem.line or 0, problem.column or 0,
+            [(0, int(w), "") if w.isdigit() else (1, 0, w) for w in words])
+
+
 class RencontresError(Exception):
     """Base of every error the CLI reports as a French message."""
 
     title = "Erreur"
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=_reading_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def report(self) -> str:

@@ -17,16 +17,22 @@ def find_libreoffice() -> str | None:
     return next((found for name in CANDIDATES if (found := shutil.which(name))), None)
 
 
-def convert(documents: list[Path]) -> dict[Path, bytes]:
-    """PDF bytes for each DOCX; raise OutputError when LibreOffice is missing or fails."""
-    if not documents:
-        return {}
+def require_libreoffice() -> str:
+    """The LibreOffice program; checked before a build so that it fails before writing."""
     program = find_libreoffice()
     if program is None:
         raise OutputError([Problem("--pdf", None, None,
                                    "LibreOffice est introuvable : installez-le "
                                    "(apt-get install libreoffice-writer-nogui) "
                                    "ou relancez sans --pdf")])
+    return program
+
+
+def convert(documents: list[Path]) -> dict[Path, bytes]:
+    """PDF bytes for each DOCX; raise OutputError when LibreOffice is missing or fails."""
+    if not documents:
+        return {}
+    program = require_libreoffice()
     with tempfile.TemporaryDirectory(prefix="rencontres-pdf-") as work:
         # A private profile: a LibreOffice already open on the desktop does not
         # swallow the conversion, and two builds do not share a profile lock.

@@ -134,10 +134,11 @@ def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
             messages += _check_tag_syntax(tag, paragraph)
             messages += _balance(tag, paragraph, stack)
     for keyword, paragraph in stack:
+        marker = _marker(paragraph, keyword)
         messages.append(f"{paragraph.where()} : bloc « {keyword} » jamais fermé "
-                        f"(il manque « {{%p {OPENERS[keyword]} %}} »)")
+                        f"(il manque « {{%{marker} {OPENERS[keyword]} %}} »)")
     if messages:
-        return messages
+        return messages + _check_fields_tag_by_tag(paragraphs, context)
     source = "\n".join(_jinja_line(p.text) for p in paragraphs)
     try:
         tree = jinja2.Environment().parse(source)
@@ -148,6 +149,48 @@ def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
     checker.visit_all(tree.body, {name: info.annotation
                                   for name, info in context.model_fields.items()})
     return checker.messages
+
+
+def _marker(paragraph: Paragraph, keyword: str) -> str:
+    """The docxtpl marker (p, tr, tc, r) of the tag opening `keyword` in the paragraph."""
+    for tag in TAG.findall(paragraph.text):
+        statement = _statement(tag)
+        marker = DOCXTPL_MARK.match(tag)
+        if statement and statement[0] == keyword:
+            return marker.group(2) if marker else ""
+    return "p"
+
+
+def _check_fields_tag_by_tag(paragraphs: list[Paragraph], context: type) -> list[str]:
+    """When the blocks do not fit together, the fields are still checked, tag by tag:
+    so one `check` lists every mistake. Loop variables are then known by name only."""
+    scope: dict[str, Any] = {name: info.annotation
+                             for name, info in context.model_fields.items()}
+    messages: list[str] = []
+    for paragraph in paragraphs:
+        for tag in TAG.findall(paragraph.text):
+            statement = _statement(tag)
+            if statement is None:
+                snippet = _jinja_line(tag)
+            elif statement[0] == "for":
+                snippet = f"{{% for {statement[1]} %}}{{% endfor %}}"
+            elif statement[0] in ("if", "elif"):
+                snippet = f"{{{{ {statement[1]} }}}}"
+            else:
+                continue
+            try:
+                tree = jinja2.Environment().parse(snippet)
+            except jinja2.TemplateSyntaxError:
+                continue  # already reported by the tag's own check
+            checker = _FieldChecker(context, [paragraph])
+            checker.visit_all(tree.body, scope)
+            messages += checker.messages
+            for loop in tree.find_all(nodes.For):
+                if isinstance(loop.target, nodes.Name):
+                    scope[loop.target.name] = element_type(checker.visit(loop.iter, scope))
+                else:
+                    scope.update({n.name: Any for n in loop.target.find_all(nodes.Name)})
+    return messages
 
 
 def _jinja_line(text: str) -> str:

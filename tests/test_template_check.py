@@ -1,0 +1,133 @@
+"""`verifier` on Word templates: every mistake at once, each with its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rencontres.errors import TemplateError
+from rencontres.template_check import check_templates
+from templates import make_template
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def report_of(path: Path, kind: str = "compte-rendu") -> list[str]:
+    with pytest.raises(TemplateError) as error:
+        check_templates({path: kind})
+    return error.value.report().splitlines()
+
+
+@pytest.mark.parametrize("kind", ["compte-rendu", "synthese"])
+def test_repository_templates_are_valid(kind):
+    check_templates({REPO / "templates" / f"{kind}.docx": kind})
+
+
+def test_three_different_mistakes_are_all_reported_with_their_places(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = make_template(Path("modele.docx"), [
+        "Compte-rendu {{ territory.nom }}",
+        "{%p for section in level1_sections %}",
+        "{{ section.title }",
+        "{%p if section.objectives %}",
+        "Objectifs",
+        "{%p endfor %}",
+    ])
+    assert report_of(path) == [
+        "Modèle Word invalide : 5 problèmes",
+        "  modele.docx: paragraphe 1 « Compte-rendu {{ territory.nom }} » : "
+        "champ inconnu « nom » dans « territory »",
+        "  modele.docx: paragraphe 2 « {%p for section in level1_sections %} » : "
+        "bloc « for » jamais fermé (il manque « {%p endfor %} »)",
+        "  modele.docx: paragraphe 3 « {{ section.title } » : "
+        "balise « {{ » non fermée (il manque « }} »)",
+        "  modele.docx: paragraphe 4 « {%p if section.objectives %} » : "
+        "bloc « if » jamais fermé (il manque « {%p endif %} »)",
+        "  modele.docx: paragraphe 6 « {%p endfor %} » : "
+        "« endfor » ferme un bloc « if » ouvert en paragraphe 4",
+    ]
+
+
+def test_misplaced_docxtpl_tags_are_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = make_template(Path("modele.docx"), [
+        "Votes : {%p for row in votes %}",
+        "{{ row.label }}",
+        "{%p endfor %}",
+        "{%tr for row in votes %}",
+        "{%tr endfor %}",
+    ])
+    assert report_of(path)[1:] == [
+        "  modele.docx: paragraphe 1 « Votes : {%p for row in votes %} » : une balise "
+        "« {%p … %} » doit être seule dans son paragraphe (le reste du paragraphe serait "
+        "supprimé)",
+        "  modele.docx: paragraphe 4 « {%tr for row in votes %} » : une balise « {%tr … %} » "
+        "doit être dans une cellule de tableau",
+        "  modele.docx: paragraphe 5 « {%tr endfor %} » : une balise « {%tr … %} » doit être "
+        "dans une cellule de tableau",
+    ]
+
+
+def test_fields_are_typed_through_loops_and_suggested(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = make_template(Path("modele.docx"), [
+        "{{ terrritory.name }}",
+        "{%p for section in level1_sections %}",
+        "{{ section.titre }}",
+        "{%p for item in section.objectives %}",
+        "{{ item.text }} {{ item.subpoint }}",
+        "{%p endfor %}",
+        "{%p endfor %}",
+        "{{ votes.label }}",
+    ])
+    assert report_of(path)[1:] == [
+        "  modele.docx: paragraphe 1 « {{ terrritory.name }} » : champ inconnu « terrritory » "
+        "(vouliez-vous dire « territory » ?)",
+        "  modele.docx: paragraphe 3 « {{ section.titre }} » : champ inconnu « titre » dans "
+        "« section » (vouliez-vous dire « title » ?)",
+        "  modele.docx: paragraphe 5 « {{ item.text }} {{ item.subpoint }} » : champ inconnu "
+        "« subpoint » dans « item » (vouliez-vous dire « subpoints » ?)",
+        "  modele.docx: paragraphe 8 « {{ votes.label }} » : « votes » est une liste : "
+        "parcourez-la avec « {%p for … in votes %} »",
+    ]
+
+
+def test_table_cells_and_unknown_tags_are_located(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = make_template(Path("modele.docx"), ["{% iff cards %}"], table=[
+        ["Territoire", "Participants"],
+        ["{{ row.territory }}", "{{ row.curent }}"],
+    ])
+    assert report_of(path, "synthese")[1:] == [
+        "  modele.docx: paragraphe 1 « {% iff cards %} » : balise inconnue « iff » "
+        "(vouliez-vous dire « if » ?)",
+        "  modele.docx: tableau 1, ligne 2, colonne 1 « {{ row.territory }} » : "
+        "champ inconnu « row »",
+        "  modele.docx: tableau 1, ligne 2, colonne 2 « {{ row.curent }} » : "
+        "champ inconnu « row »",
+    ]
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "modèle introuvable"),
+    (b"pas un document Word", "ce fichier n'est pas un document Word (.docx)"),
+    (b"PK\x03\x04 zip tronque", "ce fichier n'est pas un document Word (.docx)"),
+])
+def test_unreadable_templates_get_a_clear_error(tmp_path, monkeypatch, content, message):
+    monkeypatch.chdir(tmp_path)
+    path = Path("modele.docx")
+    if content is not None:
+        path.write_bytes(content)
+    assert report_of(path) == ["Modèle Word invalide : 1 problème",
+                               f"  modele.docx: {message}"]
+
+
+def test_a_zip_that_is_not_a_word_document(tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.chdir(tmp_path)
+    with zipfile.ZipFile("modele.docx", "w") as archive:
+        archive.writestr("bonjour.txt", "rien")
+    lines = report_of(Path("modele.docx"))
+    assert lines[1].startswith("  modele.docx: document Word illisible ou endommagé")
