@@ -313,6 +313,10 @@ class _FieldChecker:
                 self._report(node, f"champ inconnu « {node.name} »"
                              + did_you_mean(node.name, [n for n in scope if n != "loop"]))
             return scope.get(node.name, Any)
+        if isinstance(node, (nodes.Getattr, nodes.Getitem)) and _private(node):
+            self._report(node, "expression interdite (accès à un attribut interne « _ ») : "
+                               "un modèle ne peut lire que les champs listés par « champs »")
+            return Any
         if isinstance(node, nodes.Getattr):
             owner = unwrap_optional(self.visit(node.node, scope))
             if is_model(owner):
@@ -333,6 +337,11 @@ class _FieldChecker:
     def _report(self, node: nodes.Node, message: str) -> None:
         paragraph = self.paragraphs[min(node.lineno, len(self.paragraphs)) - 1]
         self.messages.append(f"{paragraph.where()} : {message}")
+
+
+def _private(node: nodes.Getattr | nodes.Getitem) -> bool:
+    name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", "")
+    return isinstance(name, str) and name.startswith("_")
 
 
 def _dotted(node: nodes.Node) -> str:
