@@ -168,10 +168,11 @@ def _duplicates(document: YamlDocument, path: YamlPath, values: list[str],
 
 
 def _unknown(document: YamlDocument, path: YamlPath, value: str, known: list[str],
-             what: str) -> list[Problem]:
+             what: str, *, feminine: bool = False) -> list[Problem]:
     if value in known:
         return []
-    return [document.problem(path, f"{what} « {value} » inconnu du référentiel"
+    unknown = "inconnue" if feminine else "inconnu"
+    return [document.problem(path, f"{what} « {value} » {unknown} du référentiel"
                              + did_you_mean(value, known))]
 
 
@@ -188,7 +189,7 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
     categories = [c.id for c in referentiel.categories]
     for category in report.participants.by_category:
         problems += _unknown(document, ("participants", "par_categorie", category), category,
-                             categories, "catégorie")
+                             categories, "catégorie", feminine=True)
     for index, voted in enumerate(report.voted_themes):
         if voted.theme is not None:
             problems += _unknown(document, ("themes_votes", index, "theme"), voted.theme,

@@ -7,7 +7,8 @@ Descriptions are French: they feed the JSON Schema that editors show.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+import re
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,6 +18,17 @@ Id = str
 class ContentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False,
                               coerce_numbers_to_str=True)
+
+    # True when a plain text may stand for the whole object (see Item).
+    accepts_plain_text: ClassVar[bool] = False
+
+
+class RuleError(ValueError):
+    """A broken rule of the model, shown at `key` (French keys, relative to the object)."""
+
+    def __init__(self, message: str, *key: str):
+        super().__init__(message)
+        self.key = key
 
 
 def _text(alias: str, description: str, **kwargs) -> object:
@@ -70,6 +82,8 @@ class EditionInfo(ContentModel):
 class Item(ContentModel):
     """A point of a list, with optional sub-points. A plain text is accepted too."""
 
+    accepts_plain_text: ClassVar[bool] = True
+
     text: str = _text("texte", "Le texte du point.")
     subpoints: list[str] = Field(default_factory=list, alias="sous_points",
                                  description="Sous-points, dans l'ordre.")
@@ -79,7 +93,18 @@ class Item(ContentModel):
     def _from_plain_text(cls, value: object) -> object:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return {"texte": value}
+        if _is_text_cut_by_colon(value):
+            raise ValueError("ce texte contient « : », il doit être entre guillemets")
         return value
+
+
+def _is_text_cut_by_colon(value: object) -> bool:
+    """« - Eau : prendre en compte… » unquoted: YAML reads {"Eau": "prendre…"}."""
+    if not (isinstance(value, dict) and len(value) == 1):
+        return False
+    (key, text), = value.items()
+    looks_like_key = isinstance(key, str) and re.fullmatch(r"[a-z_]+", key)
+    return not looks_like_key and (text is None or isinstance(text, (str, int, float)))
 
 
 class Participants(ContentModel):
@@ -90,12 +115,15 @@ class Participants(ContentModel):
 
     @model_validator(mode="after")
     def _split_fits_total(self) -> "Participants":
-        if any(count < 0 for count in self.by_category.values()):
-            raise ValueError("les effectifs par catégorie doivent être positifs")
+        for category, count in self.by_category.items():
+            if count < 0:
+                raise RuleError(f"l'effectif de « {category} » ne peut pas être négatif",
+                                "par_categorie", category)
         split = sum(self.by_category.values())
         if split > self.total:
-            raise ValueError(
-                f"la répartition par catégorie ({split}) dépasse le total ({self.total})")
+            raise RuleError(
+                f"la répartition par catégorie ({split}) dépasse le total ({self.total})",
+                "par_categorie")
         return self
 
 
@@ -128,7 +156,9 @@ class Section(ContentModel):
     @model_validator(mode="after")
     def _level_2_has_no_project(self) -> "Section":
         if self.level == 2 and (self.project_ideas or self.partners):
-            raise ValueError("les idées de projet et les partenaires sont réservés au niveau 1")
+            key = "idees_projet" if self.project_ideas else "partenaires"
+            raise RuleError("les idées de projet et les partenaires sont réservés aux parties "
+                            "de niveau 1", key)
         return self
 
 

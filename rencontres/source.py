@@ -55,7 +55,13 @@ _SYNTAX_HINTS: list[tuple[str, str, bool]] = [
      "indentation incohérente : alignez les éléments de même niveau", False),
     (r"but found another document",
      "un seul document par fichier : retirez la ligne « --- »", False),
+    (r"expected a mapping (?:or a list of mappings )?for merging",
+     "« << » (fusion YAML) doit être suivi d'un alias vers des clés (« <<: *nom »)", False),
 ]
+
+# A key alone before the « : » (no space, no other « : »): the line was read as
+# the continuation of the text above, because it is indented too far.
+_OVERINDENTED_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"\[\]{},]+)\s*$")
 
 
 @dataclass
@@ -108,6 +114,7 @@ class _Builder:
             return node.value
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        """Collections are built here, not by PyYAML: refuse their tags ourselves."""
         if node.tag != expected:
             raise yaml.constructor.ConstructorError(
                 None, None, f"could not determine a constructor for the tag {node.tag!r}",
@@ -118,15 +125,20 @@ class _Builder:
         self.loader.flatten_mapping(node)
         result: dict = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                key = str(key)
+            # A key is always text, as written: « 1: » or « non: » must not
+            # become a number or a boolean that pydantic would reject in English.
+            if isinstance(key_node, yaml.ScalarNode):
+                self.loader.construct_object(key_node)  # refuses unsafe tags
+                key = key_node.value
+            else:
+                key = str(self.loader.construct_object(key_node, deep=True))
             child = path + (key,)
             mark = key_node.start_mark
             if key in result:
+                first_line = self.document.key_positions[child][0]
                 self.problems.append(Problem(
                     self.document.name, mark.line + 1, mark.column + 1,
-                    f"clé « {key} » en double (la première occurrence serait écrasée)",
+                    f"clé « {key} » en double : elle figure déjà ligne {first_line}",
                 ))
                 continue
             self.document.key_positions[child] = (mark.line + 1, mark.column + 1)
@@ -147,8 +159,8 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         if size > MAX_FILE_BYTES:
             return document, [Problem(
                 name, None, None,
-                f"fichier trop volumineux ({size // 1024} Ko, maximum "
-                f"{MAX_FILE_BYTES // 1024} Ko) : est-ce bien un fichier de contenu ?",
+                f"fichier trop volumineux ({_number(-(-size // 1024))} Ko, maximum "
+                f"{_number(MAX_FILE_BYTES // 1024)} Ko) : est-ce bien un fichier de contenu ?",
             )]
         raw = path.read_bytes()
     except OSError as error:
@@ -172,22 +184,38 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
     except _TooBig:
         return document, [Problem(
             name, None, None,
-            f"le fichier déploie plus de {MAX_NODES} valeurs (alias YAML en cascade ?)",
+            f"le fichier contient plus de {_number(MAX_NODES)} valeurs une fois les alias "
+            "(*nom) développés : est-ce bien un fichier de contenu ?",
+        )]
+    except RecursionError:
+        return document, [Problem(
+            name, None, None,
+            "imbrication trop profonde (crochets ou indentation) : "
+            "est-ce bien un fichier de contenu ?",
         )]
     except yaml.MarkedYAMLError as error:
-        return document, [_syntax_problem(name, error)]
+        return document, [_syntax_problem(name, text, error)]
     except yaml.YAMLError as error:
         return document, [Problem(name, None, None, f"syntaxe YAML invalide : {error}")]
     finally:
         loader.dispose()
 
 
-def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
+def _number(value: int) -> str:
+    """An integer with French thousands separators: 200 000."""
+    return f"{value:,}".replace(",", " ")
+
+
+def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     problem = error.problem or ""
     if problem.startswith("could not determine a constructor"):
         line, column = _position(error.problem_mark or error.context_mark)
         return Problem(name, line, column,
                        "étiquette YAML non autorisée (« ! ») : écrivez une valeur simple")
+    if problem == "mapping values are not allowed here" and error.problem_mark:
+        overindented = _overindented_key(name, text, error.problem_mark)
+        if overindented:
+            return overindented
     for pattern, french, at_start in _SYNTAX_HINTS:
         match = re.match(pattern, problem)
         if match:
@@ -198,6 +226,20 @@ def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
                            + french.replace("{c}", "".join(match.groups())))
     line, column = _position(error.problem_mark or error.context_mark)
     return Problem(name, line, column, f"syntaxe YAML invalide : {problem}")
+
+
+def _overindented_key(name: str, text: str, mark: yaml.Mark) -> Problem | None:
+    """« clé: » alone on a line read as the continuation of the value above."""
+    lines = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text)  # PyYAML's line breaks
+    if mark.line >= len(lines):
+        return None
+    match = _OVERINDENTED_KEY.match(lines[mark.line][: mark.column])
+    if not match:
+        return None
+    indent, key = match.groups()
+    return Problem(name, mark.line + 1, len(indent) + 1,
+                   f"syntaxe YAML invalide : indentation incohérente : la clé « {key} » est "
+                   "plus indentée que la ligne précédente (alignez les clés de même niveau)")
 
 
 def _position(mark: yaml.Mark | None) -> tuple[int | None, int | None]:

@@ -53,11 +53,24 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     field = f"« {_field_name(loc)} »"
     ctx = error.get("ctx", {})
     if kind == "missing":
-        return document.problem(loc[:-1], f"champ obligatoire « {loc[-1]} » manquant")
+        parent = loc[:-1]
+        where = f" dans « {_field_name(parent)} »" if parent else ""
+        return document.problem(parent, f"champ obligatoire « {loc[-1]} » manquant{where}",
+                                at_key=bool(parent))
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         return document.problem(
             loc, f"clé inconnue « {loc[-1]} »{did_you_mean(loc[-1], allowed)}", at_key=True)
+    if "input" in error and error["input"] is None and kind != "value_error":
+        return document.problem(loc, f"{field} n'a pas de valeur", at_key=True)
+    if kind == "value_error":
+        # A rule of the model; its error may name the key where it shows.
+        rule = ctx.get("error")
+        return document.problem(loc + tuple(getattr(rule, "key", ())),
+                                str(rule if rule is not None else error["msg"]),
+                                at_key=bool(getattr(rule, "key", ())))
+    target = _model_at(model, loc)
+    accepts_text = getattr(target, "accepts_plain_text", False)
     messages = {
         "string_type": f"{field} doit être un texte (mettez-le entre guillemets)",
         "int_type": f"{field} doit être un nombre entier",
@@ -65,7 +78,8 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
         "int_from_float": f"{field} doit être un nombre entier",
         "list_type": f"{field} doit être une liste (lignes commençant par « - »)",
         "dict_type": f"{field} doit contenir des clés (« clé: valeur »)",
-        "model_type": f"{field} doit être un texte ou des clés (« clé: valeur »)",
+        "model_type": (f"{field} doit être un texte ou des clés (« clé: valeur »)" if accepts_text
+                       else f"{field} doit contenir des clés (« clé: valeur »)"),
         "model_attributes_type": f"{field} doit contenir des clés (« clé: valeur »)",
         "literal_error": f"{field} doit valoir {_french_or(ctx.get('expected', ''))}",
         "greater_than_equal": f"{field} doit être supérieur ou égal à {ctx.get('ge')}",
@@ -73,12 +87,12 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
         "too_short": f"{field} ne peut pas être vide",
         "string_too_short": f"{field} ne peut pas être vide",
         "string_pattern_mismatch": (
-            f"{field} : identifiant invalide (minuscules, chiffres et tirets seulement)"),
+            f"identifiant « {error.get('input')} » invalide : minuscules sans accents, "
+            "chiffres et tirets seulement (ex. « hauts-de-france »)"),
         "date_type": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_from_datetime_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_from_datetime_inexact": f"{field} doit être une date sans heure (AAAA-MM-JJ)",
-        "value_error": str(ctx.get("error", error["msg"])),
     }
     message = messages.get(kind, f"{field} : valeur invalide ({error['msg']})")
     return document.problem(loc, message)
@@ -91,6 +105,14 @@ def _french_or(expected: str) -> str:
 
 def _allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:
     """The French keys allowed by the model found at `loc` (list indexes skipped)."""
+    current = _model_at(model, loc)
+    if current is None:
+        return []
+    return [f.alias for f in current.model_fields.values() if f.alias]
+
+
+def _model_at(model: type[BaseModel], loc: YamlPath) -> type[BaseModel] | None:
+    """The model expected at `loc` (list indexes and dict keys skipped), if any."""
     current: Any = model
     skip_next = False
     for part in loc:
@@ -98,14 +120,14 @@ def _allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:
             skip_next = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         by_alias = {f.alias: f for f in current.model_fields.values()}
         if part not in by_alias:
-            return []
+            return None
         current, skip_next = _unwrap(by_alias[part].annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias for f in current.model_fields.values() if f.alias]
-    return []
+        return current
+    return None
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
