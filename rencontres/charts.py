@@ -57,6 +57,11 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _literal(text: str) -> str:
+    """Content text as drawn: two « $ » would otherwise start matplotlib's math mode."""
+    return text.replace("$", r"\$")
+
+
 def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
                     bar_colors: Sequence[str] | None = None,
                     legend: Sequence[tuple[str, str]] = (), unit: str = "") -> bytes:
@@ -65,7 +70,7 @@ def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
     rows = len(labels)
     height = 0.8 / len(series)
     figure, axes = plt.subplots(figsize=(6.3, 0.9 + 0.38 * rows * max(1, len(series) * 0.8)))
-    wrapped = [textwrap.fill(label, 28) for label in labels]
+    wrapped = [_literal(textwrap.fill(label, 28)) for label in labels]
     top = max((max(s.values, default=0) for s in series), default=0) or 1
     for index, serie in enumerate(series):
         offset = (index - (len(series) - 1) / 2) * height
@@ -75,7 +80,7 @@ def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
                          label=serie.name)
         for bar, value in zip(bars, serie.values):
             axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
-                      f"{value}{unit}", va="center", ha="left", fontsize=9,
+                      _literal(f"{value}{unit}"), va="center", ha="left", fontsize=9,
                       color="#2B2B2B", fontweight="bold")
     axes.set_yticks(range(rows), wrapped)
     axes.invert_yaxis()
@@ -87,12 +92,12 @@ def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
     handles = []
     if len(series) > 1:
         handles = axes.get_legend_handles_labels()[0]
-        names = [s.name for s in series]
+        names = [_literal(s.name) for s in series]
     else:
         from matplotlib.patches import Patch
 
         handles = [Patch(color=color) for _, color in legend]
-        names = [name for name, _ in legend]
+        names = [_literal(name) for name, _ in legend]
     if handles:
         axes.legend(handles, names, loc="lower right", frameon=False, fontsize=9)
     figure.tight_layout()

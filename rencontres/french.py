@@ -30,8 +30,14 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def percent_change(before: int, after: int) -> str:
-    """« +107 % » with a French non-breaking space; « – » when undefined."""
+    """« +107 % », « −28 % », « 0 % » with a French non-breaking space; « – » when undefined.
+
+    Rounded half away from zero (8 → 9 is « +13 % »), in integers: no float error."""
     if before == 0:
         return "–"
-    change = round((after - before) * 100 / before)
-    return f"{change:+d}\u00a0%".replace("-", "−")
+    quotient, remainder = divmod(abs(after - before) * 100, abs(before))
+    change = quotient + (2 * remainder >= abs(before))
+    if change == 0:
+        return "0\u00a0%"
+    sign = "+" if (after - before) * before > 0 else "−"
+    return f"{sign}{change}\u00a0%"

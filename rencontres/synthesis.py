@@ -21,7 +21,10 @@ from .model import Category, CommonIdea, Territory, TerritoryReport, Theme
 def sort_key(text: str) -> str:
     """French alphabetical order without a locale: accents and case ignored first."""
     decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)) + "\0" + text
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # French sorts the ligatures as their two letters: « œuvre » between « oeil » and « of ».
+    base = base.replace("œ", "oe").replace("æ", "ae")
+    return base + "\0" + text
 
 
 # --- participants -----------------------------------------------------------

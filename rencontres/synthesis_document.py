@@ -139,8 +139,7 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         previous_year=participants.previous_year,
         previous_total=participants.previous_total,
         evolution=evolution,
-        evolution_line=(f"{participants.previous_total} en {participants.previous_year}, "
-                        f"soit {evolution}" if has_previous else ""),
+        evolution_line=evolution_line(participants),
         participant_rows=_participant_rows(participants),
         participant_total_row=ParticipantRow(
             territory="Total",
@@ -165,6 +164,16 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         cards=[_card_view(card) for card in data.cards],
         cards_year=edition.year + 1,
     )
+
+
+def evolution_line(participants: ParticipantsSummary) -> str:
+    """« 94 en 2020, soit +107 % »; without the change when it is undefined (0 before)."""
+    if participants.previous_year is None:
+        return ""
+    line = f"{participants.previous_total} en {participants.previous_year}"
+    if participants.evolution != "–":
+        line += f", soit {participants.evolution}"
+    return line
 
 
 def _count(value: int | None) -> str:
@@ -270,9 +279,10 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
         + (f"{row.previous} en {previous_year}" if row.previous is not None
            else f"pas de données en {previous_year}")
         + f", {row.current} en {year}" for row in rows)
+    change = f" ({participants.evolution})" if participants.evolution != "–" else ""
     alt = (f"Nombre de participants par territoire aux Rencontres territoriales {previous_year} "
            f"et {year}. {stated}. Total : {participants.previous_total} en {previous_year}, "
-           f"{participants.total} en {year} ({participants.evolution}).")
+           f"{participants.total} en {year}{change}.")
     return Chart(png, alt)
 
 
