@@ -1,0 +1,84 @@
+"""Charts (rencontres/charts.py): PNG bytes, deterministic, French text drawn; few and
+fast on purpose, matplotlib being slow."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image
+
+from rencontres import style
+from rencontres.charts import Series, horizontal_bars
+from rencontres.documents import VoteRow, votes_chart
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NAVY_RGB = (0x1F, 0x3A, 0x5F)
+ACCENTED = ["Pyrénées Est & Centre", "Élus", "Cœur d’agglomération « été »", "Çà et là, à Noël"]
+
+
+def image(png: bytes) -> Image.Image:
+    assert png[:8] == PNG_SIGNATURE
+    picture = Image.open(io.BytesIO(png))
+    picture.load()
+    return picture
+
+
+def has_color(png: bytes, rgb: tuple[int, int, int]) -> bool:
+    picture = image(png).convert("RGB")
+    return any(color == rgb for _, color in picture.getcolors(picture.width * picture.height))
+
+
+def glyph_warnings(labels: list[str]) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        horizontal_bars(labels, [Series("Territoires", [1] * len(labels), style.NAVY)])
+    return [str(w.message) for w in caught if "Glyph" in str(w.message)]
+
+
+def test_png_is_deterministic_and_sized_by_its_rows():
+    values = [Series("2020", [10, 7, 0], style.SKY), Series("2021", [35, 18, 4], style.NAVY)]
+    labels = ["Hauts-de-France", "Ardennes", "Grande Région"]
+    first = horizontal_bars(labels, values)
+    assert horizontal_bars(labels, values) == first
+    changed = [values[0], Series("2021", [35, 19, 4], style.NAVY)]
+    assert horizontal_bars(labels, changed) != first
+
+    three = image(first)
+    # No text chunk (such as « Software » with matplotlib's version): only the resolution.
+    assert three.format == "PNG" and set(three.info) == {"dpi"}
+    assert tuple(round(dpi) for dpi in three.info["dpi"]) == (200, 200)
+    # 6.3 in at 200 dpi, cropped to the drawing.
+    assert 1000 < three.width <= 1260
+    single = image(horizontal_bars(["Élus"], [Series("Participants", [5], style.NAVY)]))
+    assert 1000 < single.width <= 1260
+    assert single.height < three.height
+
+
+def test_zero_values_draw_no_bar_and_a_single_bar_draws_one():
+    labels = ["Techniciens", "Élus"]
+    zeros = horizontal_bars(labels, [Series("Participants", [0, 0], style.NAVY)])
+    assert not has_color(zeros, NAVY_RGB)
+    one = horizontal_bars(["Élus"], [Series("Participants", [3], style.NAVY)])
+    assert has_color(one, NAVY_RGB)
+
+
+def test_french_accents_have_glyphs_and_dollars_stay_text():
+    assert glyph_warnings(ACCENTED) == []
+    # The check does see a missing glyph.
+    assert glyph_warnings(["漢"]) != []
+    # Two « $ » would be matplotlib math, and « \frac » without arguments an error.
+    png = horizontal_bars(["Budget 5 $ à 10 $", r"a $\frac$ b"],
+                          [Series("Votes", [2, 1], style.NAVY)])
+    assert png[:8] == PNG_SIGNATURE
+
+
+def test_votes_chart_alt_text_states_every_value():
+    votes = [VoteRow(label="Citoyenneté / Culture", votes=9, level1=True),
+             VoteRow(label="Santé", votes=1, level1=False),
+             VoteRow(label="Éducation", votes=0, level1=False)]
+    chart = votes_chart(votes)
+    assert chart.alt_text == (
+        "Nombre de votes par thème. Citoyenneté / Culture : 9 votes "
+        "(MOT particulièrement attendue); Santé : 1 vote; Éducation : 0 vote.")
+    assert chart.png[:8] == PNG_SIGNATURE
