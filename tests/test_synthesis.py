@@ -300,3 +300,16 @@ def test_edition_without_synthesis_file_has_no_cards_nor_introduction():
                                        synthesis={"introduction": "Bonjour « à tous »"}))
     data = synthesize(with_intro, with_intro.editions[2021])
     assert data.cards == () and data.introduction == "Bonjour « à tous »"
+
+
+def test_reconstructed_figures_are_said_so_in_the_content_files():
+    folder = REPO / "content/2021/territoires"
+    others = sorted(p for p in folder.glob("*.yaml") if p.stem != "hauts-de-france")
+    assert len(others) == 8
+    for path in others:
+        comments = " ".join(line.lstrip("# ").strip() for line in path.read_text("utf-8")
+                            .splitlines() if line.startswith("#"))
+        assert "la source ne publie que les totaux nationaux" in comments, path.name
+        assert "La répartition par territoire ci-dessous est reconstituée" in comments, path.name
+    derived = (REPO / "content/2020/territoires/pyrenees-ouest.yaml").read_text("utf-8")
+    assert "# Effectif absent du texte extrait de la source : 18 est déduit du total" in derived
