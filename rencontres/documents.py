@@ -98,7 +98,7 @@ def votes_chart(votes: list[VoteRow]) -> Chart:
         bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
         legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
     )
-    stated = "; ".join(
+    stated = " ; ".join(
         f"{row.label} : {row.votes} vote{'s' if row.votes > 1 else ''}"
         + (" (MOT particulièrement attendue)" if row.level1 else "") for row in votes)
     return Chart(png, f"Nombre de votes par thème. {stated}.")

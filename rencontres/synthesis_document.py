@@ -63,7 +63,8 @@ class CardView(_View):
         description="Les territoires concernés, ex. « Arc Jurassien, Ardennes et Pyrénées Ouest ».")
     territory_count: int = Field(description="Nombre de territoires concernés.")
     suggestions_heading: str = Field(
-        description="Intitulé des suggestions, ex. « Suggestions pour 2022 ».")
+        description="Intitulé des suggestions, ex. « Suggestions pour 2022 » ; vide sans "
+                    "suggestion.")
     suggestions: list[SuggestionLine] = Field(description="Les suggestions, dans l'ordre.")
 
 
@@ -232,14 +233,16 @@ def _theme_line(count: ThemeCount, phrase: str) -> ThemeLine:
 
 
 def _card_view(card: IdeaCard) -> CardView:
-    heading = "Suggestions" if len(card.suggestions) > 1 else "Suggestion"
+    count = len(card.suggestions)
+    heading = (f"{'Suggestions' if count > 1 else 'Suggestion'} pour {card.suggestions_year}"
+               if count else "")
     return CardView(
         title=card.title,
         theme=card.theme.label,
         problem=card.problem,
         territories=join_words([t.name for t in card.territories]),
         territory_count=len(card.territories),
-        suggestions_heading=f"{heading} pour {card.suggestions_year}",
+        suggestions_heading=heading,
         suggestions=[SuggestionLine(label=s.label, text=s.text, reminder=s.kind == "rappel")
                      for s in card.suggestions],
     )
@@ -263,7 +266,7 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
     if previous_year is None:
         labels = [row.territory.name for row in rows]
         png = horizontal_bars(labels, [current])
-        stated = "; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
+        stated = " ; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
                            for row in rows)
         alt = (f"Nombre de participants par territoire aux Rencontres territoriales {year}. "
                f"{stated}. Total : {_participants_word(participants.total)}.")
@@ -274,7 +277,7 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
     previous = Series(str(previous_year), [row.previous or 0 for row in rows], style.SKY)
     png = horizontal_bars(labels, [previous, current])
-    stated = "; ".join(
+    stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None
            else f"pas de données en {previous_year}")
@@ -299,7 +302,7 @@ def categories_chart(split: CategorySplit) -> Chart:
         colors.append(style.SKY)
     png = horizontal_bars(labels, [Series("Participants", values, style.NAVY)],
                           bar_colors=colors)
-    stated = "; ".join(f"{label} : {_participants_word(value)}"
+    stated = " ; ".join(f"{label} : {_participants_word(value)}"
                        for label, value in zip(labels, values))
     return Chart(png, f"Participants par catégorie. {categories_note(split)} {stated}.",
                  width_mm=150)
@@ -312,5 +315,5 @@ def themes_chart(counts: tuple[ThemeCount, ...], title: str, color: str) -> Char
 
     png = horizontal_bars([c.theme.label for c in counts],
                           [Series("Territoires", [c.count for c in counts], color)])
-    stated = "; ".join(f"{c.theme.label} : {plural(c.count, 'territoire')}" for c in counts)
+    stated = " ; ".join(f"{c.theme.label} : {plural(c.count, 'territoire')}" for c in counts)
     return Chart(png, f"{title} {stated}.", width_mm=150)

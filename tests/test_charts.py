@@ -80,5 +80,5 @@ def test_votes_chart_alt_text_states_every_value():
     chart = votes_chart(votes)
     assert chart.alt_text == (
         "Nombre de votes par thème. Citoyenneté / Culture : 9 votes "
-        "(MOT particulièrement attendue); Santé : 1 vote; Éducation : 0 vote.")
+        "(MOT particulièrement attendue) ; Santé : 1 vote ; Éducation : 0 vote.")
     assert chart.png[:8] == PNG_SIGNATURE

@@ -80,7 +80,7 @@ def test_chart_is_an_image_with_alt_text_stating_the_data(project, tmp_path):
         images = [n for n in package.namelist() if n.startswith("word/media/")]
     assert len(images) == 1
     assert ('descr="Nombre de votes par thème. Citoyenneté / Culture : 9 votes '
-            '(MOT particulièrement attendue); ') in xml
+            '(MOT particulièrement attendue) ; ') in xml
     assert "Emploi / insertion : 1 vote." in xml
 
 

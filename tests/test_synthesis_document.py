@@ -121,23 +121,23 @@ def test_real_2021_charts_state_their_data(context_2021):
     participants = context_2021.participants_chart
     assert participants.alt_text == (
         "Nombre de participants par territoire aux Rencontres territoriales 2020 et 2021. "
-        "Hauts-de-France : 10 en 2020, 35 en 2021; Sud FR-IT-Monaco : 8 en 2020, 30 en 2021; "
-        "Pyrénées Est & Centre : 8 en 2020, 26 en 2021; Grande Région : 8 en 2020, 22 en 2021; "
-        "Genevois / Alpes du Nord : 10 en 2020, 20 en 2021; Ardennes : 7 en 2020, 18 en 2021; "
-        "Rhin Supérieur : 11 en 2020, 17 en 2021; Arc Jurassien : 14 en 2020, 14 en 2021; "
+        "Hauts-de-France : 10 en 2020, 35 en 2021 ; Sud FR-IT-Monaco : 8 en 2020, 30 en 2021 ; "
+        "Pyrénées Est & Centre : 8 en 2020, 26 en 2021 ; Grande Région : 8 en 2020, 22 en 2021 ; "
+        "Genevois / Alpes du Nord : 10 en 2020, 20 en 2021 ; Ardennes : 7 en 2020, 18 en 2021 ; "
+        "Rhin Supérieur : 11 en 2020, 17 en 2021 ; Arc Jurassien : 14 en 2020, 14 en 2021 ; "
         "Pyrénées Ouest : 18 en 2020, 13 en 2021. "
         f"Total : 94 en 2020, 195 en 2021 (+107{NBSP}%).")
     assert context_2021.local_priorities_chart.alt_text == (
         "Nombre de territoires (sur 9) ayant retenu chaque thème comme priorité locale. "
-        "Gouvernance / Obstacles / Stratégie : 9 territoires; Mobilité : 9 territoires; "
-        "Formation : 7 territoires; Culture / Citoyenneté / Appartenance : 6 territoires; "
-        "Santé : 6 territoires; Observation : 4 territoires; Interreg 2021-2027 : 3 territoires; "
-        "Emploi / Insertion : 1 territoire; Ingénierie : 1 territoire; "
+        "Gouvernance / Obstacles / Stratégie : 9 territoires ; Mobilité : 9 territoires ; "
+        "Formation : 7 territoires ; Culture / Citoyenneté / Appartenance : 6 territoires ; "
+        "Santé : 6 territoires ; Observation : 4 territoires ; Interreg 2021-2027 : 3 territoires ; "
+        "Emploi / Insertion : 1 territoire ; Ingénierie : 1 territoire ; "
         "Ressources / Biens communs : 1 territoire.")
     assert context_2021.mot_expected_chart.alt_text == (
         "Nombre de territoires (sur 9) où la MOT est particulièrement attendue, par thème. "
-        "Gouvernance / Obstacles / Stratégie : 8 territoires; "
-        "Culture / Citoyenneté / Appartenance : 5 territoires; Mobilité : 5 territoires; "
+        "Gouvernance / Obstacles / Stratégie : 8 territoires ; "
+        "Culture / Citoyenneté / Appartenance : 5 territoires ; Mobilité : 5 territoires ; "
         "Observation : 3 territoires.")
     charts = [participants, context_2021.local_priorities_chart, context_2021.mot_expected_chart]
     assert [chart.png[:8] for chart in charts] == [PNG_SIGNATURE] * 3
@@ -163,10 +163,10 @@ def test_missing_territories_show_n_d_and_a_note():
     assert c.missing_note == (
         "Pas de données pour Est en 2021 : ce territoire n'est pas compté dans le total. "
         "Pas de données pour Sud en 2020 : ce territoire n'est pas compté dans le total 2020.")
-    # Only territories with a file in 2021 are drawn; Sud's missing 2020 bar is said.
+    # Only territories with a file in 2021 are drawn ; Sud's missing 2020 bar is said.
     assert c.participants_chart.alt_text == (
         "Nombre de participants par territoire aux Rencontres territoriales 2020 et 2021. "
-        "Nord : 10 en 2020, 12 en 2021; Sud : pas de données en 2020, 6 en 2021. "
+        "Nord : 10 en 2020, 12 en 2021 ; Sud : pas de données en 2020, 6 en 2021. "
         f"Total : 15 en 2020, 18 en 2021 (+20{NBSP}%).")
 
 
@@ -189,7 +189,7 @@ def test_edition_without_previous_one_leaves_previous_columns_empty():
     assert (c.missing_note, c.participants_figure) == ("", "11 participants")
     assert c.participants_chart.alt_text == (
         "Nombre de participants par territoire aux Rencontres territoriales 2021. "
-        "Est : 7 participants; Nord : 3 participants; Sud : 1 participant. "
+        "Est : 7 participants ; Nord : 3 participants ; Sud : 1 participant. "
         "Total : 11 participants.")
     # No theme chosen anywhere: no theme line, no theme chart.
     assert (c.local_priority_themes, c.local_priorities_chart) == ([], None)
@@ -217,8 +217,8 @@ def test_categories_rows_note_and_chart():
             "dont 5 sans catégorie précisée.")
     assert c.categories_note == note
     assert c.categories_chart.alt_text == (
-        f"Participants par catégorie. {note} Techniciens : 22 participants; "
-        "Élus : 8 participants; National : 5 participants; "
+        f"Participants par catégorie. {note} Techniciens : 22 participants ; "
+        "Élus : 8 participants ; National : 5 participants ; "
         "Catégorie non précisée : 5 participants.")
     assert c.categories_chart.png[:8] == PNG_SIGNATURE
 
@@ -267,8 +267,8 @@ def test_changing_one_territory_changes_totals_rows_and_chart(project):
     assert after.participant_rows[2:] == before.participant_rows[2:]
     assert after.participants_chart.png != before.participants_chart.png
     # Ardennes moves up the chart, between Sud FR-IT-Monaco (30) and Pyrénées Est & Centre (26).
-    assert ("Sud FR-IT-Monaco : 8 en 2020, 30 en 2021; Ardennes : 7 en 2020, 28 en 2021; "
-            "Pyrénées Est & Centre : 8 en 2020, 26 en 2021;") in after.participants_chart.alt_text
+    assert ("Sud FR-IT-Monaco : 8 en 2020, 30 en 2021 ; Ardennes : 7 en 2020, 28 en 2021 ; "
+            "Pyrénées Est & Centre : 8 en 2020, 26 en 2021 ;") in after.participants_chart.alt_text
     assert after.participants_chart.alt_text.endswith(
         f"Total : 94 en 2020, 205 en 2021 (+118{NBSP}%).")
     assert "Ardennes : 7 en 2020, 18 en 2021" in before.participants_chart.alt_text
