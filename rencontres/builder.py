@@ -22,6 +22,7 @@ from .state import BuildState, build_lock, fingerprint
 REPORT = "compte-rendu"
 SYNTHESIS = "synthese"
 KINDS = (REPORT, SYNTHESIS)
+CHARTS_CACHE = ".cache/graphiques"
 
 
 @dataclass(frozen=True)
@@ -146,24 +147,31 @@ def render_job(content: Content, job: DocumentJob) -> bytes:
     return render(job.template, _context(content, job), properties)
 
 
-def _render_safely(content: Content, job: DocumentJob) -> bytes | RencontresError:
+def _render_safely(content: Content, job: DocumentJob,
+                   charts_cache: Path | None) -> bytes | RencontresError:
+    from . import charts
+
+    charts.use_cache(charts_cache)
     try:
         return render_job(content, job)
     except RencontresError as error:
         return error
+    finally:
+        charts.use_cache(None)
 
 
 def render_all(content: Content, jobs: list[DocumentJob], workers: int,
-               progress: Callable[[DocumentJob], None]) -> list[bytes | RencontresError]:
+               progress: Callable[[DocumentJob], None],
+               charts_cache: Path | None = None) -> list[bytes | RencontresError]:
     """Render every job, on several processes when it pays."""
     if workers <= 1 or len(jobs) <= 1:
         results = []
         for job in jobs:
-            results.append(_render_safely(content, job))
+            results.append(_render_safely(content, job, charts_cache))
             progress(job)
         return results
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(_render_safely, content, job) for job in jobs]
+        futures = [pool.submit(_render_safely, content, job, charts_cache) for job in jobs]
         results = []
         for job, future in zip(jobs, futures):
             results.append(future.result())
@@ -227,7 +235,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
 
             check_templates({job.template: job.kind for job in todo})
             on_start(len(todo))
-            results = render_all(content, todo, options.workers, progress)
+            results = render_all(content, todo, options.workers, progress,
+                                 project.output_dir / CHARTS_CACHE)
             failures = [(job, r) for job, r in zip(todo, results) if isinstance(r, RencontresError)]
             if failures and options.strict:
                 raise TemplateError([p for _, error in failures for p in error.problems])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import Sequence
+from pathlib import Path
+from typing import Callable, Sequence
 
 from . import style
 
@@ -62,10 +64,45 @@ def _literal(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+_cache_dir: Path | None = None
+
+
+def use_cache(directory: Path | None) -> None:
+    """Keep drawn charts in `directory`, named by the digest of what they draw."""
+    global _cache_dir
+    _cache_dir = directory
+
+
+def _cached(drawing: str, draw: Callable[[], bytes]) -> bytes:
+    """The PNG of `drawing` from the cache, or drawn and kept: an unchanged chart is
+    never redrawn, and a build whose charts are all cached never imports matplotlib."""
+    if _cache_dir is None:
+        return draw()
+    from .output import write_atomic
+    from .state import tool_version
+
+    key = hashlib.sha256(f"{tool_version()}\n{drawing}".encode()).hexdigest()
+    path = _cache_dir / f"{key}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        png = draw()
+        write_atomic(path, png)
+        return png
+
+
 def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
                     bar_colors: Sequence[str] | None = None,
                     legend: Sequence[tuple[str, str]] = (), unit: str = "") -> bytes:
     """Bars listed top to bottom in the order given, each value written at its end."""
+    drawing = repr((list(labels), [(s.name, list(s.values), s.color) for s in series],
+                    list(bar_colors or ()), list(legend), unit))
+    return _cached(drawing, lambda: _draw_bars(labels, series, bar_colors, legend, unit))
+
+
+def _draw_bars(labels: Sequence[str], series: Sequence[Series],
+               bar_colors: Sequence[str] | None, legend: Sequence[tuple[str, str]],
+               unit: str) -> bytes:
     plt = _pyplot()
     rows = len(labels)
     height = 0.8 / len(series)

@@ -261,3 +261,15 @@ def test_nothing_to_do_does_not_import_matplotlib(in_project, capsys):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=in_project, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.stdout == "0 False\n", result.stderr
+
+
+def test_charts_are_cached_by_their_data(in_project, capsys):
+    run(capsys, "--jobs", "1")
+    cached = sorted(Path("output/.cache/graphiques").glob("*.png"))
+    assert len(cached) == 4  # votes; participants; local priorities; MOT expected
+    probe = ("import sys; from rencontres.cli import main; code = main(['--force', '--quiet']); "
+             "print(code, 'matplotlib' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=in_project, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.stdout == "0 False\n", result.stderr
+    assert sorted(Path("output/.cache/graphiques").glob("*.png")) == cached
