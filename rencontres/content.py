@@ -9,7 +9,7 @@ from typing import Iterable
 
 from .errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Synthesis, TerritoryReport
-from .source import YamlDocument, YamlPath, read_yaml
+from .source import YamlDocument, YamlPath, read_yaml, shown
 from .validation import did_you_mean, validate
 
 REFERENTIEL_FILE = "referentiel.yaml"
@@ -107,7 +107,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
     info, document = _load(directory / EDITION_FILE, EditionInfo, problems)
     if info is not None and str(info.year) != directory.name:
         problems.append(document.problem(
-            ("annee",), f"l'année {info.year} ne correspond pas au dossier « {directory.name} »"))
+            ("annee",), f"l'année {info.year} ne correspond pas au dossier « {shown(directory.name)} »"))
     problems += _unexpected_files(directory, {EDITION_FILE, SYNTHESIS_FILE}, "fichier")
 
     reports: dict[str, TerritoryReport] = {}
@@ -122,7 +122,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
             if referentiel and path.stem not in known_ids:
                 problems.append(Problem(
                     display_path(path), None, None,
-                    f"aucun territoire « {path.stem} » dans le référentiel"
+                    f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
             report, doc = _load(path, TerritoryReport, problems)
@@ -162,7 +162,7 @@ def _duplicates(document: YamlDocument, path: YamlPath, values: list[str],
     for index, value in enumerate(values):
         if value in seen:
             problems.append(document.problem(path + (index,) + suffix,
-                                             f"{what} « {value} » en double"))
+                                             f"{what} « {shown(value)} » en double"))
         seen.add(value)
     return problems
 
@@ -172,7 +172,7 @@ def _unknown(document: YamlDocument, path: YamlPath, value: str, known: list[str
     if value in known:
         return []
     unknown = "inconnue" if feminine else "inconnu"
-    return [document.problem(path, f"{what} « {value} » {unknown} du référentiel"
+    return [document.problem(path, f"{what} « {shown(value)} » {unknown} du référentiel"
                              + did_you_mean(value, known))]
 
 
@@ -183,7 +183,8 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
     if report.territory != document.path.stem:
         problems.append(document.problem(
             ("territoire",),
-            f"le fichier « {document.path.name} » déclare le territoire « {report.territory} » :"
+            f"le fichier « {shown(document.path.name)} » déclare le territoire "
+            f"« {shown(report.territory)} » :"
             f" le nom du fichier et le territoire doivent correspondre"))
     themes = [t.id for t in referentiel.themes]
     categories = [c.id for c in referentiel.categories]
@@ -208,11 +209,11 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
             covered[label] += 1
             if label not in labels:
                 problems.append(document.problem(
-                    path, f"thème voté « {label} » absent de « themes_votes »"
+                    path, f"thème voté « {shown(label)} » absent de « themes_votes »"
                     + did_you_mean(label, labels)))
             elif covered[label] == 2:
                 problems.append(document.problem(
-                    path, f"thème voté « {label} » déjà couvert par une autre partie"))
+                    path, f"thème voté « {shown(label)} » déjà couvert par une autre partie"))
     return problems
 
 

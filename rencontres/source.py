@@ -34,7 +34,12 @@ _SYNTAX_HINTS: list[tuple[str, str, bool]] = [
      "une valeur ne peut pas commencer par « {c} » : mettez le texte entre guillemets", False),
     (r"mapping values are not allowed here",
      "« : » inattendu ; mettez le texte entre guillemets s'il contient « : »", False),
-    (r"could not find expected ':'", "« : » attendu après la clé", False),
+    (r"could not find expected ':'", "« : » attendu après la clé", True),
+    (r"sequence entries are not allowed here",
+     "« - » inattendu : un élément de liste commence sa propre ligne, sous sa clé "
+     "(mettez entre guillemets un texte qui commence par « - »)", False),
+    (r"mapping keys are not allowed here",
+     "« ? » inattendu : mettez entre guillemets un texte qui commence par « ? »", False),
     (r"found undefined alias",
      "ancre (&nom) introuvable pour cet alias (*nom) ; un texte qui commence par « * » "
      "doit être entre guillemets", False),
@@ -42,8 +47,21 @@ _SYNTAX_HINTS: list[tuple[str, str, bool]] = [
      "« * » ou « & » en début de valeur annonce un alias ou une ancre YAML : "
      "mettez le texte entre guillemets", False),
     (r"found duplicate anchor", "ancre (&nom) en double", False),
-    (r"found unknown escape character",
+    (r"found unknown escape character|expected escape sequence",
      "« \\ » dans un texte entre guillemets doubles : utilisez des guillemets simples", False),
+    (r"expected the node content, but found '<stream end>'",
+     "crochet « [ » ou accolade « { » non fermé avant la fin du fichier (un « # » précédé "
+     "d'une espace commence un commentaire)", False),
+    (r"expected the node content, but found '(.)'",
+     "« {c} » inattendu ici (en trop ? un texte qui commence par « {c} » doit être "
+     "entre guillemets)", False),
+    (r"expected the node content", "valeur attendue ici : vérifiez la ponctuation", False),
+    (r"expected (chomping or indentation indicators|a comment or a line break|indentation indicator)",
+     "« | » ou « > » en début de valeur annonce un bloc de texte YAML : mettez le texte "
+     "entre guillemets", True),
+    (r"expected '<document start>', but found",
+     "indentation incohérente : cette ligne est moins indentée que le début du fichier "
+     "(les clés du premier niveau commencent en début de ligne)", False),
     (r"found unexpected end of stream",
      "guillemet non fermé (l'apostrophe s'écrit '' entre guillemets simples)", True),
     (r"expected ',' or '\]'", "crochet « [ » non fermé, ou « , » manquante", True),
@@ -85,6 +103,12 @@ class YamlDocument:
             probe = probe[:-1]
         line, column = positions.get(probe) or self.value_positions.get(probe, (1, 1))
         return Problem(self.name, line, column, message)
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as it reads between « » in a message: on one line, not too long."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class _Builder:
@@ -138,7 +162,7 @@ class _Builder:
                 first_line = self.document.key_positions[child][0]
                 self.problems.append(Problem(
                     self.document.name, mark.line + 1, mark.column + 1,
-                    f"clé « {key} » en double : elle figure déjà ligne {first_line}",
+                    f"clé « {shown(key)} » en double : elle figure déjà ligne {first_line}",
                 ))
                 continue
             self.document.key_positions[child] = (mark.line + 1, mark.column + 1)
@@ -173,7 +197,10 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             name, line, None,
             "le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8",
         )]
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        return document, [_reader_problem(name, text, error)]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -212,6 +239,11 @@ def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Proble
         line, column = _position(error.problem_mark or error.context_mark)
         return Problem(name, line, column,
                        "étiquette YAML non autorisée (« ! ») : écrivez une valeur simple")
+    if re.match(r"while (scanning|parsing) a tag", error.context or ""):
+        line, column = _position(error.context_mark or error.problem_mark)
+        return Problem(name, line, column,
+                       "syntaxe YAML invalide : « ! » en début de valeur annonce une étiquette "
+                       "YAML : mettez le texte entre guillemets")
     if problem == "mapping values are not allowed here" and error.problem_mark:
         overindented = _overindented_key(name, text, error.problem_mark)
         if overindented:
@@ -226,6 +258,17 @@ def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Proble
                            + french.replace("{c}", "".join(match.groups())))
     line, column = _position(error.problem_mark or error.context_mark)
     return Problem(name, line, column, f"syntaxe YAML invalide : {problem}")
+
+
+def _reader_problem(name: str, text: str, error: yaml.reader.ReaderError) -> Problem:
+    """A control character (often pasted from a PDF) that YAML refuses."""
+    before = text[: error.position]
+    line = len(re.findall(r"\r\n|[\r\n\x85\u2028\u2029]", before)) + 1
+    column = len(re.split(r"\r\n|[\r\n\x85\u2028\u2029]", before)[-1]) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return Problem(name, line, column,
+                   f"caractère invisible interdit (U+{code:04X}) : supprimez-le "
+                   "(il vient souvent d'un copier-coller)")
 
 
 def _overindented_key(name: str, text: str, mark: yaml.Mark) -> Problem | None:

@@ -11,13 +11,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
-from .source import YamlDocument, YamlPath
+from .source import YamlDocument, YamlPath, shown
 
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     """« (vouliez-vous dire « x » ?) » for the nearest choice, or nothing."""
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (vouliez-vous dire « {match[0]} » ?)" if match else ""
+    return f" (vouliez-vous dire « {shown(match[0])} » ?)" if match else ""
 
 
 def validate(document: YamlDocument, model: type[BaseModel]) -> tuple[Any, list[Problem]]:
@@ -35,7 +35,7 @@ def validate(document: YamlDocument, model: type[BaseModel]) -> tuple[Any, list[
 def _kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "une liste"
-    return "un texte seul" if isinstance(value, str) else f"la valeur « {value} »"
+    return "un texte seul" if isinstance(value, str) else f"la valeur « {shown(value)} »"
 
 
 def _field_name(loc: YamlPath) -> str:
@@ -43,8 +43,8 @@ def _field_name(loc: YamlPath) -> str:
     field = names[-1] if names else "valeur"
     index = loc[-1] if loc and isinstance(loc[-1], int) else None
     if index is not None:
-        return f"{field}[{index + 1}]"
-    return field
+        return f"{shown(field)}[{index + 1}]"
+    return shown(field)
 
 
 def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
@@ -55,12 +55,12 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     if kind == "missing":
         parent = loc[:-1]
         where = f" dans « {_field_name(parent)} »" if parent else ""
-        return document.problem(parent, f"champ obligatoire « {loc[-1]} » manquant{where}",
+        return document.problem(parent, f"champ obligatoire « {shown(loc[-1])} » manquant{where}",
                                 at_key=bool(parent))
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         return document.problem(
-            loc, f"clé inconnue « {loc[-1]} »{did_you_mean(loc[-1], allowed)}", at_key=True)
+            loc, f"clé inconnue « {shown(loc[-1])} »{did_you_mean(loc[-1], allowed)}", at_key=True)
     if "input" in error and error["input"] is None and kind != "value_error":
         return document.problem(loc, f"{field} n'a pas de valeur", at_key=True)
     if kind == "value_error":
@@ -87,7 +87,7 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
         "too_short": f"{field} ne peut pas être vide",
         "string_too_short": f"{field} ne peut pas être vide",
         "string_pattern_mismatch": (
-            f"identifiant « {error.get('input')} » invalide : minuscules sans accents, "
+            f"identifiant « {shown(error.get('input'))} » invalide : minuscules sans accents, "
             "chiffres et tirets seulement (ex. « hauts-de-france »)"),
         "date_type": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
