@@ -1,0 +1,193 @@
+"""The documentation works: its commands run as shown, its YAML examples are valid.
+
+Conventions of the Markdown files (README.md, docs/*.md):
+
+- a ```sh block holds commands that succeed: each `python build.py …` command in
+  it (also after `&&`) is run, in the order of the document, on a fresh copy of
+  the project per document, and must exit with 0;
+- a ```console block shows a transcript (often of a failure on purpose): it is
+  never run;
+- a ```yaml block of docs/format-contenu.md is a whole content file whose first
+  lines name it, `# fichier : content/2021/territoires/ardennes.yaml`: it must
+  validate against the model of that file, and its ids exist in the referentiel.
+
+One step the docs leave to a person is simulated: after `nouvelle-edition`, the
+figures the chargé de mission would fill in (`null  # à remplir`) are filled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rencontres.model import EditionInfo, Referentiel, Synthesis, TerritoryReport
+
+REPO = Path(__file__).resolve().parent.parent
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+CONTENT_DOC = REPO / "docs" / "format-contenu.md"
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
+                   re.M | re.S)
+MARKER = re.compile(r"^#\s*fichier\s*:\s*(?P<path>\S+)\s*$", re.M)
+SCHEMA_COMMENT = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(?P<path>\S+)\s*$", re.M)
+TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Block:
+    document: Path
+    line: int
+    lang: str
+    body: str
+
+    def __str__(self) -> str:
+        return f"{self.document.relative_to(REPO)}:{self.line}"
+
+
+def blocks(document: Path, lang: str) -> list[Block]:
+    text = document.read_text("utf-8")
+    found = []
+    for match in FENCE.finditer(text):
+        if match.group("lang") == lang:
+            indent = match.group("indent")
+            body = textwrap.dedent(match.group("body")) if indent else match.group("body")
+            found.append(Block(document, text.count("\n", 0, match.start()) + 1, lang, body))
+    return found
+
+
+def build_commands(block: Block) -> list[list[str]]:
+    """The `python build.py …` commands of a sh block, as argument lists."""
+    commands = []
+    for line in block.body.replace("\\\n", " ").splitlines():
+        for part in re.split(r"&&|;", line):
+            words = shlex.split(part, comments=True)
+            if words[:2] == ["python", "build.py"]:
+                commands.append(words[2:])
+    return commands
+
+
+def documented_commands(document: Path) -> list[tuple[Block, list[str]]]:
+    return [(block, arguments) for block in blocks(document, "sh")
+            for arguments in build_commands(block)]
+
+
+def fill_new_edition(root: Path, year: str) -> None:
+    """What the chargé de mission does after `nouvelle-edition`: fill in the figures."""
+    for path in sorted((root / "content" / year).rglob("*.yaml")):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"null  # à remplir", "12", text), "utf-8")
+
+
+def run_build(root: Path, arguments: list[str]) -> subprocess.CompletedProcess:
+    environment = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *arguments], cwd=root,
+                          env=environment, capture_output=True, text=True,
+                          timeout=TIMEOUT_SECONDS)
+
+
+def has_libreoffice() -> bool:
+    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
+
+
+def test_the_documents_show_build_commands():
+    """The extraction must find commands: a renamed fence would silently test nothing."""
+    readme = [arguments for _, arguments in documented_commands(REPO / "README.md")]
+    assert [] in readme, "README.md must show `python build.py`"
+    assert ["verifier"] in readme
+    assert any(arguments[:1] == ["nouvelle-edition"] for arguments in readme)
+    assert any("--pdf" in arguments for arguments in readme)
+
+
+@pytest.mark.parametrize("document", [d for d in DOCUMENTS if documented_commands(d)],
+                         ids=lambda d: str(d.relative_to(REPO)))
+def test_documented_commands_succeed_in_order(document, project):
+    for block, arguments in documented_commands(document):
+        assert not any("<" in word or "…" in word for word in arguments), (
+            f"{block}: a placeholder in a ```sh command cannot run: {arguments}")
+        if "--pdf" in arguments and not has_libreoffice():
+            result = run_build(project, arguments)
+            assert result.returncode == 1 and "LibreOffice est introuvable" in result.stderr
+            continue
+        result = run_build(project, arguments)
+        shown = " ".join(["python", "build.py", *arguments])
+        assert result.returncode == 0, (
+            f"{block}: « {shown} » exited with {result.returncode}\n"
+            f"{result.stdout}\n{result.stderr}")
+        if arguments[:1] in (["nouvelle-edition"], ["nouvelle-édition"], ["new-edition"]):
+            fill_new_edition(project, arguments[-1])
+
+
+# --- YAML examples of docs/format-contenu.md -----------------------------------
+
+MODELS = [
+    (re.compile(r"content/referentiel\.yaml"), Referentiel),
+    (re.compile(r"content/\d{4}/edition\.yaml"), EditionInfo),
+    (re.compile(r"content/\d{4}/synthese\.yaml"), Synthesis),
+    (re.compile(r"content/\d{4}/territoires/[a-z0-9-]+\.yaml"), TerritoryReport),
+]
+
+
+def model_for(path: str):
+    return next((model for pattern, model in MODELS if pattern.fullmatch(path)), None)
+
+
+def yaml_examples() -> list[Block]:
+    return blocks(CONTENT_DOC, "yaml")
+
+
+def referentiel_ids() -> dict[str, set[str]]:
+    data = yaml.safe_load((REPO / "content" / "referentiel.yaml").read_text("utf-8"))
+    return {key: {item["id"] for item in data.get(key) or []}
+            for key in ("territoires", "themes", "categories")}
+
+
+def test_the_content_format_shows_every_kind_of_file():
+    kinds = {model_for(MARKER.search(block.body).group("path"))
+             for block in yaml_examples() if MARKER.search(block.body)}
+    assert kinds == {Referentiel, EditionInfo, Synthesis, TerritoryReport}
+
+
+@pytest.mark.parametrize("block", yaml_examples(), ids=str)
+def test_yaml_example_is_a_valid_content_file(block):
+    marker = MARKER.search(block.body)
+    assert marker, f"{block}: a ```yaml example starts with « # fichier : content/… »"
+    path = marker.group("path")
+    model = model_for(path)
+    assert model is not None, f"{block}: no content file is named like {path}"
+
+    schema = SCHEMA_COMMENT.search(block.body)
+    assert schema, f"{block}: the example shows the « # yaml-language-server » comment"
+    target = Path(os.path.normpath((REPO / path).parent / schema.group("path")))
+    assert target.parent == REPO / "docs" / "schemas" and target.is_file(), (
+        f"{block}: the $schema path does not lead to a schema of docs/schemas/")
+
+    data = yaml.safe_load(block.body)
+    value = model.model_validate(data)
+
+    ids = referentiel_ids()
+    if model is EditionInfo:
+        assert str(value.year) == Path(path).parent.name
+    if model is TerritoryReport:
+        assert value.territory == Path(path).stem, f"{block}: « territoire » ≠ file name"
+        assert value.territory in ids["territoires"]
+        themes = {v.theme for v in value.voted_themes if v.theme}
+        themes |= set(value.local_priorities) | set(value.mot_expected)
+        assert themes <= ids["themes"], f"{block}: unknown themes {themes - ids['themes']}"
+        assert set(value.participants.by_category) <= ids["categories"]
+        labels = {v.label for v in value.voted_themes}
+        covered = [label for section in value.sections for label in section.voted_themes]
+        assert set(covered) <= labels and len(covered) == len(set(covered)), block
+    if model is Synthesis:
+        for idea in value.common_ideas:
+            assert idea.theme in ids["themes"]
+            assert set(idea.territories) <= ids["territoires"]
