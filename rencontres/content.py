@@ -168,12 +168,12 @@ def _duplicates(document: YamlDocument, path: YamlPath, values: list[str],
 
 
 def _unknown(document: YamlDocument, path: YamlPath, value: str, known: list[str],
-             what: str, *, feminine: bool = False) -> list[Problem]:
+             what: str, *, feminine: bool = False, at_key: bool = False) -> list[Problem]:
     if value in known:
         return []
     unknown = "inconnue" if feminine else "inconnu"
     return [document.problem(path, f"{what} « {shown(value)} » {unknown} du référentiel"
-                             + did_you_mean(value, known))]
+                             + did_you_mean(value, known), at_key=at_key)]
 
 
 def _check_report(report: TerritoryReport, document: YamlDocument,
@@ -190,7 +190,7 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
     categories = [c.id for c in referentiel.categories]
     for category in report.participants.by_category:
         problems += _unknown(document, ("participants", "par_categorie", category), category,
-                             categories, "catégorie", feminine=True)
+                             categories, "catégorie", feminine=True, at_key=True)
     for index, voted in enumerate(report.voted_themes):
         if voted.theme is not None:
             problems += _unknown(document, ("themes_votes", index, "theme"), voted.theme,

@@ -20,6 +20,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # Aliases let a tiny file expand into billions of nodes; no real content file
 # comes near this many values.
 MAX_NODES = 200_000
+# PyYAML recurses once per nesting level (and scans flow brackets in quadratic
+# time): refuse absurd nesting before parsing.
+MAX_DEPTH = 100
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # PyYAML's line breaks
 
 YamlPath = tuple[str | int, ...]
 
@@ -174,6 +178,57 @@ class _TooBig(Exception):
     pass
 
 
+class _Recursive(Exception):
+    """An alias inside the very value its anchor names: « &a [*a] »."""
+
+    def __init__(self, node: yaml.Node):
+        super().__init__()
+        self.node = node
+
+
+_IN_PROGRESS = -1
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Values the node stands for once aliases are expanded, without expanding them.
+
+    An alias is the very node object its anchor names, so memoizing by identity
+    measures a « billion laughs » file in a few steps instead of building it.
+    """
+    known = sizes.get(id(node))
+    if known == _IN_PROGRESS:
+        raise _Recursive(node)
+    if known is not None:
+        return known
+    sizes[id(node)] = _IN_PROGRESS
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, sizes) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(key, sizes) + _expanded_size(value, sizes)
+                    for key, value in node.value)
+    sizes[id(node)] = size
+    return size
+
+
+def _too_deep(text: str) -> int | None:
+    """Index of the first bracket that opens more than MAX_DEPTH levels, if any."""
+    depth = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        else:
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return len(_LINE_BREAK.findall(before)) + 1, len(_LINE_BREAK.split(before)[-1]) + 1
+
+
 def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
     """Parse one YAML file; never raises for bad content, returns problems instead."""
     document = YamlDocument(path)
@@ -193,9 +248,19 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start: error.start].decode("utf-8", "replace")) + 1
         return document, [Problem(
-            name, line, None,
+            name, line, column,
             "le fichier n'est pas encodé en UTF-8 : enregistrez-le en UTF-8",
+        )]
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        line, column = _line_column(text, too_deep)
+        return document, [Problem(
+            name, line, column,
+            f"imbrication trop profonde (plus de {MAX_DEPTH} crochets ou accolades ouverts) : "
+            "est-ce bien un fichier de contenu ?",
         )]
     try:
         loader = yaml.SafeLoader(text)
@@ -204,7 +269,11 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            return document, [Problem(name, 1, 1, "le fichier est vide")]
+            empty = "le fichier est vide" if not text.strip() else \
+                "le fichier ne contient que des commentaires"
+            return document, [Problem(name, 1, 1, empty)]
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise _TooBig()
         builder = _Builder(document, loader)
         document.data = builder.build(node, ())
         return document, builder.problems
@@ -213,6 +282,13 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             name, None, None,
             f"le fichier contient plus de {_number(MAX_NODES)} valeurs une fois les alias "
             "(*nom) développés : est-ce bien un fichier de contenu ?",
+        )]
+    except _Recursive as error:
+        line, column = _position(error.node.start_mark)
+        return document, [Problem(
+            name, line, column,
+            "alias (*nom) placé à l'intérieur de sa propre ancre (&nom) : "
+            "la valeur se contiendrait elle-même",
         )]
     except RecursionError:
         return document, [Problem(
@@ -262,9 +338,7 @@ def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Proble
 
 def _reader_problem(name: str, text: str, error: yaml.reader.ReaderError) -> Problem:
     """A control character (often pasted from a PDF) that YAML refuses."""
-    before = text[: error.position]
-    line = len(re.findall(r"\r\n|[\r\n\x85\u2028\u2029]", before)) + 1
-    column = len(re.split(r"\r\n|[\r\n\x85\u2028\u2029]", before)[-1]) + 1
+    line, column = _line_column(text, error.position)
     code = error.character if isinstance(error.character, int) else ord(error.character)
     return Problem(name, line, column,
                    f"caractère invisible interdit (U+{code:04X}) : supprimez-le "
@@ -273,7 +347,7 @@ def _reader_problem(name: str, text: str, error: yaml.reader.ReaderError) -> Pro
 
 def _overindented_key(name: str, text: str, mark: yaml.Mark) -> Problem | None:
     """« clé: » alone on a line read as the continuation of the value above."""
-    lines = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", text)  # PyYAML's line breaks
+    lines = _LINE_BREAK.split(text)
     if mark.line >= len(lines):
         return None
     match = _OVERINDENTED_KEY.match(lines[mark.line][: mark.column])
