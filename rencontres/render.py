@@ -91,6 +91,10 @@ def _open(path: Path) -> DocxTemplate:
 
 def _undefined_message(error: jinja2.UndefinedError) -> str:
     text = str(error.message)
+    empty = re.match(r"'?None'? has no attribute '([^']+)'", text)
+    if empty:
+        return (f"« {empty.group(1)} » appliqué à un champ vide pour ce document : "
+                "entourez ce passage de « {% if … %} »")
     attribute = re.search(r"has no attribute '([^']+)'", text)
     if attribute:
         return f"champ inconnu « {attribute.group(1)} » (voir la liste des champs)"

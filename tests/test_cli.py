@@ -199,7 +199,7 @@ def test_check_lists_content_and_template_problems_together(in_project, capsys):
     assert code == 1
     assert err.splitlines() == [
         "Vérification échouée : 2 problèmes",
-        "  content/2021/edition.yaml:2:7: « titre » ne peut pas être vide",
+        "  content/2021/edition.yaml:2:1: « titre » n'a pas de valeur",
         "  templates/synthese.docx: ce fichier n'est pas un document Word (.docx)",
     ]
 
@@ -228,8 +228,8 @@ def test_new_edition_scaffolds_files_to_fill(in_project, capsys):
     # Until the files are filled, the new edition names what is missing...
     code, _, err = run(capsys, "verifier")
     assert code == 1
-    assert ("  content/2022/territoires/ardennes.yaml:8:10: « total » doit être un nombre "
-            "entier") in err.splitlines()
+    assert ("  content/2022/territoires/ardennes.yaml:8:3: « total » n'a pas de valeur"
+            in err.splitlines())
     # ...and the edition is not overwritten by a second scaffold.
     code, _, err = run(capsys, "nouvelle-edition", "2022")
     assert code == 1
@@ -273,3 +273,49 @@ def test_charts_are_cached_by_their_data(in_project, capsys):
                             cwd=in_project, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.stdout == "0 False\n", result.stderr
     assert sorted(Path("output/.cache/graphiques").glob("*.png")) == cached
+
+
+def _second_reported_territory(project: Path) -> None:
+    """Ardennes gets a compte-rendu section too, and Hauts-de-France a place."""
+    ardennes = project / "content/2021/territoires/ardennes.yaml"
+    ardennes.write_text(ardennes.read_text("utf-8") + (
+        "sections:\n  - titre: Gouvernance\n    niveau: 2\n"
+        "    objectifs: [Mieux se connaître]\n"), "utf-8")
+    hdf = project / "content/2021/territoires/hauts-de-france.yaml"
+    hdf.write_text(hdf.read_text("utf-8").replace(
+        "territoire: hauts-de-france\n", "territoire: hauts-de-france\nlieu: Lille\n"), "utf-8")
+
+
+def test_one_failing_document_does_not_stop_the_others(in_project, capsys):
+    from templates import make_template
+
+    _second_reported_territory(in_project)
+    run(capsys, "--jobs", "1")
+    previous = Path("output/2021/compte-rendu-2021-ardennes.docx").read_bytes()
+    # Only Hauts-de-France has a place: the Ardennes document now fails to render.
+    make_template(Path("templates/compte-rendu.docx"),
+                  ["{{ territory.name }}", "{{ report.place.upper() }}"])
+    code, out, err = run(capsys, "--jobs", "1")
+    assert code == 1
+    assert "Construit : output/2021/compte-rendu-2021-hauts-de-france.docx" in out
+    assert err.splitlines()[:3] == [
+        "Échec : output/2021/compte-rendu-2021-ardennes.docx (version précédente conservée)",
+        "Modèle Word invalide : 1 problème",
+        "  templates/compte-rendu.docx: « upper » appliqué à un champ vide pour ce document : "
+        "entourez ce passage de « {% if … %} »",
+    ]
+    assert Path("output/2021/compte-rendu-2021-ardennes.docx").read_bytes() == previous
+    assert "1 en échec" in out
+
+
+def test_strict_stops_the_batch_before_writing(in_project, capsys):
+    from templates import make_template
+
+    _second_reported_territory(in_project)
+    make_template(Path("templates/compte-rendu.docx"),
+                  ["{{ territory.name }}", "{{ report.place.upper() }}"])
+    code, out, err = run(capsys, "--strict", "--jobs", "1")
+    assert code == 1
+    assert out == ""
+    assert "Aucun document n'a été écrit" in err
+    assert not Path("output/2021/compte-rendu-2021-hauts-de-france.docx").exists()
