@@ -107,7 +107,8 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
     info, document = _load(directory / EDITION_FILE, EditionInfo, problems)
     if info is not None and str(info.year) != directory.name:
         problems.append(document.problem(
-            ("annee",), f"l'année {info.year} ne correspond pas au dossier « {shown(directory.name)} »"))
+            ("annee",),
+            f"l'année {info.year} ne correspond pas au dossier « {shown(directory.name)} »"))
     problems += _unexpected_files(directory, {EDITION_FILE, SYNTHESIS_FILE}, "fichier")
 
     reports: dict[str, TerritoryReport] = {}

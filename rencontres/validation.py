@@ -55,8 +55,8 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     if kind == "missing":
         parent = loc[:-1]
         where = f" dans « {_field_name(parent)} »" if parent else ""
-        return document.problem(parent, f"champ obligatoire « {shown(loc[-1])} » manquant{where}",
-                                at_key=bool(parent))
+        return document.problem(
+            parent, f"champ obligatoire « {shown(loc[-1])} » manquant{where}", at_key=bool(parent))
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         return document.problem(
