@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .content import (EDITION_FILE, REFERENTIEL_FILE, SYNTHESIS_FILE, TERRITORIES_DIR,
-                      Content, Edition, load_content)
+                      Content, Edition, edition_years, load_content)
 from .errors import ContentError, Problem, RencontresError, TemplateError, display_path
 from .output import write_atomic
 from .state import BuildState, build_lock, fingerprint
@@ -189,6 +189,17 @@ class BuildOptions:
     strict: bool = False
 
 
+def years_to_load(content_dir: Path, year: int | None) -> set[int] | None:
+    """The edition to build and the previous one, which its synthesis compares with;
+    None (every edition) when `year` has no folder, so the error lists those there are."""
+    available = edition_years(content_dir)
+    target = year if year is not None else max(available, default=None)
+    if target not in available:
+        return None
+    previous = [y for y in available if y < target]
+    return {target, *previous[-1:]}
+
+
 def select_edition(content: Content, year: int | None) -> Edition:
     if year is None:
         return content.latest
@@ -219,7 +230,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
         from .pdf import require_libreoffice
 
         require_libreoffice()
-    content = load_content(project.content_dir)
+    content = load_content(project.content_dir,
+                           years_to_load(project.content_dir, options.year))
     edition = select_edition(content, options.year)
     check_territories(content, options.territories)
     jobs, skipped = plan(project, content, edition, options.territories)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Collection, Iterable
 
 from .errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Synthesis, TerritoryReport
@@ -56,15 +56,25 @@ class Content:
         return next(t for t in self.referentiel.themes if t.id == theme_id)
 
 
-def load_content(root: Path) -> Content:
-    """Read every file under `root`; raise one ContentError listing every problem."""
+def edition_years(root: Path) -> list[int]:
+    """The years that have a folder under `root`, oldest first."""
+    if not root.is_dir():
+        return []
+    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit())
+
+
+def load_content(root: Path, years: Collection[int] | None = None) -> Content:
+    """Read the referentiel and the editions of `years` (all when None); raise one
+    ContentError listing every problem. An edition being filled in does not stop
+    the build of an older one."""
     problems: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(display_path(root), None, None,
                                     "dossier de contenu introuvable")])
     referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems)
     editions: dict[int, Edition] = {}
-    year_dirs = sorted(p for p in root.iterdir() if p.is_dir() and p.name.isdigit())
+    year_dirs = [root / str(year) for year in edition_years(root)
+                 if years is None or year in years]
     if not year_dirs:
         problems.append(Problem(display_path(root), None, None,
                                 "aucune édition : créez un dossier par année (ex. 2021/)"))

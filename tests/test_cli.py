@@ -230,6 +230,9 @@ def test_new_edition_scaffolds_files_to_fill(in_project, capsys):
     assert code == 1
     assert ("  content/2022/territoires/ardennes.yaml:8:3: « total » n'a pas de valeur"
             in err.splitlines())
+    # ...while the previous edition still builds...
+    code, out, _ = run(capsys, "--edition", "2021", "--jobs", "1")
+    assert code == 0 and "Construit : output/2021/synthese-2021.docx" in out
     # ...and the edition is not overwritten by a second scaffold.
     code, _, err = run(capsys, "nouvelle-edition", "2022")
     assert code == 1
