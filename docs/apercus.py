@@ -5,9 +5,11 @@
 Builds the example documents of the latest edition in a temporary copy of the
 project (content/ and templates/; output/ is never touched), converts them to
 PDF with LibreOffice, then renders their first pages to PNG with pdftoppm at
-60 dpi: docs/images/compte-rendu-page-1.png …, docs/images/synthese-page-1.png ….
+60 dpi: docs/images/compte-rendu-page-1.png …, docs/images/synthese-page-1.png …,
+plus, under a stable name, the first page of a few parts worth showing wherever
+they fall (docs/images/synthese-idees-communes.png …).
 
-Needs LibreOffice (soffice) and poppler-utils (pdftoppm, pdfinfo):
+Needs LibreOffice (soffice) and poppler-utils (pdftoppm, pdftotext):
     apt-get install libreoffice-writer-nogui poppler-utils
 """
 
@@ -26,13 +28,25 @@ REPO = Path(__file__).resolve().parent.parent
 IMAGES = REPO / "docs" / "images"
 RESOLUTION = 60  # dpi: an A4 page is about 500 × 700 pixels, a few dozen kilobytes
 
+# Document → how many first pages are rendered as <document>-page-<n>.png.
+FIRST_PAGES = {"compte-rendu": 3, "synthese": 2}
+
+# Document → image name → a heading: the first page holding it is also rendered.
+HIGHLIGHTS = {
+    "synthese": {
+        "themes": "Les thèmes les plus cités",
+        "idees-communes": "Idées communes à plusieurs territoires",
+    },
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Regénère les aperçus de docs/images/.")
-    parser.add_argument("--pages", type=int, default=3,
-                        help="nombre de premières pages par document (par défaut 3)")
+    parser.add_argument("--pages", type=int, default=None,
+                        help="nombre de premières pages par document (par défaut : 3 pour "
+                             "le compte-rendu, 2 pour la synthèse)")
     arguments = parser.parse_args(argv)
-    tools = {name: shutil.which(name) for name in ("pdftoppm", "pdfinfo")}
+    tools = {name: shutil.which(name) for name in ("pdftoppm", "pdftotext")}
     tools["soffice"] = shutil.which("soffice") or shutil.which("libreoffice")
     missing = [name for name, path in tools.items() if path is None]
     if missing:
@@ -47,15 +61,21 @@ def main(argv: list[str] | None = None) -> int:
         pdfs = convert(tools["soffice"], documents, Path(work))
         IMAGES.mkdir(parents=True, exist_ok=True)
         for name, pdf in pdfs.items():
-            for old in IMAGES.glob(f"{name}-page-*.png"):
+            for old in IMAGES.glob(f"{name}-*.png"):
                 old.unlink()
-            count = min(arguments.pages, page_count(tools["pdfinfo"], pdf))
-            for page in range(1, count + 1):
-                target = IMAGES / f"{name}-page-{page}"
+            pages = page_texts(tools["pdftotext"], pdf)
+            first = arguments.pages or FIRST_PAGES.get(name, 2)
+            wanted = {f"page-{n}": n for n in range(1, min(first, len(pages)) + 1)}
+            for label, heading in HIGHLIGHTS.get(name, {}).items():
+                found = [n for n, text in enumerate(pages, 1) if heading in text]
+                if found:
+                    wanted[label] = found[0]
+            for label, page in wanted.items():
+                target = IMAGES / f"{name}-{label}"
                 subprocess.run([tools["pdftoppm"], "-png", "-r", str(RESOLUTION),
                                 "-f", str(page), "-l", str(page), "-singlefile",
                                 str(pdf), str(target)], check=True)
-                print(f"Écrit : {target.with_suffix('.png').relative_to(REPO)}")
+                print(f"Écrit : {target.with_suffix('.png').relative_to(REPO)} (page {page})")
     return 0
 
 
@@ -95,10 +115,11 @@ def convert(soffice: str, documents: dict[str, Path], work: Path) -> dict[str, P
     return pdfs
 
 
-def page_count(pdfinfo: str, pdf: Path) -> int:
-    info = subprocess.run([pdfinfo, str(pdf)], check=True, capture_output=True,
-                          text=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+def page_texts(pdftotext: str, pdf: Path) -> list[str]:
+    """The text of each page (pdftotext ends every page with a form feed)."""
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
 
 
 if __name__ == "__main__":

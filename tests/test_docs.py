@@ -51,7 +51,9 @@ class Block:
     body: str
 
     def __str__(self) -> str:
-        return f"{self.document.relative_to(REPO)}:{self.line}"
+        name = self.document.relative_to(REPO) if self.document.is_relative_to(REPO) \
+            else self.document
+        return f"{name}:{self.line}"
 
 
 def blocks(document: Path, lang: str) -> list[Block]:
