@@ -235,7 +235,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
     edition = select_edition(content, options.year)
     check_territories(content, options.territories)
     jobs, skipped = plan(project, content, edition, options.territories)
-    report = BuildReport(skipped=skipped, warnings=edition_warnings(content, edition))
+    report = BuildReport(skipped=skipped, warnings=[
+        *map(str, content.warnings), *edition_warnings(content, edition)])
     with build_lock(project.output_dir):
         state = BuildState(project.output_dir)
         inputs = {job: fingerprint(job.inputs) for job in jobs}

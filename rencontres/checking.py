@@ -32,8 +32,9 @@ def check_project(project: Project) -> CheckResult:
     if problems:
         raise CheckError(problems)
     files = sum(len(edition.reports) for edition in content.editions.values())
-    warnings = [warning for edition in content.editions.values()
-                for warning in edition_warnings(content, edition)]
+    warnings = [*map(str, content.warnings),
+                *(warning for edition in content.editions.values()
+                  for warning in edition_warnings(content, edition))]
     return CheckResult(
         summary=", ".join([plural(len(content.editions), "édition"),
                            plural(files, "fichier de territoire", "fichiers de territoire"),

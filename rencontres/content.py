@@ -40,6 +40,7 @@ class Content:
     root: Path
     referentiel: Referentiel
     editions: dict[int, Edition]  # by year, oldest first
+    warnings: tuple[Problem, ...] = ()  # e.g. invisible characters removed
 
     @property
     def latest(self) -> Edition:
@@ -68,10 +69,11 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     ContentError listing every problem. An edition being filled in does not stop
     the build of an older one."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(display_path(root), None, None,
                                     "dossier de contenu introuvable")])
-    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems)
+    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings)
     editions: dict[int, Edition] = {}
     year_dirs = [root / str(year) for year in edition_years(root)
                  if years is None or year in years]
@@ -79,20 +81,21 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
         problems.append(Problem(display_path(root), None, None,
                                 "aucune édition : créez un dossier par année (ex. 2021/)"))
     for directory in year_dirs:
-        edition = _load_edition(directory, referentiel, problems)
+        edition = _load_edition(directory, referentiel, problems, warnings)
         if edition is not None:
             editions[edition.year] = edition
     if problems:
         raise ContentError(problems)
-    return Content(root, referentiel, editions)
+    return Content(root, referentiel, editions, tuple(warnings))
 
 
-def _load(path: Path, model, problems: list[Problem]):
+def _load(path: Path, model, problems: list[Problem], warnings: list[Problem]):
     if not path.is_file():
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None, None
     document, read_problems = read_yaml(path)
     problems += read_problems
+    warnings += document.warnings
     if read_problems:
         return None, document
     value, model_problems = validate(document, model)
@@ -100,8 +103,9 @@ def _load(path: Path, model, problems: list[Problem]):
     return value, document
 
 
-def _load_referentiel(path: Path, problems: list[Problem]) -> Referentiel | None:
-    referentiel, document = _load(path, Referentiel, problems)
+def _load_referentiel(path: Path, problems: list[Problem],
+                      warnings: list[Problem]) -> Referentiel | None:
+    referentiel, document = _load(path, Referentiel, problems, warnings)
     if referentiel is None:
         return None
     for key, items in (("territoires", referentiel.territories),
@@ -113,8 +117,8 @@ def _load_referentiel(path: Path, problems: list[Problem]) -> Referentiel | None
 
 
 def _load_edition(directory: Path, referentiel: Referentiel | None,
-                  problems: list[Problem]) -> Edition | None:
-    info, document = _load(directory / EDITION_FILE, EditionInfo, problems)
+                  problems: list[Problem], warnings: list[Problem]) -> Edition | None:
+    info, document = _load(directory / EDITION_FILE, EditionInfo, problems, warnings)
     if info is not None and str(info.year) != directory.name:
         problems.append(document.problem(
             ("annee",),
@@ -136,7 +140,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
                     f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
-            report, doc = _load(path, TerritoryReport, problems)
+            report, doc = _load(path, TerritoryReport, problems, warnings)
             if report is not None and referentiel is not None:
                 problems += _check_report(report, doc, referentiel)
                 reports[report.territory] = report
@@ -145,7 +149,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
     synthesis = None
     synthesis_path = directory / SYNTHESIS_FILE
     if synthesis_path.exists():
-        synthesis, doc = _load(synthesis_path, Synthesis, problems)
+        synthesis, doc = _load(synthesis_path, Synthesis, problems, warnings)
         if synthesis is not None and referentiel is not None:
             problems += _check_synthesis(synthesis, doc, referentiel)
     if info is None:

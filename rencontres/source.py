@@ -94,6 +94,7 @@ class YamlDocument:
     data: Any = None
     value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -262,10 +263,8 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             f"imbrication trop profonde (plus de {MAX_DEPTH} crochets ou accolades ouverts) : "
             "est-ce bien un fichier de contenu ?",
         )]
-    try:
-        loader = yaml.SafeLoader(text)
-    except yaml.reader.ReaderError as error:
-        return document, [_reader_problem(name, text, error)]
+    text = _remove_invisible(document, text)
+    loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -336,13 +335,22 @@ def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Proble
     return Problem(name, line, column, f"syntaxe YAML invalide : {problem}")
 
 
-def _reader_problem(name: str, text: str, error: yaml.reader.ReaderError) -> Problem:
-    """A control character (often pasted from a PDF) that YAML refuses."""
-    line, column = _line_column(text, error.position)
-    code = error.character if isinstance(error.character, int) else ord(error.character)
-    return Problem(name, line, column,
-                   f"caractère invisible interdit (U+{code:04X}) : supprimez-le "
-                   "(il vient souvent d'un copier-coller)")
+# What YAML refuses to read, a superset of what XML (hence Word) forbids: control
+# characters, often pasted from a PDF, invisible in an editor.
+_INVISIBLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                        "\U00010000-\U0010ffff]")
+
+
+def _remove_invisible(document: YamlDocument, text: str) -> str:
+    """Remove the characters Word cannot hold, with a located warning for each:
+    the rest of the text is kept as typed."""
+    for match in _INVISIBLE.finditer(text):
+        line, column = _line_column(text, match.start())
+        document.warnings.append(Problem(
+            document.name, line, column,
+            f"caractère invisible U+{ord(match.group()):04X} supprimé "
+            "(il vient souvent d'un copier-coller)"))
+    return _INVISIBLE.sub("", text)
 
 
 def _overindented_key(name: str, text: str, mark: yaml.Mark) -> Problem | None:

@@ -26,7 +26,8 @@ from rencontres.source import MAX_FILE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios" / "contenu"
-NAMES = sorted(path.name for path in SCENARIOS.iterdir() if path.is_dir())
+NAMES = sorted(path.name for path in SCENARIOS.iterdir()
+               if path.is_dir() and not path.name.startswith("."))
 BROKEN = [name for name in NAMES if (SCENARIOS / name / "attendu.txt").is_file()]
 
 # One reported line: "  fichier[:ligne[:colonne]]: message".
@@ -57,7 +58,8 @@ def test_scenarios_are_complete_content_trees():
     assert len(NAMES) >= 50
     for name in NAMES:
         assert (SCENARIOS / name / "content").is_dir(), name
-    assert set(NAMES) - set(BROKEN) == {"valide", "valide-chiffres-seulement"}
+    assert set(NAMES) - set(BROKEN) == {"valide", "valide-chiffres-seulement",
+                                        "valide-caractere-invisible"}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -181,7 +183,7 @@ def test_bom_and_crlf_files_load_like_the_originals(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("name", [
     "cle-inconnue", "syntaxe-indentation-trop", "syntaxe-deux-points",
-    "syntaxe-guillemet-non-ferme", "caractere-invisible", "plusieurs-erreurs",
+    "syntaxe-guillemet-non-ferme", "plusieurs-erreurs",
 ])
 def test_bom_and_crlf_do_not_move_reported_positions(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -189,6 +191,18 @@ def test_bom_and_crlf_do_not_move_reported_positions(name, tmp_path, monkeypatch
     for path in root.rglob("*.yaml"):
         _windows(path)
     assert report_of() == expected_report(name)
+
+
+def test_invisible_characters_are_removed_with_a_located_warning(monkeypatch):
+    monkeypatch.chdir(SCENARIOS / "valide-caractere-invisible")
+    content = load_content(Path("content"))
+    assert [str(w) for w in content.warnings] == [
+        "content/2021/territoires/hauts-de-france.yaml:3:12: caractère invisible U+000C "
+        "supprimé (il vient souvent d'un copier-coller)"]
+    path = Path("content/2021/territoires/hauts-de-france.yaml")
+    typed = path.read_text("utf-8").split("\n")[2].split(": ", 1)[1]
+    assert "\x0c" in typed
+    assert content.editions[2021].reports["hauts-de-france"].place == typed.replace("\x0c", "")
 
 
 def test_file_not_in_utf8(tmp_path, monkeypatch):
