@@ -322,3 +322,19 @@ def test_strict_stops_the_batch_before_writing(in_project, capsys):
     assert out == ""
     assert "Aucun document n'a été écrit" in err
     assert not Path("output/2021/compte-rendu-2021-hauts-de-france.docx").exists()
+
+
+def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
+    path = Path("content/2021/territoires/hauts-de-france.yaml")
+    path.write_text(path.read_text("utf-8").replace(
+        "territoire: hauts-de-france\n", "territoire: hauts-de-france\nlieu: Lil\x08le\n"),
+        "utf-8")
+    code, out, err = run(capsys, "--jobs", "1")
+    assert code == 0
+    assert err.splitlines() == [
+        "Avertissement : content/2021/territoires/hauts-de-france.yaml:4:10: caractère "
+        "invisible U+0008 supprimé (il vient souvent d'un copier-coller)"]
+    assert "1 avertissement" in out
+    import docx_text
+
+    assert "Lille" in docx_text.text(REPORT)
