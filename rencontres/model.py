@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 Id = str
 
@@ -34,6 +34,8 @@ class RuleError(ValueError):
 def _text(alias: str, description: str, **kwargs) -> object:
     return Field(alias=alias, description=description, min_length=1, **kwargs)
 
+
+# Counts are strict: YAML reads `oui` or `true` as a boolean, never as 1.
 
 # --- referentiel.yaml -------------------------------------------------------
 
@@ -71,7 +73,7 @@ class Referentiel(ContentModel):
 # --- <année>/edition.yaml ---------------------------------------------------
 
 class EditionInfo(ContentModel):
-    year: int = Field(alias="annee", ge=2000, le=2100, description="Année de l'édition.")
+    year: StrictInt = Field(alias="annee", ge=2000, le=2100, description="Année de l'édition.")
     title: str = _text("titre", "Titre de l'édition (ex. « Rencontres territoriales 2021 »).")
     date: datetime.date | None = Field(None, alias="date",
                                        description="Date de publication des documents (AAAA-MM-JJ).")
@@ -108,8 +110,8 @@ def _is_text_cut_by_colon(value: object) -> bool:
 
 
 class Participants(ContentModel):
-    total: int = Field(alias="total", ge=0, description="Nombre total de participants.")
-    by_category: dict[Id, int] = Field(
+    total: StrictInt = Field(alias="total", ge=0, description="Nombre total de participants.")
+    by_category: dict[Id, StrictInt] = Field(
         default_factory=dict, alias="par_categorie",
         description="Répartition facultative par catégorie (identifiants du référentiel).")
 
@@ -129,7 +131,7 @@ class Participants(ContentModel):
 
 class VotedTheme(ContentModel):
     label: str = _text("libelle", "Le thème, dans les mots du territoire.")
-    votes: int = Field(alias="votes", ge=0, description="Nombre de votes reçus.")
+    votes: StrictInt = Field(alias="votes", ge=0, description="Nombre de votes reçus.")
     theme: Id | None = Field(None, alias="theme",
                              description="Thème de synthèse auquel il se rattache (référentiel).")
 

@@ -185,3 +185,9 @@ def test_card_suggestion_kind():
     assert CardSuggestion.model_validate({"texte": "Étude"}).kind == "suggestion"
     assert CardSuggestion.model_validate({"nature": "rappel", "texte": "Étude"}).kind == "rappel"
     assert errors(CardSuggestion, {"nature": "rapel", "texte": "Étude"})[0]["type"] == "literal_error"
+
+
+@pytest.mark.parametrize("value", [True, "35", 35.0])
+def test_participants_total_is_a_whole_number_not_a_boolean_or_text(value):
+    [error] = errors(Participants, {"total": value})
+    assert error["type"] == "int_type"
