@@ -226,9 +226,17 @@ def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:
     if verbose:
         for job in report.up_to_date:
             print(f"À jour : {display_path(job.output)}")
-        for name, reason in report.skipped:
-            print(f"Ignoré : {name} ({reason})")
+    for reason, names in skipped_by_reason(report).items():
+        print(f"Ignoré ({reason}) : {', '.join(names)}")
     print(summary(report))
+
+
+def skipped_by_reason(report: BuildReport) -> dict[str, list[str]]:
+    """One line per reason: « Ignoré (chiffres seulement…) : Ardennes, Grande Région »."""
+    grouped: dict[str, list[str]] = {}
+    for name, reason in report.skipped:
+        grouped.setdefault(reason, []).append(name)
+    return grouped
 
 
 def summary(report: BuildReport) -> str:

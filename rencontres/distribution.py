@@ -31,7 +31,7 @@ def finish_edition(project: "Project", content: Content, edition: Edition,
     if pdf:
         written += _pdfs(present, state)
     folder = project.output_dir / str(edition.year)
-    rows = _manifest_rows(content, present)
+    rows = _manifest_rows(content, present, state)
     if not rows:
         return written
     manifest = folder / MANIFEST
@@ -61,12 +61,17 @@ def _pdfs(jobs: list["DocumentJob"], state: BuildState) -> list[Path]:
     return [document.with_suffix(".pdf") for document in converted]
 
 
-def _manifest_rows(content: Content, jobs: list["DocumentJob"]) -> list[list[str]]:
+def _manifest_rows(content: Content, jobs: list["DocumentJob"],
+                   state: BuildState) -> list[list[str]]:
+    """The documents, and their PDFs made from the current version only: a PDF left
+    from an older version of its document is never sent."""
     rows = []
     for job in jobs:
         territory = content.territory(job.territory_id).name if job.territory_id else ""
         kind = "Compte-rendu" if job.territory_id else "Synthèse"
-        for path in (job.output, job.output.with_suffix(".pdf")):
+        pdf = job.output.with_suffix(".pdf")
+        current_pdf = state.is_current(pdf, sha256_file(job.output) or "")
+        for path in (job.output, pdf) if current_pdf else (job.output,):
             if path.is_file():
                 data = path.read_bytes()
                 rows.append([path.name, kind, territory,

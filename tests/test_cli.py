@@ -38,6 +38,9 @@ def test_build_is_the_default_command_and_writes_every_document(in_project, caps
         "Construit : output/2021/synthese-2021.docx",
         "Écrit : output/2021/manifeste.csv",
         "Écrit : output/2021/rencontres-territoriales-2021.zip",
+        "Ignoré (chiffres seulement, pas de parties à publier) : Ardennes, Grande Région, "
+        "Rhin Supérieur, Arc Jurassien, Genevois / Alpes du Nord, Sud FR-IT-Monaco, "
+        "Pyrénées Est & Centre, Pyrénées Ouest",
         "Résumé : 2 documents construits, 0 à jour, 8 ignorés.",
     ]
     assert err == ""
@@ -51,7 +54,8 @@ def test_second_build_rebuilds_nothing_and_says_so(in_project, capsys):
     assert code == 0
     assert "Résumé : 0 document construit, 2 à jour, 8 ignorés. Rien à reconstruire." in out
     assert "À jour : output/2021/synthese-2021.docx" in out
-    assert "Ignoré : Ardennes (chiffres seulement, pas de parties à publier)" in out
+    assert ("Ignoré (chiffres seulement, pas de parties à publier) : Ardennes, Grande "
+            "Région") in out
     assert digests(Path("output/2021")) == before
 
 
@@ -117,7 +121,7 @@ def test_territory_option_builds_that_report_only(in_project, capsys):
     code, out, _ = run(capsys, "construire", "--territoire", "hauts-de-france", "-v")
     assert code == 0
     assert "Construit : output/2021/compte-rendu-2021-hauts-de-france.docx" in out
-    assert "Ignoré : Synthèse (construction limitée à certains territoires)" in out
+    assert "Ignoré (construction limitée à certains territoires) : Synthèse" in out
     assert not SYNTHESIS.exists()
 
 
@@ -247,6 +251,14 @@ def test_pdf_option_converts_every_document(in_project, capsys):
         assert Path("output/2021", name).read_bytes().startswith(b"%PDF")
     code, out, _ = run(capsys, "--pdf")
     assert "Rien à reconstruire." in out and ".pdf" not in out
+    # A document rebuilt without --pdf: its old PDF is no longer sent.
+    path = Path("content/2021/territoires/hauts-de-france.yaml")
+    path.write_text(path.read_text("utf-8").replace("Encourager les jeunes", "Aider les jeunes"),
+                    "utf-8")
+    run(capsys, "--jobs", "1")
+    manifest = Path("output/2021/manifeste.csv").read_text("utf-8-sig")
+    assert [line.split(";")[0] for line in manifest.splitlines()[1:]] == [
+        "compte-rendu-2021-hauts-de-france.docx", "synthese-2021.docx", "synthese-2021.pdf"]
 
 
 def test_pdf_without_libreoffice_says_how_to_install_it(in_project, capsys, monkeypatch):
