@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -350,3 +351,29 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
     import docx_text
 
     assert "Lille" in docx_text.text(REPORT)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_shown_on_a_terminal_for_several_documents():
+    from rencontres.builder import DocumentJob
+    from rencontres.cli import Progress
+
+    jobs = [DocumentJob("synthese", 2021, None, Path("t.docx"), Path(f"out/{name}.docx"),
+                        "Titre", ()) for name in ("a", "b")]
+    terminal = _Terminal()
+    progress = Progress(terminal, enabled=True)
+    progress.start(2)
+    for job in jobs:
+        progress.advance(job)
+    progress.close()
+    assert terminal.getvalue() == "\r\033[K[1/2] a.docx\r\033[K[2/2] b.docx\r\033[K"
+    for stream, total in ((io.StringIO(), 2), (_Terminal(), 1)):
+        quiet = Progress(stream, enabled=True)
+        quiet.start(total)
+        quiet.advance(jobs[0])
+        quiet.close()
+        assert stream.getvalue() == ""
