@@ -13,12 +13,13 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from .charts import Chart
 from .documents import TemplateContext
 from .errors import Problem, TemplateError, display_path
 from .output import deterministic_zip
-from .template_check import ensure_docx
+from .template_check import damaged_message, ensure_docx
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,44 @@ class DescribedImage(InlineImage):
 
     def _insert_image(self) -> str:
         xml = super()._insert_image()
-        escaped = jinja2.utils.markupsafe.escape(self.alt_text).replace('"', "&quot;")
-        return re.sub(r'(<wp:docPr [^>]*?)(/?>)', rf'\1 descr="{escaped}"\2', xml, count=1)
+        escaped = str(_literal(self.alt_text)).replace('"', "&quot;")
+        # A function, not a replacement string: a « \\ » of the alt text stays a character.
+        return re.sub(r'(<wp:docPr [^>]*?)(/?>)',
+                      lambda match: f'{match.group(1)} descr="{escaped}"{match.group(2)}',
+                      xml, count=1)
+
+
+# What XML 1.0 cannot hold (control characters but tab and line ends, lone surrogates,
+# U+FFFE, U+FFFF): a document that holds one does not open, so they never get in.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# docxtpl turns these back into « {{ », « }} », « {% », « %} » after rendering: in a
+# value, they are written as a character reference so that they stay as typed.
+DOCXTPL_ESCAPES = {"{_{": "{&#95;{", "}_}": "}&#95;}", "{_%": "{&#95;%", "%_}": "%&#95;}"}
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML forbids."""
+    return NOT_XML.sub("", text)
+
+
+def _literal(text: str) -> Markup:
+    escaped = str(escape(xml_text(text)))
+    for token, kept in DOCXTPL_ESCAPES.items():
+        escaped = escaped.replace(token, kept)
+    return Markup(escaped)
+
+
+def _finalize(value: object) -> object:
+    """Every text a tag prints, made XML-safe and escaped: content stays literal text."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _literal(value)
+    return value
 
 
 def sandbox() -> SandboxedEnvironment:
     """Templates may come from outside: no attribute escapes, no silent blanks."""
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                finalize=_finalize)
 
 
 def render(template_path: Path, context: TemplateContext, properties: Properties) -> bytes:
@@ -71,6 +103,12 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"expression interdite dans le modèle : {error}")]) from None
     except jinja2.TemplateError as error:
         raise TemplateError([Problem(name, None, None, f"erreur du modèle : {error}")]) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # A tag that computes something impossible ({{ 1/0 }}, {{ territory.name() }},
+        # a range too big for the sandbox): the template's mistake, not a crash.
+        raise TemplateError([Problem(name, None, None,
+                                     f"une balise du modèle ne peut pas être calculée "
+                                     f"({type(error).__name__} : {error})")]) from None
     _set_properties(template, properties)
     buffer = io.BytesIO()
     template.save(buffer)
@@ -84,8 +122,7 @@ def _open(path: Path) -> DocxTemplate:
         template = DocxTemplate(path)
         template.init_docx()
     except Exception as error:  # python-docx raises many kinds on a damaged package
-        raise TemplateError([Problem(name, None, None,
-                                     f"document Word illisible ou endommagé ({error})")]) from None
+        raise TemplateError([Problem(name, None, None, damaged_message(error))]) from None
     return template
 
 
@@ -107,11 +144,11 @@ def _undefined_message(error: jinja2.UndefinedError) -> str:
 def _set_properties(template: DocxTemplate, properties: Properties) -> None:
     core = template.docx.core_properties
     moment = datetime.datetime.combine(properties.date, datetime.time(12, 0))
-    core.title = properties.title
-    core.subject = properties.subject
-    core.author = properties.author
-    core.last_modified_by = properties.author
-    core.keywords = properties.keywords
+    core.title = xml_text(properties.title)
+    core.subject = xml_text(properties.subject)
+    core.author = xml_text(properties.author)
+    core.last_modified_by = xml_text(properties.author)
+    core.keywords = xml_text(properties.keywords)
     core.language = properties.language
     core.created = moment
     core.modified = moment

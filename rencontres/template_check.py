@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 import jinja2
 from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
@@ -26,6 +27,9 @@ DOCXTPL_MARK = re.compile(r"^(\{\{|\{%)(p|tr|tc|r)\s")
 OPENERS = {"for": "endfor", "if": "endif", "with": "endwith", "filter": "endfilter"}
 MIDDLES = {"elif": ("if",), "else": ("if", "for")}
 KNOWN_TAGS = ["for", "if", "elif", "else", "endfor", "endif", "set", "with", "endwith"]
+# What the rendering sandbox offers: `{{ x|nom }}` and `{% if x is nom %}` are checked here.
+FILTERS = frozenset(SandboxedEnvironment().filters)
+TESTS = frozenset(SandboxedEnvironment().tests)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,29 @@ def ensure_docx(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise TemplateError([Problem(name, None, None,
                                      "ce fichier n'est pas un document Word (.docx)")])
+
+
+def damaged_message(error: Exception) -> str:
+    """Why python-docx cannot open a package, in French and without the file's path."""
+    import zlib
+
+    from lxml import etree
+
+    text = str(error)
+    if isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError)) or "CRC" in text:
+        reason = "archive abîmée : ré-enregistrez-le depuis Word"
+    elif isinstance(error, KeyError) and "[Content_Types].xml" in text:
+        reason = "archive zip sans contenu Word"
+    elif "is not a Word file" in text:
+        kinds = {"spreadsheetml": "un classeur Excel", "presentationml": "une présentation "
+                 "PowerPoint", "template": "un modèle Word (.dotx)"}
+        kind = next((v for k, v in kinds.items() if k in text), "un autre type de document")
+        reason = (f"c'est {kind} : enregistrez-le au format « Document Word (*.docx) »")
+    elif isinstance(error, etree.XMLSyntaxError):
+        reason = "contenu XML invalide : ré-enregistrez-le depuis Word"
+    else:
+        reason = text
+    return f"document Word illisible ou endommagé ({reason})"
 
 
 def check_templates(templates: dict[Path, str]) -> None:
@@ -82,7 +109,7 @@ def _stories(path: Path) -> Iterator[list[Paragraph]]:
         document = docx.Document(str(path))
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(display_path(path), None, None,
-                                     f"document Word illisible ou endommagé ({error})")])
+                                     damaged_message(error))]) from None
     yield list(_body_paragraphs(document.element.body))
     seen = set()
     for number, section in enumerate(document.sections, 1):
@@ -242,6 +269,11 @@ def _check_tag_syntax(tag: str, paragraph: Paragraph) -> list[str]:
             return [] if keyword in ("else", *OPENERS.values()) else [
                 f"{paragraph.where()} : balise inconnue « {keyword} »"
                 + did_you_mean(keyword, KNOWN_TAGS)]
+        elif keyword != "set":
+            # include, extends, import, macro…: Jinja knows them, a Word template cannot
+            # use them (no other template to load): refused here, not at rendering.
+            return [f"{paragraph.where()} : balise inconnue « {keyword} »"
+                    + did_you_mean(keyword, KNOWN_TAGS)]
         else:
             snippet = _jinja_line(tag)
     try:
@@ -303,16 +335,36 @@ class _FieldChecker:
             self.visit_all(node.else_, scope)
             return None
         if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
-            for target in node.target.find_all(nodes.Name):
+            for target in _names(node.target):
                 scope[target.name] = Any
             for child in node.iter_child_nodes(exclude=("target",)):
                 self.visit(child, scope)
             return None
+        if isinstance(node, nodes.With):
+            for value in node.values:
+                self.visit(value, scope)
+            inner = dict(scope)
+            for target in node.targets:
+                inner.update({name.name: Any for name in _names(target)})
+            self.visit_all(node.body, inner)
+            return None
+        if isinstance(node, (nodes.Filter, nodes.Test)) and node.name is not None:
+            known = FILTERS if isinstance(node, nodes.Filter) else TESTS
+            if node.name not in known:
+                noun = "filtre" if isinstance(node, nodes.Filter) else "test"
+                self._report(node, f"{noun} inconnu « {node.name} »"
+                             + did_you_mean(node.name, sorted(known)))
         if isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in scope:
                 self._report(node, f"champ inconnu « {node.name} »"
                              + did_you_mean(node.name, [n for n in scope if n != "loop"]))
             return scope.get(node.name, Any)
+        if isinstance(node, nodes.Filter) and node.name == "attr" and any(
+                isinstance(arg, nodes.Const) and str(arg.value).startswith("_")
+                for arg in node.args):
+            self._report(node, "expression interdite (accès à un attribut interne « _ ») : "
+                               "un modèle ne peut lire que les champs listés par « champs »")
+            return Any
         if isinstance(node, (nodes.Getattr, nodes.Getitem)) and _private(node):
             self._report(node, "expression interdite (accès à un attribut interne « _ ») : "
                                "un modèle ne peut lire que les champs listés par « champs »")
@@ -337,6 +389,11 @@ class _FieldChecker:
     def _report(self, node: nodes.Node, message: str) -> None:
         paragraph = self.paragraphs[min(node.lineno, len(self.paragraphs)) - 1]
         self.messages.append(f"{paragraph.where()} : {message}")
+
+
+def _names(target: nodes.Node) -> list[nodes.Name]:
+    """The names a `set`, `with` or `for` assigns: the target itself, or those of a tuple."""
+    return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
 
 
 def _private(node: nodes.Getattr | nodes.Getitem) -> bool:
