@@ -1,0 +1,537 @@
+"""Benchmark of the document build: `python bench/run.py` (about 5 minutes).
+
+Runs from a fresh clone after `pip install -e .`. Every measure is a new Python
+process (`python build.py …`), timed from outside, repeated, and summarized by its
+median. In one run, side by side:
+
+- the 2021 edition of content/ (9 territories: 1 compte-rendu and the synthesis):
+  cold build, build with nothing to do, build after one territory's file changed
+  (a text, then a figure), the `--pdf` batch;
+- synthetic editions of 10, 100 and 300 territories (bench/synthetic.py), generated
+  into a temporary folder: time and peak memory;
+- the floor `python -c "import matplotlib.pyplot"`, the naive script (bench/naive.py)
+  and pandoc + matplotlib (bench/pandoc_pipeline.py) on the same content.
+
+The results replace the generated part of BENCHMARKS.md (between the markers), and
+the rest of that file (the before/after history) is kept.
+
+Options: --rapide (a quick run: fewer repetitions, no 300 territories, BENCHMARKS.md
+untouched unless --ecrire), --sans-ecrire, --sans-pandoc, --sans-pdf, --echelles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import make_project  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build.py"
+NAIVE = ROOT / "bench" / "naive.py"
+PANDOC = ROOT / "bench" / "pandoc_pipeline.py"
+RESULTS = ROOT / "BENCHMARKS.md"
+BEGIN = "<!-- debut des mesures : partie écrite par bench/run.py, ne pas modifier à la main -->"
+END = "<!-- fin des mesures -->"
+MB = 1024 * 1024
+
+
+# --- measuring one process ----------------------------------------------------
+
+@dataclass
+class Run:
+    wall: float            # seconds, from start to exit, seen from outside
+    cpu: float             # user + system seconds of the process and its children
+    maxrss: int            # bytes: ru_maxrss of the process (see below)
+    pss: int               # bytes: sampled peak of the summed PSS of its process tree
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(child) for child in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """Sum of the proportional set sizes (PSS) of a process and its descendants,
+    every 50 ms: memory really used by the build, shared pages counted once."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            pids, stack = [], [self.pid]
+            while stack:
+                pid = stack.pop()
+                pids.append(pid)
+                stack += _children(pid)
+            self.peak = max(self.peak, sum(_pss(pid) for pid in pids))
+            self.done.wait(0.05)
+
+
+def measure(command: list[str], cwd: Path | None = None, check: bool = True,
+            sample: bool = True) -> tuple[Run, str]:
+    """Run `command` once; the wait4() rusage of that process gives the CPU time and
+    ru_maxrss: the largest resident set of any single process of its tree (the build
+    or one of its workers, whichever grew largest), not a sum."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+        sampler = TreeSampler(process.pid)
+        if sample:
+            sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        sampler.done.set()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if check and process.returncode != 0:
+        raise SystemExit(f"échec ({process.returncode}) : {' '.join(map(str, command))}\n{text}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024,
+               sampler.peak), text
+
+
+@dataclass
+class Series:
+    runs: list[Run] = field(default_factory=list)
+    note: str = ""
+
+    def add(self, run: Run) -> Run:
+        self.runs.append(run)
+        return run
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
+    def maxrss(self) -> int:
+        return max(r.maxrss for r in self.runs)
+
+    @property
+    def pss(self) -> int:
+        return max(r.pss for r in self.runs)
+
+    def spread(self) -> str:
+        walls = [r.wall for r in self.runs]
+        return f"{min(walls):.2f}–{max(walls):.2f}" if len(walls) > 1 else "–"
+
+
+# --- what is measured -----------------------------------------------------------
+
+def build_command(project: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(BUILD), "--projet", str(project), "-q", *extra]
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    shutil.copytree(ROOT / "content", target / "content")
+    shutil.copytree(ROOT / "templates", target / "templates")
+    return target
+
+
+def clear(project: Path) -> None:
+    for name in ("output", "output-naif", "output-pandoc"):
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} absent de {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def ensure_pandoc() -> str | None:
+    """pandoc, installed with apt-get when missing and possible; None otherwise."""
+    if shutil.which("pandoc"):
+        return shutil.which("pandoc")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("pandoc absent : apt-get install pandoc…", flush=True)
+        for command in (["apt-get", "install", "-y", "-q", "pandoc"],
+                        ["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "pandoc"]):
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+            if shutil.which("pandoc"):
+                break
+    return shutil.which("pandoc")
+
+
+def naive_run(project: Path) -> Run:
+    clear(project)
+    run, _ = measure([sys.executable, str(NAIVE), "--projet", str(project)])
+    return run
+
+
+def pandoc_run(project: Path) -> tuple[Run, float]:
+    clear(project)
+    run, text = measure([sys.executable, str(PANDOC), "--projet", str(project)])
+    return run, json.loads(text.strip().splitlines()[-1])["pandoc_seconds"]
+
+
+def count_documents(project: Path) -> int:
+    return len(list((project / "output" / "2021").glob("*.docx")))
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def measure_edition(work: Path, reps: int, pdf_reps: int, with_pandoc: bool) -> dict:
+    """The real 2021 edition: cold, nothing to do, one file changed, --pdf; and the
+    floor and the other ways, interleaved so that they see the same machine load."""
+    project = copy_project(work / "edition-2021")
+    territory = project / "content/2021/territoires/hauts-de-france.yaml"
+    results = {name: Series() for name in
+               ("import", "cold", "noop", "text", "figure", "naive", "pandoc")}
+    pandoc_only = []
+    # Warm-up (discarded): bytecode, OS file cache, matplotlib's font list.
+    clear(project)
+    measure(build_command(project), sample=False)
+    naive_run(project)
+    for rep in range(reps):
+        log(f"édition 2021, répétition {rep + 1}/{reps}")
+        results["import"].add(measure([sys.executable, "-c", "import matplotlib.pyplot"])[0])
+        clear(project)
+        results["cold"].add(measure(build_command(project))[0])
+        results["noop"].add(measure(build_command(project))[0])
+        # A text fixed in one compte-rendu: its document and the synthesis are rebuilt,
+        # every chart comes from the cache.
+        edit(territory, "Favoriser le recrutement transfrontalier",
+             f"Favoriser le recrutement transfrontalier (révision {rep})")
+        results["text"].add(measure(build_command(project))[0])
+        # A figure changed: the same two documents, and its votes chart is redrawn.
+        edit(territory, "votes: 1\n", "votes: 2\n")
+        results["figure"].add(measure(build_command(project))[0])
+        edit(territory, "votes: 2\n", "votes: 1\n")
+        results["naive"].add(naive_run(project))
+        if with_pandoc:
+            run, seconds = pandoc_run(project)
+            results["pandoc"].add(run)
+            pandoc_only.append(seconds)
+    results["pdf"] = Series()
+    if pdf_reps:
+        clear(project)
+        measure(build_command(project), sample=False)
+        for rep in range(pdf_reps):
+            log(f"--pdf, répétition {rep + 1}/{pdf_reps}")
+            for pdf in (project / "output/2021").glob("*.pdf"):
+                pdf.unlink()
+            results["pdf"].add(measure(build_command(project, "--pdf"))[0])
+        results["pdf"].note = f"{len(list((project / 'output/2021').glob('*.pdf')))} PDF"
+    clear(project)
+    measure(build_command(project), sample=False)
+    results["documents"] = count_documents(project)
+    results["pandoc_only"] = statistics.median(pandoc_only) if pandoc_only else None
+    return results
+
+
+def measure_scale(work: Path, n: int, reps: int, others: bool, with_pandoc: bool) -> dict:
+    log(f"{n} territoires : génération")
+    project = make_project(work / f"echelle-{n}", n)
+    result = {"cold": Series(), "noop": Series(), "naive": Series(), "pandoc": Series()}
+    for rep in range(reps):
+        log(f"{n} territoires : construction à froid {rep + 1}/{reps}")
+        clear(project)
+        result["cold"].add(measure(build_command(project))[0])
+    result["documents"] = count_documents(project)
+    log(f"{n} territoires : rien à faire")
+    result["noop"].add(measure(build_command(project))[0])
+    if others:
+        log(f"{n} territoires : script naïf")
+        result["naive"].add(naive_run(project))
+        if with_pandoc:
+            log(f"{n} territoires : pandoc")
+            result["pandoc"].add(pandoc_run(project)[0])
+    shutil.rmtree(project)
+    return result
+
+
+# --- the machine ----------------------------------------------------------------
+
+def machine() -> list[tuple[str, str]]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} Gio"
+    except OSError:
+        pass
+    versions = []
+    for package in ("matplotlib", "docxtpl", "python-docx", "Jinja2", "pydantic", "PyYAML",
+                    "numpy", "Pillow", "lxml"):
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} absent")
+    tools = []
+    for name, command in (("LibreOffice", ["soffice", "--version"]),
+                          ("pandoc", ["pandoc", "--version"])):
+        try:
+            first = subprocess.run(command, capture_output=True, text=True,
+                                   timeout=60).stdout.splitlines()[0]
+            tools.append(first.strip())
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            tools.append(f"{name} absent")
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                                capture_output=True, text=True).stdout.strip() or "?"
+    except OSError:
+        commit = "?"
+    return [
+        ("Processeur", f"{cpu}, {os.cpu_count()} cœurs logiques"),
+        ("Mémoire", memory),
+        ("Système", f"{platform.system()} {platform.release()}"),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("Bibliothèques", ", ".join(versions)),
+        ("Outils", ", ".join(tools)),
+        ("Code mesuré", f"commit {commit}"),
+    ]
+
+
+# --- the report -----------------------------------------------------------------
+
+def seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
+
+
+def megabytes(value: int) -> str:
+    return f"{value / MB:.0f} Mo" if value else "–"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "–" if not a or not b else f"{a / b:.2f} ×"
+
+
+def check(ok: bool) -> str:
+    return "oui" if ok else "**non**"
+
+
+def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], args,
+           started: str, duration: float, load: tuple[str, str]) -> str:
+    floor = edition["import"].median
+    cold = edition["cold"]
+    lines = [BEGIN, "",
+             f"Mesuré le {started} par `python bench/run.py"
+             f"{' --rapide' if args.rapide else ''}` en {duration / 60:.1f} min "
+             f"(charge moyenne de la machine : {load[0]} au début, {load[1]} à la fin).", "",
+             "### Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {key} | {value} |" for key, value in info]
+    lines += ["", f"### Édition 2021 du dépôt (9 territoires : {edition['documents']} documents, "
+                  "le compte-rendu Hauts-de-France et la synthèse)", "",
+              f"Médiane de {len(cold.runs)} exécutions (min–max) ; « × import » : rapport au "
+              "simple `import matplotlib.pyplot` mesuré dans la même série.", "",
+              "| mesure | temps | min–max | CPU | × import | × à froid | mémoire (ru_maxrss) "
+              "| mémoire (PSS total) |",
+              "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        ("`python -c \"import matplotlib.pyplot\"`", "import"),
+        ("construction à froid (output/ vide, cache compris)", "cold"),
+        ("rien à faire", "noop"),
+        ("un territoire modifié : un texte (graphiques en cache)", "text"),
+        ("un territoire modifié : un chiffre (un graphique à redessiner)", "figure"),
+        ("`--pdf` (conversion LibreOffice des documents à jour)", "pdf"),
+        ("script naïf (bench/naive.py, le compte-rendu seul)", "naive"),
+        ("pandoc + matplotlib (bench/pandoc_pipeline.py, le compte-rendu seul)", "pandoc"),
+    ]
+    for label, key in rows:
+        series = edition[key]
+        if not series.runs:
+            lines.append(f"| {label} | non mesuré | | | | | | |")
+            continue
+        lines.append(f"| {label} | {seconds(series.median)} | {series.spread()} | "
+                     f"{seconds(series.cpu)} | {ratio(series.median, floor)} | "
+                     f"{ratio(series.median, cold.median)} | {megabytes(series.maxrss)} | "
+                     f"{megabytes(series.pss)} |")
+    if edition["pandoc_only"] is not None:
+        lines += ["", f"Dont pandoc lui-même : {seconds(edition['pandoc_only'])} par exécution "
+                      "(le reste : Python, YAML et le graphique)."]
+
+    lines += ["", "### Échelle : éditions synthétiques", "",
+              "Générées par bench/synthetic.py dans un dossier temporaire : N territoires ayant "
+              "chacun un compte-rendu de la taille de celui des Hauts-de-France (9 thèmes votés, "
+              "3 parties de niveau 1 et 5 de niveau 2), une synthèse et une édition 2020 "
+              "(chiffres seuls). Construction à froid de N comptes-rendus + la synthèse.", "",
+              "| territoires | documents | à froid | min–max | par document | CPU | "
+              "mémoire (ru_maxrss) | mémoire (PSS total) | rien à faire | script naïf | "
+              "pandoc + matplotlib |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for n, result in scales.items():
+        s = result["cold"]
+        naive = result["naive"].median if result["naive"].runs else None
+        pandoc = result["pandoc"].median if result["pandoc"].runs else None
+        lines.append(
+            f"| {n} | {result['documents']} | {seconds(s.median)} | {s.spread()} | "
+            f"{s.median / result['documents'] * 1000:.0f} ms | {seconds(s.cpu)} | "
+            f"{megabytes(s.maxrss)} | {megabytes(s.pss)} | {seconds(result['noop'].median)} | "
+            f"{seconds(naive)}{f' ({ratio(s.median, naive)})' if naive else ''} | "
+            f"{seconds(pandoc)}{f' ({ratio(s.median, pandoc)})' if pandoc else ''} |")
+    lines += ["", "Entre parenthèses : temps de l'outil / temps de l'autre méthode (< 1 : l'outil "
+                  "est plus rapide ; l'outil construit en plus la synthèse et valide tout le "
+                  "contenu).", ""]
+
+    lines += ["### Objectifs", "", "| objectif | mesuré | tenu |", "|---|---|---|"]
+    targets = []
+    targets.append(("édition complète à froid ≤ 3 × import de matplotlib",
+                    f"{ratio(cold.median, floor)}", cold.median <= 3 * floor))
+    targets.append(("rien à faire ≤ 0,3 × à froid",
+                    ratio(edition["noop"].median, cold.median),
+                    edition["noop"].median <= 0.3 * cold.median))
+    for key, what in (("text", "un texte"), ("figure", "un chiffre")):
+        targets.append((f"un territoire modifié ({what}) ≤ 0,5 × à froid",
+                        ratio(edition[key].median, cold.median),
+                        edition[key].median <= 0.5 * cold.median))
+    if 100 in scales:
+        t100 = scales[100]["cold"].median
+        targets.append(("100 territoires ≤ 10 × l'édition de 9 territoires",
+                        ratio(t100, cold.median), t100 <= 10 * cold.median))
+        if 300 in scales:
+            t300 = scales[300]["cold"].median
+            targets.append(("300 territoires ≤ 3,3 × 100 territoires", ratio(t300, t100),
+                            t300 <= 3.3 * t100))
+    builds = [edition[k] for k in ("cold", "noop", "text", "figure", "pdf")]
+    builds += [r["cold"] for r in scales.values()]
+    peak_rss = max(s.maxrss for s in builds if s.runs)
+    peak_pss = max(s.pss for s in builds if s.runs)
+    targets.append(("mémoire max < 500 Mo (ru_maxrss / PSS total, toutes constructions)",
+                    f"{megabytes(peak_rss)} / {megabytes(peak_pss)}",
+                    peak_rss < 500 * MB and peak_pss < 500 * MB))
+    comparisons = [("édition 2021", cold.median, edition["naive"], edition["pandoc"])]
+    comparisons += [(f"{n} territoires", r["cold"].median, r["naive"], r["pandoc"])
+                    for n, r in scales.items()]
+    for name, ours, naive, pandoc in comparisons:
+        if naive.runs:
+            targets.append((f"plus rapide que le script naïf ({name})",
+                            ratio(ours, naive.median), ours < naive.median))
+        if pandoc.runs:
+            targets.append((f"plus rapide que pandoc + matplotlib ({name})",
+                            ratio(ours, pandoc.median), ours < pandoc.median))
+    lines += [f"| {name} | {value} | {check(ok)} |" for name, value, ok in targets]
+    lines += ["", "Mémoire : « ru_maxrss » est le plus grand ensemble résident d'un seul "
+                  "processus de la construction (le processus principal ou un de ses "
+                  "processus de rendu), lu par wait4() ; « PSS total » est la somme des "
+                  "PSS (pages partagées comptées une fois) de tous les processus de la "
+                  "construction, échantillonnée toutes les 50 ms.", "", END]
+    return "\n".join(lines) + "\n"
+
+
+HEADER = """# Performances
+
+Mesures de `python bench/run.py` (voir ce fichier pour la méthode) ; la partie entre les
+marqueurs est réécrite à chaque exécution complète, le reste est tenu à la main.
+
+"""
+
+
+def write_results(section: str) -> None:
+    text = RESULTS.read_text("utf-8") if RESULTS.exists() else HEADER + BEGIN + "\n" + END + "\n"
+    if BEGIN in text and END in text:
+        before = text.split(BEGIN, 1)[0]
+        after = text.split(END, 1)[1]
+        text = before + section.rstrip("\n") + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, "utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rapide", action="store_true",
+                        help="mesure rapide : moins de répétitions, pas de 300 territoires, "
+                             "BENCHMARKS.md inchangé (sauf --ecrire)")
+    parser.add_argument("--ecrire", action="store_true", help="écrire BENCHMARKS.md même en rapide")
+    parser.add_argument("--sans-ecrire", action="store_true", help="ne pas écrire BENCHMARKS.md")
+    parser.add_argument("--sans-pandoc", action="store_true", help="ne pas mesurer pandoc")
+    parser.add_argument("--sans-pdf", action="store_true", help="ne pas mesurer --pdf")
+    parser.add_argument("--echelles", default=None,
+                        help="nombres de territoires, ex. 10,100,300 (défaut : 10,100,300 ; "
+                             "10,100 en rapide)")
+    parser.add_argument("--repetitions", type=int, default=None,
+                        help="répétitions des mesures de l'édition 2021 (défaut 7 ; 3 en rapide)")
+    args = parser.parse_args()
+
+    reps = args.repetitions or (3 if args.rapide else 7)
+    scales = [int(n) for n in (args.echelles or ("10,100" if args.rapide else "10,100,300"))
+              .split(",") if n]
+    scale_reps = {10: 1 if args.rapide else 3, 100: 1 if args.rapide else 2}
+    with_pandoc = not args.sans_pandoc and ensure_pandoc() is not None
+    if not args.sans_pandoc and not with_pandoc:
+        print("pandoc introuvable et non installable ici : colonne pandoc ignorée.")
+    pdf_reps = 0
+    if not args.sans_pdf:
+        if shutil.which("soffice") or shutil.which("libreoffice"):
+            pdf_reps = 1 if args.rapide else 3
+        else:
+            print("LibreOffice introuvable : mesure --pdf ignorée.")
+
+    started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    load_start = f"{os.getloadavg()[0]:.2f}"
+    begin = time.perf_counter()
+    info = machine()
+    with tempfile.TemporaryDirectory(prefix="rencontres-bench-") as folder:
+        work = Path(folder)
+        edition = measure_edition(work, reps, pdf_reps, with_pandoc)
+        results = {}
+        for n in scales:
+            results[n] = measure_scale(work, n, scale_reps.get(n, 1), others=n <= 100,
+                                       with_pandoc=with_pandoc)
+    duration = time.perf_counter() - begin
+    section = report(edition, results, info, args, started, duration,
+                     (load_start, f"{os.getloadavg()[0]:.2f}"))
+    print(section)
+    if not args.sans_ecrire and (not args.rapide or args.ecrire):
+        write_results(section)
+        print(f"Écrit : {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
