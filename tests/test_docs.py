@@ -4,9 +4,12 @@ Conventions of the Markdown files (README.md, docs/*.md):
 
 - a ```sh block holds commands that succeed: each `python build.py …` command in
   it (also after `&&`) is run, in the order of the document, on a fresh copy of
-  the project per document, and must exit with 0;
+  the project per document, and must exit with 0; a `cp SOURCE TARGET` command
+  of a sh block is done too, in the copy;
 - a ```console block shows a transcript (often of a failure on purpose): it is
-  never run;
+  never run by itself. But when it comes right after a ```sh block holding that
+  very command, it is that command's expected output: the output must match it
+  line for line, a line « … » standing for any number of lines;
 - a ```yaml block of docs/format-contenu.md is a whole content file whose first
   lines name it, `# fichier : content/2021/territoires/ardennes.yaml`: it must
   validate against the model of that file, and its ids exist in the referentiel.
@@ -56,31 +59,53 @@ class Block:
         return f"{name}:{self.line}"
 
 
-def blocks(document: Path, lang: str) -> list[Block]:
+def all_blocks(document: Path) -> list[Block]:
+    """Every fenced block of the document, in order."""
     text = document.read_text("utf-8")
     found = []
     for match in FENCE.finditer(text):
-        if match.group("lang") == lang:
-            indent = match.group("indent")
-            body = textwrap.dedent(match.group("body")) if indent else match.group("body")
-            found.append(Block(document, text.count("\n", 0, match.start()) + 1, lang, body))
+        indent = match.group("indent")
+        body = textwrap.dedent(match.group("body")) if indent else match.group("body")
+        found.append(Block(document, text.count("\n", 0, match.start()) + 1,
+                           match.group("lang"), body))
     return found
 
 
-def build_commands(block: Block) -> list[list[str]]:
-    """The `python build.py …` commands of a sh block, as argument lists."""
+def blocks(document: Path, lang: str) -> list[Block]:
+    return [block for block in all_blocks(document) if block.lang == lang]
+
+
+def shell_commands(block: Block) -> list[list[str]]:
+    """The commands of a sh block that the test performs: `python build.py …`
+    (as ["python", "build.py", …]) and `cp`."""
     commands = []
     for line in block.body.replace("\\\n", " ").splitlines():
         for part in re.split(r"&&|;", line):
             words = shlex.split(part, comments=True)
-            if words[:2] == ["python", "build.py"]:
-                commands.append(words[2:])
+            if words[:2] == ["python", "build.py"] or words[:1] == ["cp"]:
+                commands.append(words)
     return commands
 
 
 def documented_commands(document: Path) -> list[tuple[Block, list[str]]]:
-    return [(block, arguments) for block in blocks(document, "sh")
-            for arguments in build_commands(block)]
+    """The `python build.py` commands of the sh blocks, as their arguments."""
+    return [(block, words[2:]) for block in blocks(document, "sh")
+            for words in shell_commands(block) if words[0] == "python"]
+
+
+def transcript(block: Block) -> tuple[list[str], list[str]] | None:
+    """(command words, expected output lines) of a console block starting with `$ `."""
+    lines = block.body.splitlines()
+    if not lines or not lines[0].startswith("$ "):
+        return None
+    return shlex.split(lines[0][2:]), lines[1:]
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """Line for line, a line « … » standing for any number of lines."""
+    pattern = "".join(r"(?:[^\n]*\n)*?" if line.strip() == "…" else re.escape(line) + r"\n"
+                      for line in expected)
+    return re.fullmatch(pattern, "".join(line + "\n" for line in actual)) is not None
 
 
 def fill_new_edition(root: Path, year: str) -> None:
@@ -110,23 +135,54 @@ def test_the_documents_show_build_commands():
     assert any("--pdf" in arguments for arguments in readme)
 
 
+def test_transcripts_match_with_ellipses():
+    assert matches(["a", "…", "d"], ["a", "b", "c", "d"])
+    assert matches(["a", "…", "d"], ["a", "d"])
+    assert not matches(["a", "d"], ["a", "b", "d"])
+    assert not matches(["a", "…"], ["b"])
+
+
 @pytest.mark.parametrize("document", [d for d in DOCUMENTS if documented_commands(d)],
                          ids=lambda d: str(d.relative_to(REPO)))
 def test_documented_commands_succeed_in_order(document, project):
-    for block, arguments in documented_commands(document):
-        assert not any("<" in word or "…" in word for word in arguments), (
-            f"{block}: a placeholder in a ```sh command cannot run: {arguments}")
-        if "--pdf" in arguments and not has_libreoffice():
-            result = run_build(project, arguments)
-            assert result.returncode == 1 and "LibreOffice est introuvable" in result.stderr
+    previous: tuple[list[str], str] | None = None  # last sh block's single command, output
+    for block in all_blocks(document):
+        if block.lang == "console" and previous is not None:
+            shown = transcript(block)
+            if shown is not None and shown[0] == previous[0]:
+                output = previous[1].splitlines()
+                assert matches(shown[1], output), (
+                    f"{block}: the output of « {' '.join(shown[0])} » is no longer the one "
+                    f"shown:\n" + "\n".join(output))
+        previous = None
+        if block.lang != "sh":
             continue
-        result = run_build(project, arguments)
-        shown = " ".join(["python", "build.py", *arguments])
-        assert result.returncode == 0, (
-            f"{block}: « {shown} » exited with {result.returncode}\n"
-            f"{result.stdout}\n{result.stderr}")
-        if arguments[:1] in (["nouvelle-edition"], ["nouvelle-édition"], ["new-edition"]):
-            fill_new_edition(project, arguments[-1])
+        commands = shell_commands(block)
+        for words in commands:
+            output = run_shell(block, project, words)
+            if len(commands) == 1 and output is not None:
+                previous = (words, output)
+
+
+def run_shell(block: Block, project: Path, words: list[str]) -> str | None:
+    """Do one documented command in the copy; its output (stderr then stdout)."""
+    if words[0] == "cp":
+        assert len(words) == 3 and not any(w.startswith("-") for w in words[1:]), block
+        shutil.copy(project / words[1], project / words[2])
+        return None
+    arguments = words[2:]
+    assert not any("<" in word or "…" in word for word in arguments), (
+        f"{block}: a placeholder in a ```sh command cannot run: {arguments}")
+    result = run_build(project, arguments)
+    if "--pdf" in arguments and not has_libreoffice():
+        assert result.returncode == 1 and "LibreOffice est introuvable" in result.stderr
+        return None
+    assert result.returncode == 0, (
+        f"{block}: « {' '.join(words)} » exited with {result.returncode}\n"
+        f"{result.stdout}\n{result.stderr}")
+    if arguments[:1] in (["nouvelle-edition"], ["nouvelle-édition"], ["new-edition"]):
+        fill_new_edition(project, arguments[-1])
+    return result.stderr + result.stdout
 
 
 # --- YAML examples of docs/format-contenu.md -----------------------------------
