@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,13 +171,24 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
             results.append(_render_safely(content, job, charts_cache))
             progress(job)
         return results
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                               initializer=_leave_signals_to_the_main_process)
+    try:
         futures = [pool.submit(_render_safely, content, job, charts_cache) for job in jobs]
         results = []
         for job, future in zip(jobs, futures):
             results.append(future.result())
             progress(job)
         return results
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _leave_signals_to_the_main_process() -> None:
+    """Ctrl-C reaches every process of the terminal: workers ignore it, and the main
+    process stops the build and reports it once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     verbosity.add_argument("--quiet", "-q", action="store_true",
                            help="n'afficher que les erreurs et les avertissements")
     verbosity.add_argument("--verbose", "-v", action="store_true",
-                           help="détailler aussi les documents à jour et ignorés")
+                           help="lister aussi les documents à jour")
 
     commands.add_parser(
         "verifier", aliases=list(COMMANDS["verifier"]), parents=[common],

@@ -50,6 +50,10 @@ class RencontresError(Exception):
         self.problems = sorted(set(problems), key=_reading_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Rebuilt from its problems when it crosses from a worker process.
+        return type(self), (self.problems,)
+
     def report(self) -> str:
         count = len(self.problems)
         noun = "problème" if count == 1 else "problèmes"

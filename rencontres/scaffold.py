@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import EDITION_FILE, TERRITORIES_DIR, Edition, load_content
+from .content import EDITION_FILE, SYNTHESIS_FILE, TERRITORIES_DIR, Edition, load_content
 from .errors import ContentError, Problem, display_path
 from .model import Section, TerritoryReport
 from .output import write_atomic
@@ -33,7 +33,8 @@ def scaffold_edition(content_dir: Path, year: int) -> list[Path]:
         raise ContentError([Problem(
             display_path(target), None, None,
             f"la nouvelle édition doit suivre la dernière ({latest.year})")])
-    files = {target / EDITION_FILE: edition_text(year)}
+    files = {target / EDITION_FILE: edition_text(year),
+             target / SYNTHESIS_FILE: synthesis_text(year)}
     for territory_id, report in latest.reports.items():
         name = content.territory(territory_id).name
         files[target / TERRITORIES_DIR / f"{territory_id}.yaml"] = territory_text(
@@ -59,6 +60,15 @@ def edition_text(year: int) -> str:
             + f"annee: {year}\n"
             + f"titre: Rencontres territoriales {year}\n"
             + "date: null  # date de publication des documents, AAAA-MM-JJ\n")
+
+
+def synthesis_text(year: int) -> str:
+    """Participants and themes are counted from the territory files; only the
+    common ideas are written here, once the Rencontres are over."""
+    return (SCHEMA_COMMENT.format("../../", "synthese")
+            + f"# Synthèse {year} : les chiffres viennent des fichiers des territoires.\n"
+            + "# Ajoutez ici les idées communes à plusieurs territoires (voir 2021).\n"
+            + "idees_communes: []\n")
 
 
 def territory_text(report: TerritoryReport, name: str, year: int, source: Edition) -> str:

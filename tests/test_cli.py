@@ -302,7 +302,8 @@ def _second_reported_territory(project: Path) -> None:
         "territoire: hauts-de-france\n", "territoire: hauts-de-france\nlieu: Lille\n"), "utf-8")
 
 
-def test_one_failing_document_does_not_stop_the_others(in_project, capsys):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs):
     from templates import make_template
 
     _second_reported_territory(in_project)
@@ -311,7 +312,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys):
     # Only Hauts-de-France has a place: the Ardennes document now fails to render.
     make_template(Path("templates/compte-rendu.docx"),
                   ["{{ territory.name }}", "{{ report.place.upper() }}"])
-    code, out, err = run(capsys, "--jobs", "1")
+    code, out, err = run(capsys, "--jobs", jobs)
     assert code == 1
     assert "Construit : output/2021/compte-rendu-2021-hauts-de-france.docx" in out
     assert err.splitlines()[:3] == [
