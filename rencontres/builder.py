@@ -171,10 +171,13 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
             results.append(_render_safely(content, job, charts_cache))
             progress(job)
         return results
+    # The content goes to each worker once, with its start (inherited on fork,
+    # pickled once per worker otherwise), not with every job: sending it with each
+    # job made a build quadratic in the number of territories.
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                               initializer=_leave_signals_to_the_main_process)
+                               initializer=_start_worker, initargs=(content,))
     try:
-        futures = [pool.submit(_render_safely, content, job, charts_cache) for job in jobs]
+        futures = [pool.submit(_render_in_worker, job, charts_cache) for job in jobs]
         results = []
         for job, future in zip(jobs, futures):
             results.append(future.result())
@@ -182,6 +185,20 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
         return results
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+_worker_content: Content | None = None
+
+
+def _start_worker(content: Content) -> None:
+    global _worker_content
+    _worker_content = content
+    _leave_signals_to_the_main_process()
+
+
+def _render_in_worker(job: DocumentJob, charts_cache: Path | None) -> bytes | RencontresError:
+    assert _worker_content is not None
+    return _render_safely(_worker_content, job, charts_cache)
 
 
 def _leave_signals_to_the_main_process() -> None:
