@@ -177,7 +177,12 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
                                initializer=_start_worker, initargs=(content,))
     try:
-        futures = [pool.submit(_render_in_worker, job, charts_cache) for job in jobs]
+        # The synthesis, the longest job (all territories, the most charts), starts
+        # first: started last, it would leave the other workers idle at the end.
+        first = sorted(jobs, key=lambda job: job.kind != SYNTHESIS)
+        submitted = {id(job): pool.submit(_render_in_worker, job, charts_cache)
+                     for job in first}
+        futures = [submitted[id(job)] for job in jobs]
         results = []
         for job, future in zip(jobs, futures):
             results.append(future.result())
