@@ -143,9 +143,42 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"une balise du modèle ne peut pas être calculée "
                                      f"({type(error).__name__} : {error})")]) from None
     _set_properties(template, properties)
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    return _package(template)
+
+
+def _package(template: DocxTemplate) -> bytes:
+    """The DOCX bytes, compressed once: the parts python-docx would save, in its
+    order, straight into the deterministic zip (saving with python-docx, then
+    rewriting its zip with normalize_zip, compressed everything twice). Same bytes."""
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        write_types = PackageWriter._write_content_types_stream
+        write_rels = PackageWriter._write_pkg_rels
+        write_parts = PackageWriter._write_parts
+    except (ImportError, AttributeError):  # another python-docx: its own way
+        write_types = None
+    template.pre_processing()
+    if write_types is None or template.crc_to_new_media or template.crc_to_new_embedded \
+            or template.zipname_to_replace:
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return normalize_zip(buffer.getvalue())
+
+    class Entries(list):
+        def write(self, pack_uri, blob: bytes) -> None:
+            self.append((pack_uri.membername, blob))
+
+    package = template.docx.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    entries = Entries()
+    write_types(entries, parts)
+    write_rels(entries, package.rels)
+    write_parts(entries, parts)
+    entries.sort(key=lambda entry: entry[0] != "[Content_Types].xml")
+    return deterministic_zip(entries)
 
 
 def _open(path: Path) -> DocxTemplate:
