@@ -181,11 +181,27 @@ def _package(template: DocxTemplate) -> bytes:
     return deterministic_zip(entries)
 
 
+_patched: dict[str, str] = {}
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, whose XML clean-up (a dozen regular expressions over each
+    part, before compiling) is done once per process for the same source."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = _patched.get(src_xml)
+        if patched is None:
+            if len(_patched) >= _CompilingOnce.MAX_SOURCES:
+                _patched.clear()
+            patched = _patched[src_xml] = super().patch_xml(src_xml)
+        return patched
+
+
 def _open(path: Path) -> DocxTemplate:
     ensure_docx(path)
     name = display_path(path)
     try:
-        template = DocxTemplate(path)
+        template = _Template(path)
         template.init_docx()
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(name, None, None, damaged_message(error))]) from None
