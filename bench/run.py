@@ -16,7 +16,8 @@ The results replace the generated part of BENCHMARKS.md (between the markers), a
 the rest of that file (the before/after history) is kept.
 
 Options: --rapide (a quick run: fewer repetitions, no 300 territories, BENCHMARKS.md
-untouched unless --ecrire), --sans-ecrire, --sans-pandoc, --sans-pdf, --echelles.
+untouched unless --ecrire), --sans-ecrire, --sans-pandoc, --sans-pdf, --echelles,
+--commit REV (measure that commit, e.g. for a before/after; nothing written).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build.py"
+BUILD = ROOT / "build.py"  # replaced by the snapshot's at start (see snapshot_code)
 NAIVE = ROOT / "bench" / "naive.py"
 PANDOC = ROOT / "bench" / "pandoc_pipeline.py"
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -85,7 +86,7 @@ def _pss(pid: int) -> int:
 
 class TreeSampler(threading.Thread):
     """Sum of the proportional set sizes (PSS) of a process and its descendants,
-    every 50 ms: memory really used by the build, shared pages counted once."""
+    every 100 ms: memory really used by the build, shared pages counted once."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -101,7 +102,7 @@ class TreeSampler(threading.Thread):
                 pids.append(pid)
                 stack += _children(pid)
             self.peak = max(self.peak, sum(_pss(pid) for pid in pids))
-            self.done.wait(0.05)
+            self.done.wait(0.1)
 
 
 def measure(command: list[str], cwd: Path | None = None, check: bool = True,
@@ -159,6 +160,31 @@ class Series:
 
 
 # --- what is measured -----------------------------------------------------------
+
+def snapshot_code(target: Path, commit: str | None) -> str:
+    """A copy of build.py and rencontres/ taken at start (of the work tree, or of
+    `commit`): the whole run measures one version of the code, even if files change
+    meanwhile (a changed file would also change the tool's version, and rebuild all)."""
+    global BUILD
+    target.mkdir(parents=True)
+    if commit:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "build.py",
+                                  "rencontres"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        described = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", commit],
+                                   capture_output=True, text=True).stdout.strip()
+    else:
+        shutil.copy2(ROOT / "build.py", target / "build.py")
+        shutil.copytree(ROOT / "rencontres", target / "rencontres",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        described = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                                   capture_output=True, text=True).stdout.strip()
+    BUILD = target / "build.py"
+    found = subprocess.run([sys.executable, "-c", "import rencontres; print(rencontres.__file__)"],
+                           cwd=target, capture_output=True, text=True).stdout.strip()
+    assert Path(found).resolve().parent == (target / "rencontres").resolve(), found
+    return described or "?"
+
 
 def build_command(project: Path, *extra: str) -> list[str]:
     return [sys.executable, str(BUILD), "--projet", str(project), "-q", *extra]
@@ -289,7 +315,7 @@ def measure_scale(work: Path, n: int, reps: int, others: bool, with_pandoc: bool
 
 # --- the machine ----------------------------------------------------------------
 
-def machine() -> list[tuple[str, str]]:
+def machine(code: str) -> list[tuple[str, str]]:
     cpu = platform.processor() or "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -321,11 +347,6 @@ def machine() -> list[tuple[str, str]]:
             tools.append(first.strip())
         except (OSError, IndexError, subprocess.TimeoutExpired):
             tools.append(f"{name} absent")
-    try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-                                capture_output=True, text=True).stdout.strip() or "?"
-    except OSError:
-        commit = "?"
     return [
         ("Processeur", f"{cpu}, {os.cpu_count()} cœurs logiques"),
         ("Mémoire", memory),
@@ -333,7 +354,7 @@ def machine() -> list[tuple[str, str]]:
         ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
         ("Bibliothèques", ", ".join(versions)),
         ("Outils", ", ".join(tools)),
-        ("Code mesuré", f"commit {commit}"),
+        ("Code mesuré", f"{code} (copié au début de la mesure)"),
     ]
 
 
@@ -459,7 +480,7 @@ def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], 
                   "processus de la construction (le processus principal ou un de ses "
                   "processus de rendu), lu par wait4() ; « PSS total » est la somme des "
                   "PSS (pages partagées comptées une fois) de tous les processus de la "
-                  "construction, échantillonnée toutes les 50 ms.", "", END]
+                  "construction, échantillonnée toutes les 100 ms.", "", END]
     return "\n".join(lines) + "\n"
 
 
@@ -494,6 +515,9 @@ def main() -> int:
     parser.add_argument("--echelles", default=None,
                         help="nombres de territoires, ex. 10,100,300 (défaut : 10,100,300 ; "
                              "10,100 en rapide)")
+    parser.add_argument("--commit", default=None,
+                        help="mesurer le code de ce commit (ex. pour un avant/après) au lieu "
+                             "de la copie de travail ; implique --sans-ecrire")
     parser.add_argument("--repetitions", type=int, default=None,
                         help="répétitions des mesures de l'édition 2021 (défaut 7 ; 3 en rapide)")
     args = parser.parse_args()
@@ -515,9 +539,9 @@ def main() -> int:
     started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     load_start = f"{os.getloadavg()[0]:.2f}"
     begin = time.perf_counter()
-    info = machine()
     with tempfile.TemporaryDirectory(prefix="rencontres-bench-") as folder:
         work = Path(folder)
+        info = machine(snapshot_code(work / "code", args.commit))
         edition = measure_edition(work, reps, pdf_reps, with_pandoc)
         results = {}
         for n in scales:
@@ -527,7 +551,7 @@ def main() -> int:
     section = report(edition, results, info, args, started, duration,
                      (load_start, f"{os.getloadavg()[0]:.2f}"))
     print(section)
-    if not args.sans_ecrire and (not args.rapide or args.ecrire):
+    if not args.sans_ecrire and not args.commit and (not args.rapide or args.ecrire):
         write_results(section)
         print(f"Écrit : {RESULTS.relative_to(ROOT)}")
     return 0
