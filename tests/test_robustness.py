@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -40,7 +42,6 @@ VALID = [name for name in NAMES if name not in BROKEN]
 KINDS = ("compte-rendu", "synthese")
 NOT_WRITTEN = "Aucun document n'a été écrit ; les documents déjà présents sont intacts."
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
-SYNTHESIS = Path("output/2021/synthese-2021.docx")
 
 
 def kind_of(name: str) -> str:
@@ -205,3 +206,282 @@ def test_template_failing_on_rendering_keeps_the_previous_version(line, message,
         ]
         assert "Construit : output/2021/synthese-2021.docx" in out
     assert REPORT.read_bytes() == previous
+
+
+# --- 2. interrupted builds, concurrent builds -------------------------------------------
+
+INTERRUPTED = "Interrompu : les documents déjà présents sont intacts."
+# Seconds between the build taking the lock (content read, rendering about to start) and
+# the signal: during the template check, the rendering, the writing of the documents,
+# of the manifest and bundle, or after the end.
+DELAYS = [0.0, 0.03, 0.08, 0.15, 0.3, 0.6]
+
+
+def edit_content(project: Path) -> None:
+    """A change that alters both documents: the interrupted build has new bytes to write."""
+    path = project / "content/2021/territoires/hauts-de-france.yaml"
+    text = path.read_text("utf-8")
+    assert "total: 35" in text
+    path.write_text(text.replace("total: 35", "total: 36", 1), "utf-8")
+
+
+def docx_digests(output: Path) -> dict[str, str]:
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(output.rglob("*.docx"))}
+
+
+@pytest.fixture(scope="module")
+def edited(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built project, edited and built again: its documents and its charts cache."""
+    root = tmp_path_factory.mktemp("modifie") / "projet"
+    shutil.copytree(built, root)
+    edit_content(root)
+    assert main(["--jobs", "1", "--quiet", "--projet", str(root)]) == 0
+    return root
+
+
+def start_build(project: Path, *options: str, program: list[str] | None = None
+                ) -> subprocess.Popen:
+    """`python build.py …` in its own process group, which `finish` can stop."""
+    return subprocess.Popen(
+        [*(program or [sys.executable, str(REPO / "build.py")]), *options,
+         "--projet", str(project)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def finish(process: subprocess.Popen, timeout: float = 120) -> tuple[str, str]:
+    """stdout and stderr of the ended build; a build still running after `timeout`
+    is stopped with its workers (its process group) and fails the test."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        pytest.fail(f"la construction ne s'est pas terminée en {timeout} s\n{err}")
+
+
+def wait_for_lock(process: subprocess.Popen, output: Path) -> None:
+    """Until the build holds the lock (the file then holds its pid), or has ended."""
+    lock = output / LOCK_FILE
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if lock.read_text() == str(process.pid):
+                return
+        except OSError:
+            pass
+        time.sleep(0.002)
+
+
+def without_ignored_interrupts(err: str) -> str:
+    """stderr without Python's « Exception ignored in: … KeyboardInterrupt » reports.
+
+    Known defect (rencontres/cli.py): the SIGTERM handler raises KeyboardInterrupt, as
+    Python's SIGINT handler does, wherever the program is; when that is a weakref
+    callback (importlib's module locks) or a Cython function, Python cannot raise it: it
+    prints that report, with a traceback, and the build goes on to its end. Rare (about
+    one build in 20 here); the documents stay intact, which the test checks."""
+    return re.sub(r"Exception ignored in: .*?\nKeyboardInterrupt: ?\n", "", err, flags=re.S)
+
+
+def assert_output_intact(output: Path, previous: dict[str, str], edited: dict[str, str]) -> None:
+    """No temporary file; each document the old one or the complete new one.
+
+    Known defect (rencontres/output.py, see test_interrupted_right_after_the_temporary_file_
+    is_created): a signal between the creation of the temporary file by mkstemp and the
+    `try` that removes it leaves that file, empty. Rare (about one interrupted build in
+    50 here): tolerated here when empty, so that this test is not flaky; any temporary
+    file with bytes in it fails."""
+    leftovers = {p.name: p.stat().st_size for p in output.rglob("*.tmp")}
+    assert all(size == 0 for size in leftovers.values()), leftovers
+    current = docx_digests(output)
+    assert set(current) == set(previous)
+    for name, digest in current.items():
+        assert digest in (previous[name], edited[name]), name
+        document = next(output.rglob(name))
+        with zipfile.ZipFile(document) as package:
+            assert package.testzip() is None
+        docx.Document(str(document))
+    for bundle in output.rglob("*.zip"):
+        with zipfile.ZipFile(bundle) as package:
+            assert package.testzip() is None
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_interrupted_build_leaves_no_half_written_file(signum, built, edited, tmp_path, capsys):
+    """One document at a time (--jobs 1): see test_interrupted_while_the_workers_start for
+    a parallel build."""
+    previous = docx_digests(built / "output")
+    new = docx_digests(edited / "output")
+    assert set(previous) == set(new)
+    assert all(previous[name] != new[name] for name in previous)
+    codes = []
+    for number, delay in enumerate(DELAYS):
+        project = tmp_path / f"essai-{number}"
+        shutil.copytree(built, project)
+        edit_content(project)
+        # The new charts are already drawn: matplotlib is not imported (see
+        # test_interrupted_while_a_class_is_being_created below).
+        shutil.rmtree(project / "output" / ".cache")
+        shutil.copytree(edited / "output" / ".cache", project / "output" / ".cache")
+        process = start_build(project, "--force", "--jobs", "1")
+        wait_for_lock(process, project / "output")
+        time.sleep(delay)
+        if process.poll() is None:
+            process.send_signal(signum)
+        out, err = finish(process)
+        codes.append(process.returncode)
+        assert "Traceback" not in without_ignored_interrupts(err), (delay, process.returncode,
+                                                                    out, err)
+        if process.returncode == -signum:
+            # The signal came once the build had ended, while Python was exiting: it
+            # then restores the default action (the process is killed), all written.
+            assert out.splitlines()[-1].startswith("Résumé : 2 documents construits"), err
+            assert docx_digests(project / "output") == new
+        else:
+            assert process.returncode in (0, 130), err
+        if process.returncode == 130:
+            assert err.splitlines()[-1] == INTERRUPTED
+        assert_output_intact(project / "output", previous, new)
+    assert 130 in codes  # at least one build was really interrupted
+    # The lock went with the interrupted build: the next one completes.
+    assert main(["--quiet", "--jobs", "1", "--projet", str(project)]) == 0
+    assert docx_digests(project / "output") == new
+    capsys.readouterr()
+
+
+class _SignalWhenNamed:
+    """A descriptor that receives SIGTERM while its class is being created, as happens
+    when the signal comes while matplotlib is being imported (first chart drawn)."""
+
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _import_while_signalled():
+    class Axis:  # noqa: F841 - created for its __set_name__ call
+        converter = _SignalWhenNamed()
+
+    raise AssertionError("the signal should have interrupted the build")
+
+
+@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
+    "rencontres/cli.py: Python wraps the KeyboardInterrupt that the SIGTERM handler raises "
+    "inside a __set_name__ call (class creation, e.g. importing matplotlib) into "
+    "« RuntimeError: Error calling __set_name__ … », which main() does not catch: "
+    "traceback and exit code 1 instead of « Interrompu » and 130"))
+def test_interrupted_while_a_class_is_being_created(rebuilt, monkeypatch, capsys):
+    from rencontres import charts
+
+    edit_content(rebuilt)
+    shutil.rmtree(rebuilt / "output" / ".cache")
+    previous = snapshot(rebuilt / "output")
+    monkeypatch.setattr(charts, "_pyplot", _import_while_signalled)
+    code, out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
+    assert code == 130
+    assert err.splitlines()[-1] == INTERRUPTED
+    assert snapshot(rebuilt / "output") == previous
+
+
+def _mkstemp_then_signal(*args, **kwargs):
+    """mkstemp, then the signal: as if it came just after the file was created."""
+    handle, name = _real_mkstemp(*args, **kwargs)
+    os.close(handle)
+    raise KeyboardInterrupt
+
+
+_real_mkstemp = tempfile.mkstemp
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "rencontres/output.py: write_atomic creates the temporary file with mkstemp before its "
+    "try block; a signal in between (or inside mkstemp, after the file is created) leaves "
+    "an empty « .<nom>.XXXXXXXX.tmp » in output/"))
+def test_interrupted_right_after_the_temporary_file_is_created(rebuilt, monkeypatch, capsys):
+    edit_content(rebuilt)
+    monkeypatch.setattr(tempfile, "mkstemp", _mkstemp_then_signal)
+    code, out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
+    assert (code, err.splitlines()[-1]) == (130, INTERRUPTED)
+    assert sorted(p.name for p in (rebuilt / "output").rglob("*.tmp")) == []
+
+
+# A build whose pool of workers gets the signal while it starts them.
+_SIGNAL_WHILE_WORKERS_START = """
+import os, signal, sys
+from concurrent.futures import process
+launch = process.ProcessPoolExecutor._launch_processes
+def launch_then_signal(self):
+    launch(self)
+    os.kill(os.getpid(), signal.SIGTERM)
+process.ProcessPoolExecutor._launch_processes = launch_then_signal
+from rencontres.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "rencontres/builder.py: SIGTERM (or Ctrl-C) while ProcessPoolExecutor.submit starts the "
+    "workers: the pool never sends them the end-of-work sentinel, « Interrompu » is printed "
+    "and then the process waits forever for its workers at exit (multiprocessing's atexit "
+    "join); only SIGKILL ends it"))
+def test_interrupted_while_the_workers_start(rebuilt):
+    edit_content(rebuilt)
+    process = start_build(rebuilt, "--force", "--jobs", "2",
+                          program=[sys.executable, "-c", _SIGNAL_WHILE_WORKERS_START])
+    out, err = finish(process, timeout=15)
+    assert process.returncode == 130
+    assert err.splitlines()[-1] == INTERRUPTED
+    assert sorted(p.name for p in (rebuilt / "output").rglob("*.tmp")) == []
+
+
+def test_second_build_at_the_same_time_is_refused(rebuilt, capsys):
+    before = snapshot(rebuilt / "output")
+    refused = ["Écriture impossible : 1 problème",
+               "  output/.verrou: une autre construction est en cours dans ce dossier ; "
+               "attendez qu'elle se termine puis relancez",
+               NOT_WRITTEN]
+    with build_lock(rebuilt / "output"):
+        code, out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
+        assert (code, out) == (1, "")
+        assert err.splitlines() == refused
+        # Another process is refused the same way.
+        process = start_build(rebuilt, "--force", "--jobs", "1")
+        out, err = finish(process)
+        assert (process.returncode, out) == (1, "")
+        assert err.splitlines()[0] == refused[0]
+        assert err.splitlines()[2:] == refused[2:]
+        assert err.splitlines()[1].endswith(refused[1][len("  output/.verrou"):])
+    assert snapshot(rebuilt / "output") == before
+    # Once the lock is released, the build goes ahead.
+    code, out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
+    assert code == 0, err
+
+
+# --- 3. PDF -------------------------------------------------------------------------------
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = [line.split(":", 1)[1] for line in info.stdout.splitlines()
+             if line.startswith("Pages:")]
+    return int(pages[0])
+
+
+def test_every_document_converts_to_a_pdf_with_pages(rebuilt, capsys):
+    """LibreOffice opens every generated document: none is corrupt."""
+    hdf = rebuilt / "content/2021/territoires/hauts-de-france.yaml"
+    typed = "Mobilité « {{ 7*7 }} » & <b> 🚆 שלום \\x01 \\\\1 {_{"
+    hdf.write_text(hdf.read_text("utf-8").replace(
+        "  - titre: Mobilité\n", f'  - titre: "{typed}"\n', 1), "utf-8")
+    code, out, err = run(capsys, "--pdf", "--jobs", "2", "--projet", str(rebuilt))
+    assert code == 0, err
+    documents = sorted((rebuilt / "output" / "2021").glob("*.docx"))
+    assert [d.name for d in documents] == ["compte-rendu-2021-hauts-de-france.docx",
+                                           "synthese-2021.docx"]
+    for document in documents:
+        assert pdf_pages(document.with_suffix(".pdf")) >= 1, document.name
+    assert pdf_pages(REPORT.with_suffix(".pdf")) >= 3  # cover, themes, sections
+    text = subprocess.run(["pdftotext", str(REPORT.with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Mobilité « {{ 7*7 }} » & <b> 🚆" in text
+    assert "49" not in text
