@@ -282,6 +282,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
           on_start: Callable[[int], None] = lambda count: None) -> BuildReport:
     """Build the documents of one edition; raise before writing anything when
     the content or a template is invalid."""
+    _quick_exit()
     if options.pdf:
         from .pdf import require_libreoffice
 
@@ -321,6 +322,23 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
         report.extras = finish_edition(project, content, edition, jobs, state, options.pdf,
                                        changed=bool(report.built))
     return report
+
+
+_exit_prepared = False
+
+
+def _quick_exit() -> None:
+    """At exit, Python's last garbage collection walks every object left (the content,
+    matplotlib's): 0.15 s, an eighth of a whole first build of the 2021 edition.
+    Frozen objects are skipped; nothing is left to clean up then (files are written
+    and closed, the lock released), and the memory goes back to the system anyway."""
+    global _exit_prepared
+    if not _exit_prepared:
+        import atexit
+        import gc
+
+        atexit.register(gc.freeze)
+        _exit_prepared = True
 
 
 def edition_warnings(content: Content, edition: Edition) -> list[str]:
