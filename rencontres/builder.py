@@ -7,6 +7,7 @@ parallel); only then are files replaced, each atomically.
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -181,8 +182,14 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
         # The synthesis, the longest job (all territories, the most charts), starts
         # first: started last, it would leave the other workers idle at the end.
         first = sorted(jobs, key=lambda job: job.kind != SYNTHESIS)
-        submitted = {id(job): pool.submit(_render_in_worker, job, charts_cache)
-                     for job in first}
+        # Objects alive at the fork are frozen for the workers' collector: it does not
+        # walk (and copy, page by page) the inherited content and modules again and again.
+        gc.freeze()
+        try:
+            submitted = {id(job): pool.submit(_render_in_worker, job, charts_cache)
+                         for job in first}
+        finally:
+            gc.unfreeze()
         futures = [submitted[id(job)] for job in jobs]
         results = []
         for job, future in zip(jobs, futures):
