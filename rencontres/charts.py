@@ -72,18 +72,18 @@ def _tight_layout(figure) -> None:
 
 def _tight_bbox(figure):
     """The box that savefig(bbox_inches="tight", pad_inches=PAD_INCHES) crops to,
-    found the same way (a layout pass at the output resolution, nothing drawn) but
-    with a 1-pixel renderer: savefig's own pass allocates and clears a full-size
-    raster, kept while the real one is drawn (twice the memory: 300 MB for the chart
-    of 300 territories). Same pixels, same bytes."""
+    measured at the output resolution with a 1-pixel renderer. savefig's own way
+    allocates and clears a full-size raster, kept while the real one is drawn (twice
+    the memory: 300 MB for the chart of 300 territories), and walks the whole figure
+    once more before measuring it: these charts place nothing at draw time (ticks
+    are updated by the measure itself), so the box is the same. Same pixels, same
+    bytes for every chart shape (bench/charts_identity.py checks it)."""
     from matplotlib.backends.backend_agg import RendererAgg
 
     dpi = figure.dpi
     figure.dpi = DPI
     try:
         renderer = RendererAgg(1, 1, DPI)
-        with renderer._draw_disabled():
-            figure.draw(renderer)
         return figure.get_tightbbox(renderer).padded(PAD_INCHES)
     finally:
         figure.dpi = dpi
