@@ -6,19 +6,21 @@ parallel); only then are files replaced, each atomically.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
+import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .content import (EDITION_FILE, REFERENTIEL_FILE, SYNTHESIS_FILE, TERRITORIES_DIR,
                       Content, Edition, edition_years, load_content)
 from .errors import ContentError, Problem, RencontresError, TemplateError, display_path
-from .output import write_atomic
+from .output import remove_leftover_temporaries, write_atomic
 from .state import BuildState, build_lock, fingerprint
 
 REPORT = "compte-rendu"
@@ -196,6 +198,15 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
             results.append(future.result())
             progress(job)
         return results
+    except BaseException:
+        # An interrupt can come while the pool starts its workers, before it can
+        # tell them to stop: they would wait for work forever, and the exit for them.
+        workers_left = multiprocessing.active_children()
+        for worker in workers_left:
+            worker.terminate()
+        for worker in workers_left:
+            worker.join()
+        raise
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -205,8 +216,6 @@ def _share_imports(charts_cache: Path | None) -> None:
     the rendering modules, and matplotlib when no chart is cached yet (a first build,
     where every chart is drawn). Forked workers share these modules; each worker
     importing them itself doubled that work (matplotlib alone is about 0.4 s of CPU)."""
-    import multiprocessing
-
     if multiprocessing.get_start_method() != "fork":
         return  # spawned workers import everything again anyway
     from . import documents, render, synthesis_document  # noqa: F401
@@ -301,7 +310,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
     jobs, skipped = plan(project, content, edition, options.territories)
     report = BuildReport(skipped=skipped, warnings=[
         *map(str, content.warnings), *edition_warnings(content, edition)])
-    with build_lock(project.output_dir):
+    with build_lock(project.output_dir), _cleaning_temporaries(project.output_dir):
         state = BuildState(project.output_dir)
         inputs = {job: fingerprint(job.inputs) for job in jobs}
         todo = [job for job in jobs
@@ -329,6 +338,17 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
         report.extras = finish_edition(project, content, edition, jobs, state, options.pdf,
                                        changed=bool(report.built))
     return report
+
+
+@contextlib.contextmanager
+def _cleaning_temporaries(output_dir: Path) -> Iterator[None]:
+    """Temporary files left by a killed build are removed before building, and those a
+    worker stopped by an interrupt could leave (a chart being cached) after."""
+    remove_leftover_temporaries(output_dir)
+    try:
+        yield
+    finally:
+        remove_leftover_temporaries(output_dir)
 
 
 _exit_prepared = False

@@ -142,10 +142,28 @@ def _canonical(command: str) -> str:
 def _interrupt_on_sigterm() -> None:
     """SIGTERM (a closed terminal, a stopped service) ends the build like Ctrl-C:
     temporary files are removed and every previous output stays intact."""
+    main_process = os.getpid()
+
     def handler(signum, frame):
+        if os.getpid() != main_process:
+            # A worker forked before it could restore the default action: it ends
+            # as that action would, and leaves the reporting to the main process.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+
+
+def _interrupted(error: BaseException | None) -> bool:
+    """Whether an interrupt caused `error`: Python wraps one raised while a class is
+    created (« Error calling __set_name__ », as when matplotlib is being imported)."""
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
             print("Aucun document n'a été écrit ; les documents déjà présents sont intacts.",
                   file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
+    except BaseException as error:
+        if not _interrupted(error):
+            raise
         print("\nInterrompu : les documents déjà présents sont intacts.", file=sys.stderr)
         return EXIT_INTERRUPTED
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -13,23 +12,32 @@ from .errors import OutputError, Problem, display_path
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it."""
+    # The temporary name is known before the file exists, so that a signal coming at
+    # any point (even inside the call that creates it) never leaves it behind. Its
+    # process id keeps parallel writers apart; the build lock keeps builds apart.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
         try:
-            os.fchmod(handle, 0o644)  # mkstemp makes 0600; outputs are shared
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(temporary, path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
         raise OutputError([Problem(display_path(path), None, None,
                                    f"écriture impossible : {error.strerror}")]) from None
+
+
+def remove_leftover_temporaries(folder: Path) -> None:
+    """Remove the temporary files of a build that was killed outright (SIGKILL, power
+    cut), the one case where it could not clean up after itself."""
+    for leftover in folder.rglob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
 
 
 # Zip entries carry a time; a fixed one makes the same input give the same bytes.

@@ -19,7 +19,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -366,11 +365,6 @@ def _import_while_signalled():
     raise AssertionError("the signal should have interrupted the build")
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "rencontres/cli.py: Python wraps the KeyboardInterrupt that the SIGTERM handler raises "
-    "inside a __set_name__ call (class creation, e.g. importing matplotlib) into "
-    "« RuntimeError: Error calling __set_name__ … », which main() does not catch: "
-    "traceback and exit code 1 instead of « Interrompu » and 130"))
 def test_interrupted_while_a_class_is_being_created(rebuilt, monkeypatch, capsys):
     from rencontres import charts
 
@@ -384,26 +378,34 @@ def test_interrupted_while_a_class_is_being_created(rebuilt, monkeypatch, capsys
     assert snapshot(rebuilt / "output") == previous
 
 
-def _mkstemp_then_signal(*args, **kwargs):
-    """mkstemp, then the signal: as if it came just after the file was created."""
-    handle, name = _real_mkstemp(*args, **kwargs)
-    os.close(handle)
-    raise KeyboardInterrupt
+def _signal_after(call):
+    """`call`, then the signal: as if it came just after that step of writing a file."""
+    def then_signal(*args, **kwargs):
+        call(*args, **kwargs)
+        raise KeyboardInterrupt
+    return then_signal
 
 
-_real_mkstemp = tempfile.mkstemp
+@pytest.mark.parametrize("step", ["open", "fdopen", "fsync", "replace"])
+def test_interrupted_at_any_step_of_writing_a_file(rebuilt, monkeypatch, capsys, step):
+    from rencontres import output
 
-
-@pytest.mark.xfail(strict=True, reason=(
-    "rencontres/output.py: write_atomic creates the temporary file with mkstemp before its "
-    "try block; a signal in between (or inside mkstemp, after the file is created) leaves "
-    "an empty « .<nom>.XXXXXXXX.tmp » in output/"))
-def test_interrupted_right_after_the_temporary_file_is_created(rebuilt, monkeypatch, capsys):
     edit_content(rebuilt)
-    monkeypatch.setattr(tempfile, "mkstemp", _mkstemp_then_signal)
+    previous = snapshot(rebuilt / "output")
+    monkeypatch.setattr(output.os, step, _signal_after(getattr(os, step)))
     code, out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
     assert (code, err.splitlines()[-1]) == (130, INTERRUPTED)
     assert sorted(p.name for p in (rebuilt / "output").rglob("*.tmp")) == []
+    if step != "replace":  # the first file written is complete once renamed
+        assert snapshot(rebuilt / "output") == previous
+
+
+def test_a_killed_build_leaves_temporary_files_that_the_next_build_removes(rebuilt, capsys):
+    leftover = rebuilt / "output" / "2021" / ".compte-rendu-2021-hauts-de-france.docx.999.tmp"
+    leftover.write_bytes(b"half a document")
+    code, out, err = run(capsys, "--jobs", "1", "--projet", str(rebuilt))
+    assert code == 0, err
+    assert not leftover.exists()
 
 
 # A build whose pool of workers gets the signal while it starts them.
@@ -420,11 +422,6 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rencontres/builder.py: SIGTERM (or Ctrl-C) while ProcessPoolExecutor.submit starts the "
-    "workers: the pool never sends them the end-of-work sentinel, « Interrompu » is printed "
-    "and then the process waits forever for its workers at exit (multiprocessing's atexit "
-    "join); only SIGKILL ends it"))
 def test_interrupted_while_the_workers_start(rebuilt):
     edit_content(rebuilt)
     process = start_build(rebuilt, "--force", "--jobs", "2",
