@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import ClassVar, Literal
+import unicodedata
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic_core import PydanticCustomError
 
 Id = str
 
@@ -31,6 +33,18 @@ class RuleError(ValueError):
         self.key = key
 
 
+def _not_blank(value: str) -> str:
+    """A text of spaces only (or of invisible marks such as U+200B) would print as a
+    blank heading or an empty bullet: refused like an empty text."""
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        raise PydanticCustomError("blank_text", "text is empty or only spaces")
+    return value
+
+
+# Every text of the content: never empty, never only spaces, required or not.
+Text = Annotated[str, AfterValidator(_not_blank)]
+
+
 def _text(alias: str, description: str, **kwargs) -> object:
     return Field(alias=alias, description=description, min_length=1, **kwargs)
 
@@ -42,22 +56,22 @@ def _text(alias: str, description: str, **kwargs) -> object:
 class Territory(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court, en minuscules (ex. « hauts-de-france »).",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    name: str = _text("nom", "Nom du territoire tel qu'il s'affiche dans les documents.")
-    countries: list[str] = Field(alias="pays", min_length=1,
+    name: Text = _text("nom", "Nom du territoire tel qu'il s'affiche dans les documents.")
+    countries: list[Text] = Field(alias="pays", min_length=1,
                                  description="Codes des pays de la frontière (ex. FR, BE).")
 
 
 class Theme(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court du thème de synthèse.",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    label: str = _text("libelle", "Libellé du thème dans la synthèse.")
+    label: Text = _text("libelle", "Libellé du thème dans la synthèse.")
 
 
 class Category(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court de la catégorie de participants.",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    label: str = _text("libelle", "Libellé de la catégorie.")
-    description: str = Field("", alias="description",
+    label: Text = _text("libelle", "Libellé de la catégorie.")
+    description: Text = Field("", alias="description",
                              description="Qui appartient à cette catégorie.")
 
 
@@ -74,7 +88,7 @@ class Referentiel(ContentModel):
 
 class EditionInfo(ContentModel):
     year: StrictInt = Field(alias="annee", ge=2000, le=2100, description="Année de l'édition.")
-    title: str = _text("titre", "Titre de l'édition (ex. « Rencontres territoriales 2021 »).")
+    title: Text = _text("titre", "Titre de l'édition (ex. « Rencontres territoriales 2021 »).")
     date: datetime.date | None = Field(None, alias="date",
                                        description="Date de publication des documents (AAAA-MM-JJ).")
 
@@ -86,8 +100,8 @@ class Item(ContentModel):
 
     accepts_plain_text: ClassVar[bool] = True
 
-    text: str = _text("texte", "Le texte du point.")
-    subpoints: list[str] = Field(default_factory=list, alias="sous_points",
+    text: Text = _text("texte", "Le texte du point.")
+    subpoints: list[Text] = Field(default_factory=list, alias="sous_points",
                                  description="Sous-points, dans l'ordre.")
 
     @model_validator(mode="before")
@@ -130,25 +144,25 @@ class Participants(ContentModel):
 
 
 class VotedTheme(ContentModel):
-    label: str = _text("libelle", "Le thème, dans les mots du territoire.")
+    label: Text = _text("libelle", "Le thème, dans les mots du territoire.")
     votes: StrictInt = Field(alias="votes", ge=0, description="Nombre de votes reçus.")
     theme: Id | None = Field(None, alias="theme",
                              description="Thème de synthèse auquel il se rattache (référentiel).")
 
 
 class Section(ContentModel):
-    title: str = _text("titre", "Titre de la partie (ex. « Mobilité »).")
+    title: Text = _text("titre", "Titre de la partie (ex. « Mobilité »).")
     level: Literal[1, 2] = Field(
         alias="niveau",
         description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre thème.")
-    voted_themes: list[str] = Field(default_factory=list, alias="themes_votes",
+    voted_themes: list[Text] = Field(default_factory=list, alias="themes_votes",
                                     description="Libellés des thèmes votés que couvre la partie.")
     objectives: list[Item] = Field(default_factory=list, alias="objectifs",
                                    description="Objectifs territoriaux.")
     project_ideas: list[Item] = Field(
         default_factory=list, alias="idees_projet",
         description="Niveau 1 : comment la MOT peut s'emparer du sujet, idées de projet.")
-    partners: list[str] = Field(default_factory=list, alias="partenaires",
+    partners: list[Text] = Field(default_factory=list, alias="partenaires",
                                 description="Niveau 1 : partenaires pressentis.")
     suggestions: list[Item] = Field(default_factory=list, alias="suggestions",
                                     description="Suggestions de la MOT.")
@@ -168,7 +182,7 @@ class TerritoryReport(ContentModel):
     territory: Id = Field(alias="territoire", description="Identifiant du territoire (référentiel).")
     date: datetime.date | None = Field(None, alias="date",
                                        description="Date de la Rencontre (AAAA-MM-JJ).")
-    place: str | None = Field(None, alias="lieu", min_length=1,
+    place: Text | None = Field(None, alias="lieu", min_length=1,
                               description="Lieu de la Rencontre.")
     participants: Participants = Field(alias="participants", description="Les participants.")
     voted_themes: list[VotedTheme] = Field(
@@ -198,16 +212,16 @@ class CardSuggestion(ContentModel):
     kind: Literal["suggestion", "rappel"] = Field(
         "suggestion", alias="nature",
         description="« suggestion » (numérotée) ou « rappel » d'une proposition antérieure.")
-    label: str | None = Field(None, alias="libelle", min_length=1,
+    label: Text | None = Field(None, alias="libelle", min_length=1,
                               description="Libellé imposé (ex. « Rappel 2021 »).")
-    text: str = _text("texte", "Le texte de la suggestion.")
+    text: Text = _text("texte", "Le texte de la suggestion.")
 
 
 class CommonIdea(ContentModel):
     theme: Id = Field(alias="theme", description="Thème de synthèse (référentiel).")
-    title: str | None = Field(None, alias="titre", min_length=1,
+    title: Text | None = Field(None, alias="titre", min_length=1,
                               description="Titre de la fiche, si autre que le libellé du thème.")
-    problem: str = _text("problematique", "La problématique commune.")
+    problem: Text = _text("problematique", "La problématique commune.")
     territories: list[Id] = Field(alias="territoires", min_length=1,
                                   description="Territoires concernés (référentiel).")
     suggestions: list[CardSuggestion] = Field(
@@ -216,7 +230,7 @@ class CommonIdea(ContentModel):
 
 
 class Synthesis(ContentModel):
-    introduction: str | None = Field(None, alias="introduction", min_length=1,
+    introduction: Text | None = Field(None, alias="introduction", min_length=1,
                                      description="Texte d'introduction facultatif.")
     common_ideas: list[CommonIdea] = Field(
         default_factory=list, alias="idees_communes",

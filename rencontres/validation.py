@@ -50,6 +50,9 @@ def _field_name(loc: YamlPath) -> str:
 def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
     loc: YamlPath = tuple(error["loc"])
     kind = error["type"]
+    if loc and loc[-1] == "texte" and _is_plain_text(document.data, loc[:-1]):
+        # « - "" » in a list of points: the point is the text, name the list item.
+        loc = loc[:-1]
     field = f"« {_field_name(loc)} »"
     ctx = error.get("ctx", {})
     if kind == "missing":
@@ -86,6 +89,7 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
         "less_than_equal": f"{field} doit être inférieur ou égal à {ctx.get('le')}",
         "too_short": f"{field} ne peut pas être vide",
         "string_too_short": f"{field} ne peut pas être vide",
+        "blank_text": f"{field} ne peut pas être vide",
         "string_pattern_mismatch": (
             f"identifiant « {shown(error.get('input'))} » invalide : minuscules sans accents, "
             "chiffres et tirets seulement (ex. « hauts-de-france »)"),
@@ -96,6 +100,16 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     }
     message = messages.get(kind, f"{field} : valeur invalide ({error['msg']})")
     return document.problem(loc, message)
+
+
+def _is_plain_text(data: Any, loc: YamlPath) -> bool:
+    """True when the value at `loc` in the file is a text (a point written alone)."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return not isinstance(data, (dict, list))
 
 
 def _french_or(expected: str) -> str:

@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from rencontres.model import (
-    CardSuggestion, EditionInfo, Item, Participants, RuleError, Section, TerritoryReport,
+    CardSuggestion, Category, EditionInfo, Item, Participants, RuleError, Section, Synthesis,
+    Territory, TerritoryReport,
 )
 
 
@@ -64,6 +65,39 @@ def test_item_with_a_misspelt_key_is_an_unknown_key_not_a_colon():
 
 def test_item_text_cannot_be_empty():
     assert errors(Item, "")[0]["type"] == "string_too_short"
+
+
+BLANKS = [" ", "   ", "\t", "\n", " \n ", "\u00a0", "\u2003", "\u200b", "\ufeff \u200b"]
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+def test_texts_of_spaces_only_are_refused_like_empty_ones(blank):
+    """A blank heading or an empty bullet would be printed: every text refuses it."""
+    cases = [
+        (Item, blank, ("texte",)),
+        (Item, {"texte": "Eau", "sous_points": ["ok", blank]}, ("sous_points", 1)),
+        (Section, {"titre": blank, "niveau": 2}, ("titre",)),
+        (Section, {"titre": "T", "niveau": 1, "partenaires": [blank]}, ("partenaires", 0)),
+        (EditionInfo, {"annee": 2021, "titre": blank}, ("titre",)),
+        # Optional texts too: given, they must say something.
+        (TerritoryReport, {"territoire": "a", "participants": {"total": 1}, "lieu": blank},
+         ("lieu",)),
+        (CardSuggestion, {"texte": "Étude", "libelle": blank}, ("libelle",)),
+        (Synthesis, {"introduction": blank}, ("introduction",)),
+        (Category, {"id": "elus", "libelle": "Élus", "description": blank}, ("description",)),
+        (Territory, {"id": "a", "nom": "A", "pays": ["FR", blank]}, ("pays", 1)),
+    ]
+    for model, data, loc in cases:
+        [error] = errors(model, data)
+        assert (error["type"], error["loc"]) == ("blank_text", loc), (model, data)
+
+
+def test_texts_with_spaces_around_words_are_kept_as_typed():
+    assert Item.model_validate(" Eau ").text == " Eau "
+    assert Section.model_validate({"titre": "\u00a0Mobilité", "niveau": 2}).title == "\u00a0Mobilité"
+    # Omitted optional texts stay omitted.
+    assert TerritoryReport.model_validate({"territoire": "a", "participants": {"total": 1},
+                                           "lieu": None}).place is None
 
 
 # --- Section: the level-2 rule ------------------------------------------------
