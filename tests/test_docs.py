@@ -14,6 +14,10 @@ Conventions of the Markdown files (README.md, docs/*.md):
   lines name it, `# fichier : content/2021/territoires/ardennes.yaml`: it must
   validate against the model of that file, and its ids exist in the referentiel.
 
+The error transcripts of docs/modeles-word.md are checked too: each usual way of
+breaking a template is redone on a copy of the real one, and the guide must show
+what `verifier` (or the build) really prints.
+
 One step the docs leave to a person is simulated: after `nouvelle-edition`, the
 figures the chargé de mission would fill in (`null  # à remplir`) are filled.
 """
@@ -249,3 +253,84 @@ def test_yaml_example_is_a_valid_content_file(block):
         for idea in value.common_ideas:
             assert idea.theme in ids["themes"]
             assert set(idea.territories) <= ids["territoires"]
+
+
+# --- Template errors of docs/modeles-word.md --------------------------------------
+# The guide shows what `verifier` prints when a template is broken in the usual ways.
+# Each break is redone on a copy of the real template, found by the text of its
+# paragraph, and the guide must show the real output, word for word.
+
+TEMPLATES_DOC = REPO / "docs" / "modeles-word.md"
+
+
+def _body_paragraphs(document):
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    return [Paragraph(child, document) for child in document.element.body.iterchildren()
+            if child.tag == qn("w:p")]
+
+
+def _set_text(paragraph, text: str) -> None:
+    for run in paragraph.runs[1:]:
+        run._element.getparent().remove(run._element)
+    paragraph.runs[0].text = text
+
+
+def _prefix_votes(paragraphs):
+    target = next(p for p in paragraphs if p.text == "{%p for line in vote_lines %}")
+    _set_text(target, "Votes : " + target.text)
+
+
+def _delete_end_of_level1_loop(paragraphs):
+    texts = [p.text for p in paragraphs]
+    end = texts.index("{%p if level2_sections %}") - 1
+    assert texts[end] == "{%p endfor %}"
+    paragraphs[end]._element.getparent().remove(paragraphs[end]._element)
+
+
+def _translate_title(paragraphs):
+    _set_text(next(p for p in paragraphs if p.text == "{{ section.title }}"),
+              "{{ section.titre }}")
+
+
+def _curly_quotes(paragraphs):
+    target = next(p for p in paragraphs if p.text.startswith("{{ votes|length }} thème"))
+    quotes = iter("‘’‘’")
+    _set_text(target, re.sub("'", lambda _: next(quotes, "'"), target.text))
+
+
+def _year_of_meeting(paragraphs):
+    target = next(p for p in paragraphs if p.text == "{{ edition.title }}")
+    _set_text(target, target.text + " {{ report.date.year }}")
+
+
+TEMPLATE_BREAKS = [
+    ("balise-p-pas-seule", _prefix_votes, ["verifier"]),
+    ("fin-de-bloc-effacee", _delete_end_of_level1_loop, ["verifier"]),
+    ("champ-traduit", _translate_title, ["verifier"]),
+    ("guillemets-typographiques", _curly_quotes, ["verifier"]),
+    ("champ-vide-pour-un-document", _year_of_meeting, []),
+]
+
+
+def console_transcripts(document: Path) -> list[list[str]]:
+    return [block.body.splitlines() for block in blocks(document, "console")]
+
+
+@pytest.mark.parametrize("name, damage, arguments", TEMPLATE_BREAKS,
+                         ids=[name for name, _, _ in TEMPLATE_BREAKS])
+def test_the_template_guide_shows_the_real_messages(name, damage, arguments, project):
+    import docx
+
+    path = project / "templates" / "compte-rendu.docx"
+    document = docx.Document(str(path))
+    damage(_body_paragraphs(document))
+    document.save(str(path))
+    result = run_build(project, arguments)
+    assert result.returncode == 1, result.stdout + result.stderr
+    shown = [" ".join(["$ python build.py", *arguments]).rstrip(),
+             *(result.stderr + result.stdout).splitlines()]
+    assert shown in console_transcripts(TEMPLATES_DOC), (
+        f"docs/modeles-word.md no longer shows what « {shown[0][2:]} » prints after "
+        f"« {name} »:\n" + "\n".join(shown))
