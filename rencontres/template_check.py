@@ -30,6 +30,11 @@ KNOWN_TAGS = ["for", "if", "elif", "else", "endfor", "endif", "set", "with", "en
 # What the rendering sandbox offers: `{{ x|nom }}` and `{% if x is nom %}` are checked here.
 FILTERS = frozenset(SandboxedEnvironment().filters)
 TESTS = frozenset(SandboxedEnvironment().tests)
+# The largest number a tag may write: a width, a count, a repetition ('-' * 20) is far
+# smaller, and a bigger one makes results too big to compute ({{ 'x' * 10000000000 }}).
+# The rendering sandbox holds every computed text or list to the same size.
+MAX_NUMBER = 1_000_000
+TOO_BIG = "son résultat peut être trop grand pour être calculé"
 
 
 @dataclass(frozen=True)
@@ -354,6 +359,17 @@ class _FieldChecker:
                 noun = "filtre" if isinstance(node, nodes.Filter) else "test"
                 self._report(node, f"{noun} inconnu « {node.name} »"
                              + did_you_mean(node.name, sorted(known)))
+        if isinstance(node, nodes.Pow):
+            # 9**(9**9) has 370 million digits: no template needs a power.
+            self._report(node, f"expression interdite (puissance « ** ») : {TOO_BIG}")
+            for operand in _operands(node):
+                self.visit(operand, scope)
+            return Any
+        if isinstance(node, nodes.Const) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool) and abs(node.value) > MAX_NUMBER:
+            self._report(node, f"expression interdite (nombre {node.value} supérieur à "
+                               f"{MAX_NUMBER}) : {TOO_BIG}")
+            return Any
         if isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in scope:
                 self._report(node, f"champ inconnu « {node.name} »"
@@ -394,6 +410,16 @@ class _FieldChecker:
 def _names(target: nodes.Node) -> list[nodes.Name]:
     """The names a `set`, `with` or `for` assigns: the target itself, or those of a tuple."""
     return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
+
+
+def _operands(power: nodes.Pow) -> Iterator[nodes.Node]:
+    """The operands of a power, those of the powers inside it too: one message for
+    « 9**(9**9) »."""
+    for operand in (power.left, power.right):
+        if isinstance(operand, nodes.Pow):
+            yield from _operands(operand)
+        else:
+            yield operand
 
 
 def _private(node: nodes.Getattr | nodes.Getitem) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -70,6 +71,84 @@ def test_templates_cannot_reach_python_internals(project, tmp_path, monkeypatch,
         render(template, hdf_context(project), PROPERTIES)
     message = error.value.problems[0].message
     assert message.startswith(("expression interdite dans le modèle", "champ inconnu"))
+
+
+TOO_BIG = ("une balise du modèle calcule un résultat trop grand ({}) : vérifiez les calculs "
+           "(« * », « ** », « + », « % ») et les boucles du modèle")
+
+
+GROWN = "{% set l = [] %}{% for i in range(20) %}{{ l.append('x' * 100000) }}{% endfor %}"
+
+
+# What the checker lets through (it refuses « ** », big numbers and unknown names such
+# as range) but would hang the build or exhaust its memory: refused fast, while rendering.
+@pytest.mark.parametrize("line, what", [
+    ("{{ 9**(9**9) }}", "un nombre de plus de 1000 chiffres"),
+    ("{{ 10.0 ** 400 }}", "un nombre de plus de 1000 chiffres"),
+    ("{{ 'x' * 10**10 }}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    ("{{ territory.name * 100000 * 100000 }}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    ("{{ [0] * 1000 + [1] * 1000000 }}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    ("{% set ns = namespace(s='xy') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+     "{% endfor %}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    ("{% for i in range(10**9) %}{% endfor %}",
+     "une boucle « range » de plus de 100000 tours"),
+    ("{% for i in 'x' * 100000 %}{% for j in 'x' * 100000 %}{% endfor %}{% endfor %}",
+     "des boucles de plus de 100000 tours en tout"),
+    ("{% for x in range(50) recursive %}{% if loop.depth < 10 %}{{ loop(range(50)) }}"
+     "{% endif %}{% endfor %}", "des boucles de plus de 100000 tours en tout"),
+    ("{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
+     "une boucle « recursive » qui ne s'arrête pas"),
+    ("{{ territory.name|center(1000000000) }}",
+     "le nombre 1000000000 donné à un filtre ou une fonction, au plus 1000000"),
+    ("{{ territory.name.ljust(1000000000) }}",
+     "le nombre 1000000000 donné à un filtre ou une fonction, au plus 1000000"),
+    ("{{ '%1000000000d' % 1 }}", "une largeur de 1000000000 dans un format, au plus 1000000"),
+    ("{{ '%*d' % (1000000000, 1) }}", "une largeur de « * » dans un format, au plus 1000000"),
+    ("{{ '{:>1000000000}'.format(1) }}",
+     "une largeur de 1000000000 dans un format, au plus 1000000"),
+    ("{{ '%1000000000d'|format(1) }}",
+     "une largeur de 1000000000 dans un format, au plus 1000000"),
+    ("{{ ('x' * 1000000)|replace('', 'yy') }}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    ("{{ ('x' * 1000000).replace('x', 'yy') }}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    ("{{ ('x\\n' * 500000)|indent(10) }}",
+     "un texte ou une liste de plus de 1000000 éléments"),
+    # A list grown by append, checked wherever it is used: printed, joined, concatenated.
+    (GROWN + "{{ l }}", "un texte ou une liste de plus de 1000000 éléments"),
+    (GROWN + "{{ l|join }}", "un texte ou une liste de plus de 1000000 éléments"),
+    (GROWN + "{{ l|tojson }}", "un texte ou une liste de plus de 1000000 éléments"),
+    (GROWN + "{{ 'a' ~ l }}", "un texte ou une liste de plus de 1000000 éléments"),
+    ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+     "un document de plus de 20000000 caractères"),
+])
+def test_a_result_too_big_to_compute_is_refused_fast(project, tmp_path, monkeypatch,
+                                                     line, what):
+    monkeypatch.chdir(tmp_path)
+    context = hdf_context(project)
+    template = make_template(Path("modele.docx"), ["{{ territory.name }}", line])
+    start = time.perf_counter()
+    with pytest.raises(TemplateError) as error:
+        render(template, context, PROPERTIES)
+    assert time.perf_counter() - start < 1
+    assert error.value.report().splitlines() == [
+        "Modèle Word invalide : 1 problème", f"  modele.docx: {TOO_BIG.format(what)}"]
+
+
+def test_small_computations_still_render(project, tmp_path):
+    template = make_template(tmp_path / "modele.docx", [
+        "{{ 2**10 }} {{ 3 * 4 }} {{ '-' * 5 }} {{ '%5.1f' % 3.14159 }} {{ '%d'|format(2000000) }}",
+        "{{ territory.name|center(19) }}|{{ 'a' ~ 'b' }} {{ [1, 2] + [3] }}",
+        "{% for s in level1_sections %}{{ loop.index }}/{{ loop.length }}"
+        "{% if loop.last %}.{% endif %}{% endfor %}",
+    ])
+    lines = rendered_lines(render(template, hdf_context(project), PROPERTIES), tmp_path)
+    assert lines == ["1024 12 -----   3.1 2000000", "  Hauts-de-France  |ab [1, 2, 3]",
+                     "1/32/33/3."]
 
 
 def test_chart_is_an_image_with_alt_text_stating_the_data(project, tmp_path):

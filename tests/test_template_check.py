@@ -131,3 +131,27 @@ def test_a_zip_that_is_not_a_word_document(tmp_path, monkeypatch):
         archive.writestr("bonjour.txt", "rien")
     lines = report_of(Path("modele.docx"))
     assert lines[1].startswith("  modele.docx: document Word illisible ou endommagé")
+
+
+def test_powers_and_huge_numbers_are_refused_where_they_are(tmp_path, monkeypatch):
+    """{{ 9**(9**9) }} would not end: refused by `verifier`, with its place, once per tag,
+    even when the blocks do not fit together (checked tag by tag)."""
+    monkeypatch.chdir(tmp_path)
+    refused = "son résultat peut être trop grand pour être calculé"
+    path = make_template(Path("modele.docx"), [
+        "{{ '-' * 20 }} {{ 1000000 }} {{ -1000000 }} {{ 2.5 }}",  # accepted
+        "{{ 9**(9**9) }}",
+        "{%p if territory.name|length > 10000000 %}",
+        "{{ territory.name * 3 ** 2 }}",
+    ])
+    assert report_of(path) == [
+        "Modèle Word invalide : 4 problèmes",
+        f"  modele.docx: paragraphe 2 « {{{{ 9**(9**9) }}}} » : expression interdite "
+        f"(puissance « ** ») : {refused}",
+        "  modele.docx: paragraphe 3 « {%p if territory.name|length > 10000000 %} » : "
+        "bloc « if » jamais fermé (il manque « {%p endif %} »)",
+        "  modele.docx: paragraphe 3 « {%p if territory.name|length > 10000000 %} » : "
+        f"expression interdite (nombre 10000000 supérieur à 1000000) : {refused}",
+        f"  modele.docx: paragraphe 4 « {{{{ territory.name * 3 ** 2 }}}} » : expression "
+        f"interdite (puissance « ** ») : {refused}",
+    ]
