@@ -399,8 +399,8 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     except jinja2.TemplateError as error:
         raise TemplateError([Problem(name, None, None, f"erreur du modèle : {error}")]) from None
     except (ArithmeticError, LookupError, TypeError, ValueError) as error:
-        # A tag that computes something impossible ({{ 1/0 }}, {{ territory.name() }},
-        # a range too big for the sandbox): the template's mistake, not a crash.
+        # A tag that computes something impossible ({{ 1/0 }}, {{ territory.name() }}):
+        # the template's mistake, not a crash.
         raise TemplateError([Problem(name, None, None,
                                      f"une balise du modèle ne peut pas être calculée "
                                      f"({type(error).__name__} : {error})")]) from None
