@@ -201,9 +201,11 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
     except BaseException:
         # An interrupt can come while the pool starts its workers, before it can
         # tell them to stop: they would wait for work forever, and the exit for them.
+        # SIGKILL, because a SIGTERM arriving while a worker sets its signal handlers
+        # can be lost; a chart it was caching leaves a temporary file, removed by build().
         workers_left = multiprocessing.active_children()
         for worker in workers_left:
-            worker.terminate()
+            worker.kill()
         for worker in workers_left:
             worker.join()
         raise
