@@ -34,11 +34,19 @@ class FieldDoc:
 
 
 def unwrap_optional(annotation: Any) -> Any:
+    """The type a template sees: without None and without validation metadata
+    (`Annotated[str, AfterValidator(...)]` is a text)."""
+    annotation = _without_metadata(annotation)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(inner) == 1:
-            return inner[0]
+            return _without_metadata(inner[0])
     return annotation
+
+
+def _without_metadata(annotation: Any) -> Any:
+    return typing.get_args(annotation)[0] \
+        if typing.get_origin(annotation) is typing.Annotated else annotation
 
 
 def element_type(annotation: Any) -> Any:
