@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Collection, Iterable
 
 from .errors import ContentError, Problem, display_path
-from .model import EditionInfo, Referentiel, Synthesis, TerritoryReport
+from .model import EditionInfo, Referentiel, Section, Synthesis, TerritoryReport
 from .source import YamlDocument, YamlPath, read_yaml, shown
 from .validation import did_you_mean, validate
 
@@ -143,6 +143,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
             report, doc = _load(path, TerritoryReport, problems, warnings)
             if report is not None and referentiel is not None:
                 problems += _check_report(report, doc, referentiel)
+                warnings += _empty_sections(report, doc)
                 reports[report.territory] = report
                 report_files[report.territory] = path
 
@@ -189,6 +190,22 @@ def _unknown(document: YamlDocument, path: YamlPath, value: str, known: list[str
     unknown = "inconnue" if feminine else "inconnu"
     return [document.problem(path, f"{what} « {shown(value)} » {unknown} du référentiel"
                              + did_you_mean(value, known), at_key=at_key)]
+
+
+def has_content(section: Section) -> bool:
+    """Whether a part has anything to show under its title."""
+    return any((section.objectives, section.project_ideas, section.partners,
+                section.suggestions, section.remarks))
+
+
+def _empty_sections(report: TerritoryReport, document: YamlDocument) -> list[Problem]:
+    """A part with nothing but its title (as `nouvelle-edition` leaves it) would be
+    a heading over nothing: it is left out of the compte-rendu, and said so."""
+    return [document.problem(("sections", index, "titre"),
+                             f"partie « {shown(section.title)} » sans contenu (ni objectif, ni "
+                             "idée de projet, ni partenaire, ni suggestion, ni remarque) : "
+                             "elle n'apparaît pas dans le compte-rendu")
+            for index, section in enumerate(report.sections) if not has_content(section)]
 
 
 def _check_report(report: TerritoryReport, document: YamlDocument,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import style
 from .charts import Chart, Series
-from .content import Content, Edition
+from .content import Content, Edition, has_content
 from .french import join_words, long_date
 from .model import EditionInfo, Section, Territory, TerritoryReport
 
@@ -65,8 +65,8 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
         borders="-".join(territory.countries),
         votes=votes,
         vote_lines=_vote_lines(report),
-        level1_sections=level1,
-        level2_sections=[s for s in report.sections if s.level == 2],
+        level1_sections=[s for s in level1 if has_content(s)],
+        level2_sections=[s for s in report.sections if s.level == 2 and has_content(s)],
         level1_titles=join_words([s.title for s in level1]),
         votes_chart=votes_chart(votes) if votes else None,
     )

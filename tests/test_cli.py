@@ -354,6 +354,24 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
     assert "Lille" in docx_text.text(REPORT)
 
 
+def test_a_part_without_content_is_left_out_with_a_warning(in_project, capsys):
+    path = Path("content/2021/territoires/hauts-de-france.yaml")
+    path.write_text(path.read_text("utf-8").replace(
+        "sections:\n", "sections:\n  - titre: Santé\n    niveau: 2\n    objectifs: []\n"),
+        "utf-8")
+    code, out, err = run(capsys, "--jobs", "1")
+    assert code == 0
+    assert err.splitlines() == [
+        "Avertissement : content/2021/territoires/hauts-de-france.yaml:47:12: partie « Santé » "
+        "sans contenu (ni objectif, ni idée de projet, ni partenaire, ni suggestion, ni "
+        "remarque) : elle n'apparaît pas dans le compte-rendu"]
+    import docx_text
+
+    text = docx_text.text(REPORT)
+    assert "Santé" not in text
+    assert "Gouvernance" in text
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

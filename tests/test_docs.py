@@ -113,10 +113,12 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 
 
 def fill_new_edition(root: Path, year: str) -> None:
-    """What the chargé de mission does after `nouvelle-edition`: fill in the figures."""
+    """What the chargé de mission does after `nouvelle-edition`: fill in the figures
+    and the objectives of each part."""
     for path in sorted((root / "content" / year).rglob("*.yaml")):
-        text = path.read_text("utf-8")
-        path.write_text(re.sub(r"null  # à remplir", "12", text), "utf-8")
+        text = re.sub(r"null  # à remplir", "12", path.read_text("utf-8"))
+        path.write_text(text.replace("objectifs: []", "objectifs: [Un objectif de l'année]"),
+                        "utf-8")
 
 
 def run_build(root: Path, arguments: list[str]) -> subprocess.CompletedProcess:
