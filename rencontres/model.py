@@ -33,16 +33,31 @@ class RuleError(ValueError):
         self.key = key
 
 
-def _not_blank(value: str) -> str:
-    """A text of spaces only (or of invisible marks such as U+200B) would print as a
-    blank heading or an empty bullet: refused like an empty text."""
-    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+def _blank(value: str) -> bool:
+    """Spaces only, or invisible marks such as U+200B: printed as a blank heading or an
+    empty bullet."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in value)
+
+
+def _not_blank(value: str | None) -> str | None:
+    if value is not None and _blank(value):
         raise PydanticCustomError("blank_text", "text is empty or only spaces")
     return value
 
 
-# Every text of the content: never empty, never only spaces, required or not.
+def _no_blank_item(values: list[str]) -> list[str]:
+    for index, value in enumerate(values):
+        if _blank(value):
+            raise PydanticCustomError("blank_text", "text is empty or only spaces",
+                                      {"index": index})
+    return values
+
+
+# Every text of the content is never empty nor only spaces, required or not. The
+# validator wraps the whole field, so that its type stays « str » for `champs`.
 Text = Annotated[str, AfterValidator(_not_blank)]
+OptionalText = Annotated[str | None, AfterValidator(_not_blank)]
+Texts = Annotated[list[str], AfterValidator(_no_blank_item)]
 
 
 def _text(alias: str, description: str, **kwargs) -> object:
@@ -57,7 +72,7 @@ class Territory(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court, en minuscules (ex. « hauts-de-france »).",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: Text = _text("nom", "Nom du territoire tel qu'il s'affiche dans les documents.")
-    countries: list[Text] = Field(alias="pays", min_length=1,
+    countries: Texts = Field(alias="pays", min_length=1,
                                  description="Codes des pays de la frontière (ex. FR, BE).")
 
 
@@ -101,7 +116,7 @@ class Item(ContentModel):
     accepts_plain_text: ClassVar[bool] = True
 
     text: Text = _text("texte", "Le texte du point.")
-    subpoints: list[Text] = Field(default_factory=list, alias="sous_points",
+    subpoints: Texts = Field(default_factory=list, alias="sous_points",
                                  description="Sous-points, dans l'ordre.")
 
     @model_validator(mode="before")
@@ -155,14 +170,14 @@ class Section(ContentModel):
     level: Literal[1, 2] = Field(
         alias="niveau",
         description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre thème.")
-    voted_themes: list[Text] = Field(default_factory=list, alias="themes_votes",
+    voted_themes: Texts = Field(default_factory=list, alias="themes_votes",
                                     description="Libellés des thèmes votés que couvre la partie.")
     objectives: list[Item] = Field(default_factory=list, alias="objectifs",
                                    description="Objectifs territoriaux.")
     project_ideas: list[Item] = Field(
         default_factory=list, alias="idees_projet",
         description="Niveau 1 : comment la MOT peut s'emparer du sujet, idées de projet.")
-    partners: list[Text] = Field(default_factory=list, alias="partenaires",
+    partners: Texts = Field(default_factory=list, alias="partenaires",
                                 description="Niveau 1 : partenaires pressentis.")
     suggestions: list[Item] = Field(default_factory=list, alias="suggestions",
                                     description="Suggestions de la MOT.")
@@ -182,7 +197,7 @@ class TerritoryReport(ContentModel):
     territory: Id = Field(alias="territoire", description="Identifiant du territoire (référentiel).")
     date: datetime.date | None = Field(None, alias="date",
                                        description="Date de la Rencontre (AAAA-MM-JJ).")
-    place: Text | None = Field(None, alias="lieu", min_length=1,
+    place: OptionalText = Field(None, alias="lieu", min_length=1,
                               description="Lieu de la Rencontre.")
     participants: Participants = Field(alias="participants", description="Les participants.")
     voted_themes: list[VotedTheme] = Field(
@@ -212,14 +227,14 @@ class CardSuggestion(ContentModel):
     kind: Literal["suggestion", "rappel"] = Field(
         "suggestion", alias="nature",
         description="« suggestion » (numérotée) ou « rappel » d'une proposition antérieure.")
-    label: Text | None = Field(None, alias="libelle", min_length=1,
+    label: OptionalText = Field(None, alias="libelle", min_length=1,
                               description="Libellé imposé (ex. « Rappel 2021 »).")
     text: Text = _text("texte", "Le texte de la suggestion.")
 
 
 class CommonIdea(ContentModel):
     theme: Id = Field(alias="theme", description="Thème de synthèse (référentiel).")
-    title: Text | None = Field(None, alias="titre", min_length=1,
+    title: OptionalText = Field(None, alias="titre", min_length=1,
                               description="Titre de la fiche, si autre que le libellé du thème.")
     problem: Text = _text("problematique", "La problématique commune.")
     territories: list[Id] = Field(alias="territoires", min_length=1,
@@ -230,7 +245,7 @@ class CommonIdea(ContentModel):
 
 
 class Synthesis(ContentModel):
-    introduction: Text | None = Field(None, alias="introduction", min_length=1,
+    introduction: OptionalText = Field(None, alias="introduction", min_length=1,
                                      description="Texte d'introduction facultatif.")
     common_ideas: list[CommonIdea] = Field(
         default_factory=list, alias="idees_communes",
