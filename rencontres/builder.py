@@ -337,9 +337,29 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
             state.save()
         from .distribution import finish_edition
 
-        report.extras = finish_edition(project, content, edition, jobs, state, options.pdf,
+        ready = _ready_to_send(project, content, edition, report, state)
+        report.extras = finish_edition(project, content, edition, ready, state, options.pdf,
                                        changed=bool(report.built))
     return report
+
+
+def _ready_to_send(project: Project, content: Content, edition: Edition,
+                   report: BuildReport, state: BuildState) -> list[DocumentJob]:
+    """The edition's documents that are up to date, for the manifest and the bundle:
+    all of them even when the build was limited to some territories, never one whose
+    content changed since it was built: the previous version of a failed document
+    (reported with the failure), one outside the territories built (a warning)."""
+    done = set(report.built + report.up_to_date)
+    failed = {job for job, _ in report.failed}
+    ready = []
+    for job in plan(project, content, edition)[0]:
+        if job in done or (job not in failed and job.output.is_file()
+                           and state.is_current(job.output, fingerprint(job.inputs))):
+            ready.append(job)
+        elif job not in failed and job.output.is_file():
+            report.warnings.append(f"{job.label} n'est pas à jour : il n'est pas dans le "
+                                   "paquet tant qu'il n'est pas reconstruit")
+    return ready
 
 
 @contextlib.contextmanager

@@ -235,7 +235,7 @@ def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:
     for warning in report.warnings:
         print(f"Avertissement : {warning}", file=sys.stderr)
     for job, error in report.failed:
-        print(f"Échec : {display_path(job.output)} (version précédente conservée)\n"
+        print(f"Échec : {display_path(job.output)} (version précédente conservée, hors du paquet)\n"
               + error.report(), file=sys.stderr)
     if quiet:
         return

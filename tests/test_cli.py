@@ -118,6 +118,30 @@ def test_manifest_and_bundle_list_the_documents(in_project, capsys):
         assert bundle.namelist() == [row[0] for row in rows] + ["manifeste.csv"]
 
 
+def bundled(year: str = "2021") -> list[str]:
+    with zipfile.ZipFile(f"output/{year}/rencontres-territoriales-{year}.zip") as bundle:
+        return bundle.namelist()
+
+
+def test_a_build_limited_to_a_territory_keeps_the_whole_edition_in_the_bundle(in_project,
+                                                                               capsys):
+    run(capsys, "--jobs", "1")
+    everything = bundled()
+    code, out, err = run(capsys, "--territoire", "hauts-de-france", "--force")
+    assert (code, err) == (0, "")
+    assert bundled() == everything
+    # Once its content changes, the synthesis left unbuilt is out of date: not sent.
+    path = Path("content/2021/territoires/hauts-de-france.yaml")
+    path.write_text(path.read_text("utf-8").replace("total: 35", "total: 36"), "utf-8")
+    code, out, err = run(capsys, "--territoire", "hauts-de-france")
+    assert code == 0
+    assert err.splitlines() == ["Avertissement : synthese-2021.docx n'est pas à jour : il "
+                                "n'est pas dans le paquet tant qu'il n'est pas reconstruit"]
+    assert bundled() == [name for name in everything if name != "synthese-2021.docx"]
+    run(capsys)
+    assert bundled() == everything
+
+
 def test_territory_option_builds_that_report_only(in_project, capsys):
     code, out, _ = run(capsys, "construire", "--territoire", "hauts-de-france", "-v")
     assert code == 0
@@ -316,7 +340,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs)
     assert code == 1
     assert "Construit : output/2021/compte-rendu-2021-hauts-de-france.docx" in out
     assert err.splitlines()[:3] == [
-        "Échec : output/2021/compte-rendu-2021-ardennes.docx (version précédente conservée)",
+        "Échec : output/2021/compte-rendu-2021-ardennes.docx (version précédente conservée, hors du paquet)",
         "Modèle Word invalide : 1 problème",
         "  templates/compte-rendu.docx: « upper » appliqué à un champ vide pour ce document : "
         "entourez ce passage de « {% if … %} »",

@@ -199,7 +199,7 @@ def test_template_failing_on_rendering_keeps_the_previous_version(line, message,
     else:
         assert err.splitlines()[:3] == [
             "Échec : output/2021/compte-rendu-2021-hauts-de-france.docx "
-            "(version précédente conservée)",
+            "(version précédente conservée, hors du paquet)",
             "Modèle Word invalide : 1 problème",
             f"  templates/compte-rendu.docx: {message}",
         ]
