@@ -3,6 +3,17 @@
 PyYAML forgets positions once it builds Python objects, so we compose the node
 tree ourselves and keep a map from each value's path to its line and column:
 validation messages can then name the exact line of a mistake.
+
+Two parsers read a file. libyaml (`yaml.CSafeLoader`, when PyYAML has it) reads it
+some ten times faster (1 ms instead of 10 for a compte-rendu); its result is kept
+when the file is valid YAML for it and nothing in it can read differently in
+PyYAML's own parser (`yaml.SafeLoader`).
+That one remains the reference: it reads every file that libyaml refuses, or that
+holds what the two parsers do not read alike (tabs, « ? » or « ! » inside brackets,
+duplicate keys) or lines too long for libyaml's recursion (MAX_FAST_LINE), and it
+gives every message and every position, the latter read on first use only: a valid
+file never needs them. The messages are therefore those of PyYAML's parser,
+whichever parser read the file.
 """
 
 from __future__ import annotations
@@ -16,6 +27,11 @@ import yaml
 
 from .errors import Problem, display_path
 
+try:
+    _FastLoader: type | None = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _FastLoader = None
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Aliases let a tiny file expand into billions of nodes; no real content file
 # comes near this many values.
@@ -24,6 +40,12 @@ MAX_NODES = 200_000
 # time): refuse absurd nesting before parsing.
 MAX_DEPTH = 100
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # PyYAML's line breaks
+# libyaml's composer recurses in C, once per nesting level, without a limit: « - - - … »
+# on one line crashes the process past some 20 000 levels. A nested block collection
+# starts at a greater column (or at the same, for a list under a key), so lines of
+# under MAX_FAST_LINE characters keep the nesting under 2 × MAX_FAST_LINE + MAX_DEPTH
+# levels; longer lines go to PyYAML's parser, which stops at Python's recursion limit.
+MAX_FAST_LINE = 2_000
 
 YamlPath = tuple[str | int, ...]
 
@@ -92,13 +114,40 @@ class YamlDocument:
 
     path: Path
     data: Any = None
-    value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    _value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict, repr=False)
+    # The text read by libyaml, until the positions are asked for (see _locate).
+    _unlocated: str | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
         return display_path(self.path)
+
+    @property
+    def value_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        self._locate()
+        return self._value_positions
+
+    @property
+    def key_positions(self) -> dict[YamlPath, tuple[int, int]]:
+        self._locate()
+        return self._key_positions
+
+    def _locate(self) -> None:
+        """Positions as PyYAML's parser gives them, for a file read by libyaml: the two
+        do not always agree on a column (an empty value in braces, a U+FEFF inside a
+        line), and messages must not depend on which parser read the file."""
+        if self._unlocated is None:
+            return
+        text, self._unlocated = self._unlocated, None
+        loader = yaml.SafeLoader(text)
+        try:
+            _Builder(self, loader).build(loader.get_single_node(), ())
+        except Exception:  # noqa: BLE001 - not expected: read_yaml left to PyYAML's
+            pass  # parser what it may read otherwise; unknown positions point at line 1
+        finally:
+            loader.dispose()
 
     def problem(self, path: YamlPath, message: str, *, at_key: bool = False) -> Problem:
         """A problem located at `path`, or at its nearest located ancestor."""
@@ -117,30 +166,50 @@ def shown(value: Any, limit: int = 60) -> str:
 
 
 class _Builder:
-    def __init__(self, document: YamlDocument, loader: yaml.SafeLoader):
+    """Python values from a node tree; with `fast_text` (the text libyaml composed),
+    without positions, and raising _Diverges where PyYAML's parser may differ."""
+
+    def __init__(self, document: YamlDocument, loader: Any, fast_text: str | None = None):
         self.document = document
         self.loader = loader
         self.problems: list[Problem] = []
         self.count = 0
+        self.fast_text = fast_text
+        self.checked_until = -1  # end of the last bracketed text checked (fast only)
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig()
-        mark = node.start_mark
-        self.document.value_positions.setdefault(path, (mark.line + 1, mark.column + 1))
+        if self.fast_text is None:
+            mark = node.start_mark
+            self.document._value_positions.setdefault(path, (mark.line + 1, mark.column + 1))
+        elif getattr(node, "flow_style", False):
+            self._check_brackets(node)
         if isinstance(node, yaml.MappingNode):
             self._check_tag(node, "tag:yaml.org,2002:map")
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:
+            return node.value  # what SafeConstructor makes of it, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError:
             # An impossible date such as 2021-13-01: keep the text, the model
             # then reports it where a date is expected.
             return node.value
+
+    def _check_brackets(self, node: yaml.Node) -> None:
+        """Inside [ ] or { }, PyYAML's parser ends a plain text at « ? » (and then
+        refuses it) and reads a tag up to a « , »: leave such a file to it."""
+        start, end = node.start_mark.index, node.end_mark.index
+        if start < self.checked_until:  # inside brackets already checked
+            return
+        self.checked_until = end
+        if _FLOW_DIVERGES.search(self.fast_text, start, end):
+            raise _Diverges()
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         """Collections are built here, not by PyYAML: refuse their tags ourselves."""
@@ -162,21 +231,34 @@ class _Builder:
             else:
                 key = str(self.loader.construct_object(key_node, deep=True))
             child = path + (key,)
+            if key in result and self.fast_text is not None:
+                raise _Diverges()  # reported with positions by PyYAML's parser
             mark = key_node.start_mark
             if key in result:
-                first_line = self.document.key_positions[child][0]
+                first_line = self.document._key_positions[child][0]
                 self.problems.append(Problem(
                     self.document.name, mark.line + 1, mark.column + 1,
                     f"clé « {shown(key)} » en double : elle figure déjà ligne {first_line}",
                 ))
                 continue
-            self.document.key_positions[child] = (mark.line + 1, mark.column + 1)
+            if self.fast_text is None:
+                self.document._key_positions[child] = (mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, child)
         return result
 
 
 class _TooBig(Exception):
     pass
+
+
+class _Diverges(Exception):
+    """libyaml read something PyYAML's parser may read otherwise, or a duplicate key."""
+
+
+# Inside brackets, what PyYAML's parser reads differently from libyaml: « a? » is
+# a text for libyaml, an error for PyYAML; « !tag, » ends its tag at « , » for
+# libyaml only.
+_FLOW_DIVERGES = re.compile(r"[?!]")
 
 
 class _Recursive(Exception):
@@ -188,6 +270,7 @@ class _Recursive(Exception):
 
 
 _IN_PROGRESS = -1
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
@@ -264,6 +347,12 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             "est-ce bien un fichier de contenu ?",
         )]
     text = _remove_invisible(document, text)
+    # PyYAML's parser refuses a tab that libyaml reads as a space: such files go to it.
+    if (_FastLoader is not None and "\t" not in text
+            # (the invisible characters removed, splitlines breaks lines as YAML does)
+            and max(map(len, text.splitlines()), default=0) < MAX_FAST_LINE
+            and _read_fast(document, text)):
+        return document, []
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -301,6 +390,30 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         return document, [Problem(name, None, None, f"syntaxe YAML invalide : {error}")]
     finally:
         loader.dispose()
+
+
+def _read_fast(document: YamlDocument, text: str) -> bool:
+    """Read with libyaml; False (and the document untouched) when PyYAML's parser
+    must read the file: an error or a limit (its messages are PyYAML's), an empty
+    file, or what the two parsers may read differently (see _Builder)."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return False
+        # Without an alias (« *nom ») the nodes form a tree, of hardly more nodes than
+        # the text has characters (« ? ? ? » : a null key and value every two): a
+        # text of under MAX_NODES / 2 characters needs no measuring then.
+        if ("*" in text or len(text) >= MAX_NODES // 2) and _expanded_size(node, {}) > MAX_NODES:
+            return False
+        data = _Builder(document, loader, fast_text=text).build(node, ())
+    except Exception:  # noqa: BLE001 - whatever it is, the reference parser reports it
+        return False
+    finally:
+        loader.dispose()
+    document.data = data
+    document._unlocated = text
+    return True
 
 
 def _number(value: int) -> str:
