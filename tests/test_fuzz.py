@@ -272,7 +272,7 @@ def quoted_with_raw_invisibles(value: str) -> str:
 def test_invisible_characters_typed_in_a_file(sandbox, field, value):
     name, data = sandbox.with_value(field, PLACEHOLDER)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=2 ** 16)
-    assert text.count(PLACEHOLDER) == 1
+    assert text.count(PLACEHOLDER) >= 1  # twice for a voted theme: its section names it
     text = text.replace(PLACEHOLDER, quoted_with_raw_invisibles(value))
     try:
         (sandbox.content / name).write_bytes(text.encode("utf-8", "surrogatepass"))
