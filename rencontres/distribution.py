@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .content import Content, Edition
-from .output import deterministic_zip, write_atomic
+from .output import ZIP_EPOCH, write_atomic
 from .state import BuildState, sha256_file
 
 if TYPE_CHECKING:
@@ -31,18 +33,45 @@ def finish_edition(project: "Project", content: Content, edition: Edition,
     if pdf:
         written += _pdfs(present, state)
     folder = project.output_dir / str(edition.year)
-    rows = _manifest_rows(content, present, state)
-    if not rows:
-        return written
-    manifest = folder / MANIFEST
-    text = _manifest_text(rows)
     bundle = folder / bundle_name(edition.year)
-    if changed or written or _read(manifest) != text or not bundle.is_file():
+    manifest = folder / MANIFEST
+    # A build with nothing to do only hashes the files, one at a time, to compare the
+    # manifest; their bytes are kept when the bundle is to be rewritten.
+    rewrite = changed or bool(written) or not bundle.is_file()
+    files = _sent_files(content, present, state, keep=rewrite)
+    if not files:
+        return written
+    text = _manifest_text(files)
+    if not rewrite and _read(manifest) != text:
+        rewrite = True
+        files = _sent_files(content, present, state, keep=True)
+        text = _manifest_text(files)
+    if rewrite:
         write_atomic(manifest, text)
-        files = [folder / row[0] for row in rows] + [manifest]
-        write_atomic(bundle, deterministic_zip([(p.name, p.read_bytes()) for p in files]))
+        entries = [(f.path.name, f.data) for f in files] + [(MANIFEST, text)]
+        write_atomic(bundle, _bundle_zip(entries))
         written += [manifest, bundle]
     return written
+
+
+# Already compressed (a .docx is a zip of deflated parts, a PDF's streams are
+# deflated): stored as they are in the bundle, not deflated a second time for
+# nothing; the manifest is deflated.
+_STORED = (".docx", ".pdf")
+
+
+def _bundle_zip(entries: list[tuple[str, bytes | None]]) -> bytes:
+    """The bundle: the entries in the given order, with fixed times and modes (the
+    same files give the same bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, ZIP_EPOCH)
+            info.compress_type = (zipfile.ZIP_STORED if name.endswith(_STORED)
+                                  else zipfile.ZIP_DEFLATED)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
 
 
 def _pdfs(jobs: list["DocumentJob"], state: BuildState) -> list[Path]:
@@ -61,29 +90,47 @@ def _pdfs(jobs: list["DocumentJob"], state: BuildState) -> list[Path]:
     return [document.with_suffix(".pdf") for document in converted]
 
 
-def _manifest_rows(content: Content, jobs: list["DocumentJob"],
-                   state: BuildState) -> list[list[str]]:
+@dataclass
+class _SentFile:
+    """A file of the bundle, as the manifest describes it."""
+
+    path: Path
+    kind: str
+    territory: str
+    sha256: str
+    size: int
+    data: bytes | None  # kept for the bundle only when it is rewritten
+
+
+def _sent_files(content: Content, jobs: list["DocumentJob"], state: BuildState,
+                keep: bool) -> list[_SentFile]:
     """The documents, and their PDFs made from the current version only: a PDF left
-    from an older version of its document is never sent."""
-    rows = []
+    from an older version of its document is never sent. Each file is read and
+    hashed once."""
+    files = []
     for job in jobs:
         territory = content.territory(job.territory_id).name if job.territory_id else ""
         kind = "Compte-rendu" if job.territory_id else "Synthèse"
+        document = _read(job.output)
+        if document is None:
+            continue
+        digest = hashlib.sha256(document).hexdigest()
+        files.append(_SentFile(job.output, kind, territory, digest, len(document),
+                               document if keep else None))
         pdf = job.output.with_suffix(".pdf")
-        current_pdf = state.is_current(pdf, sha256_file(job.output) or "")
-        for path in (job.output, pdf) if current_pdf else (job.output,):
-            if path.is_file():
-                data = path.read_bytes()
-                rows.append([path.name, kind, territory,
-                             hashlib.sha256(data).hexdigest(), str(len(data))])
-    return rows
+        if state.is_current(pdf, digest):
+            data = _read(pdf)
+            if data is not None:
+                files.append(_SentFile(pdf, kind, territory, hashlib.sha256(data).hexdigest(),
+                                       len(data), data if keep else None))
+    return files
 
 
-def _manifest_text(rows: list[list[str]]) -> bytes:
+def _manifest_text(files: list[_SentFile]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["fichier", "document", "territoire", "sha256", "octets"])
-    writer.writerows(rows)
+    writer.writerows([f.path.name, f.kind, f.territory, f.sha256, str(f.size)] for f in files)
     # BOM: Excel then opens the accents right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -1,0 +1,81 @@
+"""The bundle and the manifest (rencontres/distribution.py).
+
+The documents go into the bundle as they are (stored: a .docx is already deflated),
+the manifest deflated; the manifest describes the very bytes of the bundle; the same
+documents give the same bundle; a build with nothing to do rewrites neither, unless
+the manifest no longer matches the documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rencontres.cli import main
+from rencontres.distribution import _bundle_zip
+
+FOLDER = Path("output/2021")
+BUNDLE = FOLDER / "rencontres-territoriales-2021.zip"
+MANIFEST = FOLDER / "manifeste.csv"
+
+
+def build(capsys: pytest.CaptureFixture, *argv: str) -> str:
+    assert main(["--jobs", "1", *argv]) == 0
+    return capsys.readouterr().out
+
+
+def test_documents_are_stored_as_they_are_and_the_manifest_describes_them(in_project,
+                                                                          capsys):
+    build(capsys)
+    rows = [line.split(";") for line in
+            MANIFEST.read_text("utf-8-sig").splitlines()[1:]]
+    with zipfile.ZipFile(BUNDLE) as bundle:
+        assert bundle.testzip() is None
+        infos = bundle.infolist()
+        assert [info.filename for info in infos] == [row[0] for row in rows] + [MANIFEST.name]
+        for info, (name, _, _, digest, size) in zip(infos, rows):
+            assert info.compress_type == zipfile.ZIP_STORED, name
+            data = bundle.read(info)
+            assert data == (FOLDER / name).read_bytes()
+            assert (hashlib.sha256(data).hexdigest(), str(len(data))) == (digest, size)
+        assert infos[-1].compress_type == zipfile.ZIP_DEFLATED
+        assert bundle.read(infos[-1]) == MANIFEST.read_bytes()
+        assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_forced_builds_give_the_same_bundle_and_manifest(in_project, capsys):
+    build(capsys)
+    first = BUNDLE.read_bytes(), MANIFEST.read_bytes()
+    build(capsys, "--force")
+    assert (BUNDLE.read_bytes(), MANIFEST.read_bytes()) == first
+
+
+def test_nothing_to_do_rewrites_nothing_but_a_stale_manifest(in_project, capsys):
+    build(capsys)
+    bundle, manifest = BUNDLE.read_bytes(), MANIFEST.read_bytes()
+    stamps = BUNDLE.stat().st_mtime_ns, MANIFEST.stat().st_mtime_ns
+    out = build(capsys)
+    assert "Écrit" not in out
+    assert (BUNDLE.stat().st_mtime_ns, MANIFEST.stat().st_mtime_ns) == stamps
+    MANIFEST.write_bytes(b"modifi\xc3\xa9 \xc3\xa0 la main")
+    build(capsys)
+    assert (BUNDLE.read_bytes(), MANIFEST.read_bytes()) == (bundle, manifest)
+    BUNDLE.unlink()
+    build(capsys)
+    assert BUNDLE.read_bytes() == bundle
+
+
+def test_bundle_bytes_depend_only_on_the_entries():
+    entries = [("a.docx", b"PK\x03\x04 deja compresse"), ("b.pdf", b"%PDF-1.7"),
+               ("manifeste.csv", "fichier;é\r\n".encode() * 50)]
+    first = _bundle_zip(entries)
+    assert _bundle_zip(list(entries)) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as bundle:
+        assert [(i.filename, i.compress_type) for i in bundle.infolist()] == [
+            ("a.docx", zipfile.ZIP_STORED), ("b.pdf", zipfile.ZIP_STORED),
+            ("manifeste.csv", zipfile.ZIP_DEFLATED)]
+        assert [bundle.read(name) for name, _ in entries] == [data for _, data in entries]
