@@ -75,20 +75,22 @@ def start_marks(loader: type, text: str) -> list[tuple]:
     return marks
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(REPO)))
-def test_libyaml_marks_equal_pyyaml_marks_on_the_content(path):
-    """Lines and columns in characters, accents and emoji included, on every file
-    libyaml reads (the others go to PyYAML's parser)."""
-    text = source._INVISIBLE.sub("", path.read_bytes().decode("utf-8-sig"))
-    try:
-        expected = start_marks(yaml.SafeLoader, text)
-    except (yaml.YAMLError, RecursionError):
-        pytest.skip("refusé par PyYAML : lu par lui seul")
-    try:
-        found = start_marks(yaml.CSafeLoader, text)
-    except yaml.YAMLError:
-        pytest.skip("refusé par libyaml : lu par PyYAML seul")
-    assert found == expected
+def test_libyaml_marks_equal_pyyaml_marks_on_the_content():
+    """Lines and columns in characters, accents and emoji included, on every file both
+    parsers read (a file one of them refuses goes to PyYAML's parser alone, compared
+    above)."""
+    compared = []
+    for path in FILES:
+        text = source._INVISIBLE.sub("", path.read_bytes().decode("utf-8-sig"))
+        try:
+            expected = start_marks(yaml.SafeLoader, text)
+            found = start_marks(yaml.CSafeLoader, text)
+        except (yaml.YAMLError, RecursionError):
+            continue
+        assert found == expected, path
+        compared.append(path)
+    # Only the broken scenarios are refused: nearly every file was compared.
+    assert len(compared) >= 0.9 * len(FILES)
 
 
 # Where libyaml and PyYAML's parser do not agree; read_yaml must still answer as PyYAML.
