@@ -103,6 +103,9 @@ _SYNTAX_HINTS: list[tuple[str, str, bool]] = [
      "« << » (fusion YAML) doit être suivi d'un alias vers des clés (« <<: *nom »)", False),
 ]
 
+# A comment right after a plain text, on the same line.
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+
 # A key alone before the « : » (no space, no other « : »): the line was read as
 # the continuation of the text above, because it is indented too far.
 _OVERINDENTED_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"\[\]{},]+)\s*$")
@@ -169,13 +172,18 @@ class _Builder:
     """Python values from a node tree; with `fast_text` (the text libyaml composed),
     without positions, and raising _Diverges where PyYAML's parser may differ."""
 
-    def __init__(self, document: YamlDocument, loader: Any, fast_text: str | None = None):
+    def __init__(self, document: YamlDocument, loader: Any, fast_text: str | None = None,
+                 text: str | None = None):
         self.document = document
         self.loader = loader
         self.problems: list[Problem] = []
         self.count = 0
         self.fast_text = fast_text
         self.checked_until = -1  # end of the last bracketed text checked (fast only)
+        # The lines of the text, to warn of texts cut by a comment (not when only
+        # positions are read again: the warnings were given the first time).
+        self.lines = _LINE_BREAK.split(text) if text is not None else None
+        self.warnings: list[Problem] = []
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.count += 1
@@ -193,6 +201,8 @@ class _Builder:
             self._check_tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag == _STR_TAG:
+            if not node.style and self.lines is not None:  # plain: None, or "" (libyaml)
+                self._check_cut_by_comment(node)
             return node.value  # what SafeConstructor makes of it, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
@@ -200,6 +210,19 @@ class _Builder:
             # An impossible date such as 2021-13-01: keep the text, the model
             # then reports it where a date is expected.
             return node.value
+
+    def _check_cut_by_comment(self, node: yaml.ScalarNode) -> None:
+        """« - Réunion #2 des partenaires » reads as « Réunion » and a comment: the rest
+        of the text would be lost without a word."""
+        end = node.end_mark
+        comment = _COMMENT_AFTER.match(self.lines[end.line], end.column)
+        if comment:
+            self.warnings.append(Problem(
+                self.document.name, end.line + 1, comment.end(),
+                f"le texte « {shown(node.value, 40)} » s'arrête avant « "
+                f"{shown(self.lines[end.line][comment.end() - 1:], 40)} », lu comme un "
+                "commentaire (« # » après une espace) : si cela fait partie du texte, "
+                "mettez tout le texte entre guillemets"))
 
     def _check_brackets(self, node: yaml.Node) -> None:
         """Inside [ ] or { }, PyYAML's parser ends a plain text at « ? » (and then
@@ -362,8 +385,9 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             return document, [Problem(name, 1, 1, empty)]
         if _expanded_size(node, {}) > MAX_NODES:
             raise _TooBig()
-        builder = _Builder(document, loader)
+        builder = _Builder(document, loader, text=text)
         document.data = builder.build(node, ())
+        document.warnings += builder.warnings
         return document, builder.problems
     except _TooBig:
         return document, [Problem(
@@ -406,12 +430,14 @@ def _read_fast(document: YamlDocument, text: str) -> bool:
         # text of under MAX_NODES / 2 characters needs no measuring then.
         if ("*" in text or len(text) >= MAX_NODES // 2) and _expanded_size(node, {}) > MAX_NODES:
             return False
-        data = _Builder(document, loader, fast_text=text).build(node, ())
+        builder = _Builder(document, loader, fast_text=text, text=text)
+        data = builder.build(node, ())
     except Exception:  # noqa: BLE001 - whatever it is, the reference parser reports it
         return False
     finally:
         loader.dispose()
     document.data = data
+    document.warnings += builder.warnings
     document._unlocated = text
     return True
 
@@ -432,6 +458,10 @@ def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Proble
         return Problem(name, line, column,
                        "syntaxe YAML invalide : « ! » en début de valeur annonce une étiquette "
                        "YAML : mettez le texte entre guillemets")
+    if problem == "expected <block end>, but found '<scalar>'" and error.problem_mark:
+        after_brackets = _text_after_brackets(name, text, error.problem_mark)
+        if after_brackets:
+            return after_brackets
     if problem == "mapping values are not allowed here" and error.problem_mark:
         overindented = _overindented_key(name, text, error.problem_mark)
         if overindented:
@@ -464,6 +494,19 @@ def _remove_invisible(document: YamlDocument, text: str) -> str:
             f"caractère invisible U+{ord(match.group()):04X} supprimé "
             "(il vient souvent d'un copier-coller)"))
     return _INVISIBLE.sub("", text)
+
+
+def _text_after_brackets(name: str, text: str, mark: yaml.Mark) -> Problem | None:
+    """« - [Interreg] programme »: a value that starts with « [ » (or « { ») is a list,
+    and the text after its closing bracket has no place."""
+    before = _LINE_BREAK.split(text)[mark.line][: mark.column].rstrip()
+    if not before.endswith(("]", "}")):
+        return None
+    opening = "[" if before.endswith("]") else "{"
+    return Problem(name, mark.line + 1, mark.column + 1,
+                   f"syntaxe YAML invalide : texte inattendu après « {before[-1]} » : une valeur "
+                   f"qui commence par « {opening} » est une liste ; mettez le texte entre "
+                   "guillemets")
 
 
 def _overindented_key(name: str, text: str, mark: yaml.Mark) -> Problem | None:

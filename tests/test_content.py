@@ -205,6 +205,24 @@ def test_invisible_characters_are_removed_with_a_located_warning(monkeypatch):
     assert content.editions[2021].reports["hauts-de-france"].place == typed.replace("\x0c", "")
 
 
+def test_a_text_cut_by_a_comment_is_kept_cut_with_a_located_warning(tmp_path, monkeypatch):
+    root = copy_scenario("valide", tmp_path)
+    path = root / "2021/territoires/hauts-de-france.yaml"
+    path.write_text(path.read_text("utf-8").replace(
+        "      - Renforcer l’implication citoyenne dans la coopération transfrontalière\n",
+        "      - Réunion #2 des partenaires\n      - \"Réunion #3 des partenaires\"\n"
+        "      - |\n        Réunion #4 des partenaires\n"), "utf-8")
+    monkeypatch.chdir(root.parent)
+    content = load_content(Path("content"))
+    assert [str(w) for w in content.warnings] == [
+        "content/2021/territoires/hauts-de-france.yaml:25:17: le texte « Réunion » s'arrête "
+        "avant « #2 des partenaires », lu comme un commentaire (« # » après une espace) : si "
+        "cela fait partie du texte, mettez tout le texte entre guillemets"]
+    objectives = content.editions[2021].reports["hauts-de-france"].sections[0].objectives
+    assert [o.text for o in objectives[:3]] == [
+        "Réunion", "Réunion #3 des partenaires", "Réunion #4 des partenaires\n"]
+
+
 def test_file_not_in_utf8(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     root = copy_scenario("valide", tmp_path)

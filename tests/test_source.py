@@ -110,6 +110,7 @@ DIVERGING = {
     "étiquette non autorisée": "a: !!python/object:os.system x\n",
     "date impossible": "date: 2021-13-01\n",
     "alias récursif": "a: &x [*x]\n",
+    "texte coupé par un commentaire": "a:\n  - Réunion #2\n  - [b, c]  # d\ne: f   # g\n",
 }
 
 
