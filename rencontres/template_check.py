@@ -58,6 +58,20 @@ def ensure_docx(path: Path) -> None:
     if not zipfile.is_zipfile(path):
         raise TemplateError([Problem(name, None, None,
                                      "ce fichier n'est pas un document Word (.docx)")])
+    if _opendocument(path):
+        raise TemplateError([Problem(name, None, None, damaged_message(_OpenDocument()))])
+
+
+class _OpenDocument(Exception):
+    """A LibreOffice document (.odt) renamed .docx."""
+
+
+def _opendocument(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return False
 
 
 def damaged_message(error: Exception) -> str:
@@ -67,7 +81,10 @@ def damaged_message(error: Exception) -> str:
     from lxml import etree
 
     text = str(error)
-    if isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError)) or "CRC" in text:
+    if isinstance(error, _OpenDocument):
+        reason = ("c'est un document OpenDocument (LibreOffice, .odt) : enregistrez-le au "
+                  "format « Word 2007-365 (.docx) »")
+    elif isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError)) or "CRC" in text:
         reason = "archive abîmée : ré-enregistrez-le depuis Word"
     elif isinstance(error, KeyError) and "[Content_Types].xml" in text:
         reason = "archive zip sans contenu Word"
