@@ -80,9 +80,9 @@ def main() -> int:
             shutil.copyfile(sample, job.output)
         state = BuildState(project.output_dir)
         show(f"finish_edition après construction ({len(jobs)} documents)",
-             timed(lambda: finish_edition(project, content, edition, jobs, state, False, True), 5))
+             timed(lambda: finish_edition(project, content, edition, jobs, state, False, True, print), 5))
         show("finish_edition, rien à faire",
-             timed(lambda: finish_edition(project, content, edition, jobs, state, False, False), 5))
+             timed(lambda: finish_edition(project, content, edition, jobs, state, False, False, print), 5))
         bundle = next((project.output_dir / "2021").glob("*.zip"))
         print(f"paquet : {bundle.stat().st_size / 1e6:.1f} Mo ; document : "
               f"{sample.stat().st_size / 1e3:.0f} Ko")

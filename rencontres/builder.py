@@ -339,7 +339,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
 
         ready = _ready_to_send(project, content, edition, report, state)
         report.extras = finish_edition(project, content, edition, ready, state, options.pdf,
-                                       changed=bool(report.built))
+                                       changed=bool(report.built), warn=report.warnings.append)
     return report
 
 

@@ -8,7 +8,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .content import Content, Edition
 from .output import ZIP_EPOCH, write_atomic
@@ -26,7 +26,7 @@ def bundle_name(year: int) -> str:
 
 def finish_edition(project: "Project", content: Content, edition: Edition,
                    jobs: list["DocumentJob"], state: BuildState, pdf: bool,
-                   changed: bool) -> list[Path]:
+                   changed: bool, warn: Callable[[str], None]) -> list[Path]:
     """PDFs (when asked), manifest and bundle; write only what changed."""
     written: list[Path] = []
     present = [job for job in jobs if job.output.is_file()]
@@ -41,6 +41,12 @@ def finish_edition(project: "Project", content: Content, edition: Edition,
     files = _sent_files(content, present, state, keep=rewrite)
     if not files:
         return written
+    sent = {f.path for f in files}
+    for job in present:
+        old_pdf = job.output.with_suffix(".pdf")
+        if old_pdf not in sent and old_pdf.is_file():
+            warn(f"{old_pdf.name} ne correspond plus à son document : il n'est pas dans le "
+                 "paquet (construisez avec --pdf)")
     text = _manifest_text(files)
     if not rewrite and _read(manifest) != text:
         rewrite = True

@@ -280,7 +280,10 @@ def test_pdf_option_converts_every_document(in_project, capsys):
     path = Path("content/2021/territoires/hauts-de-france.yaml")
     path.write_text(path.read_text("utf-8").replace("Encourager les jeunes", "Aider les jeunes"),
                     "utf-8")
-    run(capsys, "--jobs", "1")
+    code, out, err = run(capsys, "--jobs", "1")
+    assert err.splitlines() == [
+        "Avertissement : compte-rendu-2021-hauts-de-france.pdf ne correspond plus à son "
+        "document : il n'est pas dans le paquet (construisez avec --pdf)"]
     manifest = Path("output/2021/manifeste.csv").read_text("utf-8-sig")
     assert [line.split(";")[0] for line in manifest.splitlines()[1:]] == [
         "compte-rendu-2021-hauts-de-france.docx", "synthese-2021.docx", "synthese-2021.pdf"]
