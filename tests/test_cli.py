@@ -17,6 +17,14 @@ from rencontres.cli import main
 REPO = Path(__file__).resolve().parent.parent
 
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
+HDF = Path("content/2021/territoires/hauts-de-france.yaml")
+
+
+def edit_hauts_de_france(old: str, new: str) -> None:
+    """Replace the first `old` of the Hauts-de-France file, as a chargé de mission would."""
+    text = HDF.read_text("utf-8")
+    assert old in text
+    HDF.write_text(text.replace(old, new, 1), "utf-8")
 SYNTHESIS = Path("output/2021/synthese-2021.docx")
 
 
@@ -73,8 +81,7 @@ def test_editing_a_figures_only_territory_rebuilds_the_synthesis_only(in_project
 
 def test_editing_a_reported_territory_rebuilds_its_report_and_the_synthesis(in_project, capsys):
     run(capsys, "--jobs", "1")
-    path = Path("content/2021/territoires/hauts-de-france.yaml")
-    path.write_text(path.read_text("utf-8").replace("total: 35", "total: 36"), "utf-8")
+    edit_hauts_de_france("total: 35", "total: 36")
     code, out, _ = run(capsys, "--jobs", "1")
     assert code == 0
     assert "Résumé : 2 documents construits, 0 à jour, 8 ignorés." in out
@@ -131,8 +138,7 @@ def test_a_build_limited_to_a_territory_keeps_the_whole_edition_in_the_bundle(in
     assert (code, err) == (0, "")
     assert bundled() == everything
     # Once its content changes, the synthesis left unbuilt is out of date: not sent.
-    path = Path("content/2021/territoires/hauts-de-france.yaml")
-    path.write_text(path.read_text("utf-8").replace("total: 35", "total: 36"), "utf-8")
+    edit_hauts_de_france("total: 35", "total: 36")
     code, out, err = run(capsys, "--territoire", "hauts-de-france")
     assert code == 0
     assert err.splitlines() == ["Avertissement : synthese-2021.docx n'est pas à jour : il "
@@ -277,9 +283,7 @@ def test_pdf_option_converts_every_document(in_project, capsys):
     code, out, _ = run(capsys, "--pdf")
     assert "Rien à reconstruire." in out and ".pdf" not in out
     # A document rebuilt without --pdf: its old PDF is no longer sent.
-    path = Path("content/2021/territoires/hauts-de-france.yaml")
-    path.write_text(path.read_text("utf-8").replace("Encourager les jeunes", "Aider les jeunes"),
-                    "utf-8")
+    edit_hauts_de_france("Encourager les jeunes", "Aider les jeunes")
     code, out, err = run(capsys, "--jobs", "1")
     assert err.splitlines() == [
         "Avertissement : compte-rendu-2021-hauts-de-france.pdf ne correspond plus à son "
@@ -366,10 +370,8 @@ def test_strict_stops_the_batch_before_writing(in_project, capsys):
 
 
 def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
-    path = Path("content/2021/territoires/hauts-de-france.yaml")
-    path.write_text(path.read_text("utf-8").replace(
-        "territoire: hauts-de-france\n", "territoire: hauts-de-france\nlieu: Lil\x08le\n"),
-        "utf-8")
+    edit_hauts_de_france("territoire: hauts-de-france\n",
+                         "territoire: hauts-de-france\nlieu: Lil\x08le\n")
     code, out, err = run(capsys, "--jobs", "1")
     assert code == 0
     assert err.splitlines() == [
@@ -382,10 +384,8 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
 
 
 def test_a_part_without_content_is_left_out_with_a_warning(in_project, capsys):
-    path = Path("content/2021/territoires/hauts-de-france.yaml")
-    path.write_text(path.read_text("utf-8").replace(
-        "sections:\n", "sections:\n  - titre: Santé\n    niveau: 2\n    objectifs: []\n"),
-        "utf-8")
+    edit_hauts_de_france("sections:\n",
+                         "sections:\n  - titre: Santé\n    niveau: 2\n    objectifs: []\n")
     code, out, err = run(capsys, "--jobs", "1")
     assert code == 0
     assert err.splitlines() == [
