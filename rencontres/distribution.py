@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .content import Content, Edition
-from .output import ZIP_EPOCH, write_atomic
+from .output import deterministic_zip, write_atomic
 from .state import BuildState, sha256_file
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ def finish_edition(project: "Project", content: Content, edition: Edition,
     if rewrite:
         write_atomic(manifest, text)
         entries = [(f.path.name, f.data) for f in files] + [(MANIFEST, text)]
-        write_atomic(bundle, _bundle_zip(entries))
+        write_atomic(bundle, deterministic_zip(entries, stored=_STORED))
         written += [manifest, bundle]
     return written
 
@@ -64,20 +63,6 @@ def finish_edition(project: "Project", content: Content, edition: Edition,
 # deflated): stored as they are in the bundle, not deflated a second time for
 # nothing; the manifest is deflated.
 _STORED = (".docx", ".pdf")
-
-
-def _bundle_zip(entries: list[tuple[str, bytes | None]]) -> bytes:
-    """The bundle: the entries in the given order, with fixed times and modes (the
-    same files give the same bytes)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, ZIP_EPOCH)
-            info.compress_type = (zipfile.ZIP_STORED if name.endswith(_STORED)
-                                  else zipfile.ZIP_DEFLATED)
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
 
 
 def _pdfs(jobs: list["DocumentJob"], state: BuildState) -> list[Path]:

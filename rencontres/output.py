@@ -44,13 +44,15 @@ def remove_leftover_temporaries(folder: Path) -> None:
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def deterministic_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A zip of the entries, in the given order, with fixed times and modes."""
+def deterministic_zip(entries: list[tuple[str, bytes]], stored: tuple[str, ...] = ()) -> bytes:
+    """A zip of the entries, in the given order, with fixed times and modes; entries
+    whose name ends with one of `stored` are kept as they are, not deflated."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(stored) \
+                else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()

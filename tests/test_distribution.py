@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from rencontres.cli import main
-from rencontres.distribution import _bundle_zip
+from rencontres.distribution import _STORED
+from rencontres.output import deterministic_zip
 
 FOLDER = Path("output/2021")
 BUNDLE = FOLDER / "rencontres-territoriales-2021.zip"
@@ -72,8 +73,8 @@ def test_nothing_to_do_rewrites_nothing_but_a_stale_manifest(in_project, capsys)
 def test_bundle_bytes_depend_only_on_the_entries():
     entries = [("a.docx", b"PK\x03\x04 deja compresse"), ("b.pdf", b"%PDF-1.7"),
                ("manifeste.csv", "fichier;é\r\n".encode() * 50)]
-    first = _bundle_zip(entries)
-    assert _bundle_zip(list(entries)) == first
+    first = deterministic_zip(entries, stored=_STORED)
+    assert deterministic_zip(list(entries), stored=_STORED) == first
     with zipfile.ZipFile(io.BytesIO(first)) as bundle:
         assert [(i.filename, i.compress_type) for i in bundle.infolist()] == [
             ("a.docx", zipfile.ZIP_STORED), ("b.pdf", zipfile.ZIP_STORED),
