@@ -1,12 +1,10 @@
-"""Stage 4: render a Word template with a typed context, in a Jinja sandbox."""
+"""Stage 4: render a Word template with a typed context, in the sandbox (sandbox.py)."""
 
 from __future__ import annotations
 
 import datetime
-import functools
 import io
 import re
-import typing
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,17 +12,13 @@ from pathlib import Path
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
-from jinja2.runtime import LoopContext, markup_join, str_join
-from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
-from markupsafe import Markup, escape
 
 from .charts import Chart
 from .documents import TemplateContext
 from .errors import Problem, TemplateError, display_path
 from .output import deterministic_zip
-from .template_check import MAX_NUMBER, damaged_message, ensure_docx
+from .sandbox import Sandbox, TooBig, literal, shared_sandbox, xml_text
+from .template_check import damaged_message, ensure_docx
 
 
 @dataclass(frozen=True)
@@ -48,324 +42,11 @@ class DescribedImage(InlineImage):
 
     def _insert_image(self) -> str:
         xml = super()._insert_image()
-        escaped = str(_literal(self.alt_text)).replace('"', "&quot;")
+        escaped = str(literal(self.alt_text)).replace('"', "&quot;")
         # A function, not a replacement string: a « \\ » of the alt text stays a character.
         return re.sub(r'(<wp:docPr [^>]*?)(/?>)',
                       lambda match: f'{match.group(1)} descr="{escaped}"{match.group(2)}',
                       xml, count=1)
-
-
-# What XML 1.0 cannot hold (control characters but tab and line ends, lone surrogates,
-# U+FFFE, U+FFFF): a document that holds one does not open, so they never get in.
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# docxtpl turns these back into « {{ », « }} », « {% », « %} » after rendering: in a
-# value, they are written as a character reference so that they stay as typed.
-DOCXTPL_ESCAPES = {"{_{": "{&#95;{", "}_}": "}&#95;}", "{_%": "{&#95;%", "%_}": "%&#95;}"}
-
-
-def xml_text(text: str) -> str:
-    """`text` without the characters XML forbids."""
-    return NOT_XML.sub("", text)
-
-
-def _literal(text: str) -> Markup:
-    escaped = str(escape(xml_text(text)))
-    for token, kept in DOCXTPL_ESCAPES.items():
-        escaped = escaped.replace(token, kept)
-    return Markup(escaped)
-
-
-def _finalize(value: object) -> object:
-    """Every text a tag prints, made XML-safe and escaped: content stays literal text."""
-    _sized(value)  # before it becomes a text: str() of a huge list would not end
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return _literal(value)
-    return value
-
-
-# What one document may compute: far above any real document, far below what would
-# hang a build or exhaust its memory ({{ 9**(9**9) }}, {{ 'x' * 10**10 }}, loops in loops).
-MAX_LENGTH = MAX_NUMBER  # characters of a computed text, items of a computed list
-MAX_DIGITS = 1_000  # digits of a computed number
-MAX_LOOPS = MAX_RANGE  # turns of all the loops of one document, together
-MAX_OUTPUT = 20_000_000  # characters of one rendered part (the body, a header…)
-_MAX_BITS = int(MAX_DIGITS * 3.33)
-_SIZED = (str, bytes, list, tuple, dict, set, frozenset)
-# Widths and precisions of a printf format (« %10s », « %.*f »), and the fields of a
-# str.format() one (« {:>1000000} », « {:{}} »).
-_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
-_FORMAT_FIELD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
-_NUMBER = re.compile(r"\d+")
-
-
-class TooBig(Exception):
-    """A tag computes something too big to be built: the template's mistake. The
-    message, French, says what and how big."""
-
-
-def _integer(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _weight(value: object, seen: dict[int, int] | None = None) -> int:
-    """Characters and items of a value, those inside it too: what printing it would
-    write. A list shared by several others counts once per place, computed once."""
-    if isinstance(value, (str, bytes)):
-        return len(value)
-    if not isinstance(value, (list, tuple, dict, set, frozenset)):
-        return 1
-    seen = {} if seen is None else seen
-    if id(value) in seen:
-        return seen[id(value)]
-    seen[id(value)] = len(value)  # a list inside itself ({{ l.append(l) }})
-    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-    total = len(value)
-    for item in items:
-        total += _weight(item, seen)
-        if total > MAX_LENGTH:
-            break  # too big already: no need to count the rest
-    seen[id(value)] = total
-    return total
-
-
-def _sized(value: object) -> object:
-    """`value`, once known not to be too big."""
-    _sized_length(_weight(value))
-    if _integer(value) and value.bit_length() > _MAX_BITS:
-        raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres")
-    return value
-
-
-def _small_numbers(arguments: typing.Iterable[object]) -> None:
-    """A number given to a filter or a method is a width, a count, a size: at most
-    MAX_LENGTH (« 'x'|center(1000000000) » would build a gigabyte)."""
-    for value in arguments:
-        if _integer(value) and abs(value) > MAX_LENGTH:
-            raise TooBig(f"le nombre {value} donné à un filtre ou une fonction, "
-                         f"au plus {MAX_LENGTH}")
-
-
-def _small_format(text: str, printf: bool) -> None:
-    """The widths and precisions of a format, at most MAX_LENGTH."""
-    numbers = ([n for spec in _PRINTF_SPEC.finditer(text) for n in spec.groups() if n]
-               if printf else [n for field in _FORMAT_FIELD.findall(text)
-                               for n in _NUMBER.findall(field.partition(":")[2])]
-               + ["*" for field in _FORMAT_FIELD.findall(text) if "{" in field[1:]])
-    for number in numbers:
-        if number == "*" or int(number) > MAX_LENGTH:
-            shown = "« * »" if number == "*" else number
-            raise TooBig(f"une largeur de {shown} dans un format, au plus {MAX_LENGTH}")
-
-
-def _check_binop(operator: str, left: object, right: object) -> None:
-    """Refuse, before computing it, a result too big to be built."""
-    if operator == "**" and _integer(left) and _integer(right) and abs(left) > 1 \
-            and right > 0 and right * (abs(left).bit_length() - 1) > _MAX_BITS:
-        raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres")
-    if operator == "*":
-        for sequence, count in ((left, right), (right, left)):
-            if isinstance(sequence, _SIZED) and _integer(count):
-                _sized_length(_weight(sequence) * count)
-        if _integer(left) and _integer(right) \
-                and left.bit_length() + right.bit_length() > _MAX_BITS:
-            raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres")
-    if operator == "+" and isinstance(left, _SIZED) and isinstance(right, _SIZED):
-        _sized_length(_weight(left) + _weight(right))
-    if operator == "%" and isinstance(left, str):
-        _small_format(left, printf=True)
-
-
-def _check_call(function: object, args: tuple, kwargs: dict) -> None:
-    """A method of a text (« 'x'.center(…) », « '{:>9}'.format(…) »): its widths, and
-    what it would build."""
-    method = getattr(function, "__wrapped__", function)
-    owner = getattr(method, "__self__", None)
-    if not isinstance(owner, str):
-        return
-    name = getattr(method, "__name__", "")
-    if name in ("format", "format_map"):
-        _small_format(owner, printf=False)
-        return
-    _small_numbers((*args, *kwargs.values()))
-    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) \
-            and isinstance(args[1], str):
-        _small_replace(owner, args[0], args[1])
-    elif name == "join" and args and isinstance(args[0], _SIZED):
-        _sized_length(len(owner) * max(len(args[0]) - 1, 0) + _weight(args[0]))
-    elif name == "expandtabs" and args and _integer(args[0]):
-        _sized_length(owner.count("\t") * args[0])
-
-
-def _sized_length(length: int) -> None:
-    if length > MAX_LENGTH:
-        raise TooBig(f"un texte ou une liste de plus de {MAX_LENGTH} éléments")
-
-
-def _small_replace(text: str, old: str, new: str) -> None:
-    count = len(text) + 1 if old == "" else text.count(old)
-    _sized_length(len(text) + count * (len(new) - len(old)))
-
-
-def _guarded_filter(function: typing.Callable) -> typing.Callable:
-    """A filter whose widths and counts are checked, and its result."""
-    skip = 2 if hasattr(function, "jinja_pass_arg") else 1  # context, then the value
-
-    @functools.wraps(function)
-    def guarded(*args, **kwargs):
-        value = args[skip - 1] if len(args) >= skip else None
-        for argument in (*args[skip - 1:], *kwargs.values()):
-            _sized(argument)  # « [s] * n|join », « |string », « |tojson » of a huge list
-        if function.__name__ == "do_format":  # its arguments are the values shown
-            if isinstance(value, str):
-                _small_format(value, printf=True)
-        else:
-            _small_numbers((*args[skip:], *kwargs.values()))
-        if function.__name__ == "do_replace" and len(args) >= skip + 2:
-            _small_replace(str(value), str(args[skip]), str(args[skip + 1]))
-        if function.__name__ == "do_join" and isinstance(value, _SIZED):
-            separator = args[skip] if len(args) > skip else kwargs.get("d", "")
-            _sized_length(len(str(separator)) * max(len(value) - 1, 0) + _weight(value))
-        if function.__name__ == "do_indent" and isinstance(value, str):
-            width = args[skip] if len(args) > skip else kwargs.get("width", 4)
-            indent = len(width) if isinstance(width, str) else width if _integer(width) else 0
-            _sized_length(len(value) + (value.count("\n") + 1) * indent)
-        return _sized(function(*args, **kwargs))
-
-    return guarded
-
-
-class _CountedLoop:
-    """The items of a `for` loop, each counted against the document's MAX_LOOPS."""
-
-    def __init__(self, environment: "_Sandbox", iterable: object):
-        self.environment = environment
-        self.iterable = iterable
-
-    def __len__(self) -> int:
-        return len(self.iterable)  # a TypeError makes Jinja count the items itself
-
-    def __iter__(self):
-        for item in self.iterable:
-            self.environment.count_turn()
-            yield item
-
-
-class _Generator(CodeGenerator):
-    """Nothing is computed while compiling: a constant such as « 'x'|center(10**9) »
-    would be, out of the guards' reach. And every « ~ » is checked."""
-
-    def _output_child_to_const(self, node, frame, finalize):
-        if not isinstance(node, nodes.TemplateData):
-            raise nodes.Impossible()
-        return super()._output_child_to_const(node, frame, finalize)
-
-    def visit_Concat(self, node, frame):
-        self.write("environment.joined(context.eval_ctx, (")
-        for part in node.nodes:
-            self.visit(part, frame)
-            self.write(", ")
-        self.write("))")
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox of the templates, which may come from outside: no attribute escapes,
-    no silent blanks, nothing too big to compute (TooBig, before it is built), and each
-    source compiled once per process: every document of a build renders the same
-    parts of the same template, and compiling them was half the time of rendering a
-    compte-rendu."""
-
-    MAX_SOURCES = 64
-    code_generator_class = _Generator
-    intercepted_binops = frozenset(["*", "**", "+", "%"])
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined,
-                         finalize=_finalize, optimized=False)
-        self.globals["range"] = self._range
-        self.globals.pop("lipsum", None)  # Lorem ipsum of any length: no use in a report
-        self.filters = {name: _guarded_filter(function)
-                        for name, function in self.filters.items()}
-        self._compiled: dict[str, jinja2.Template] = {}
-        self.turns = 0
-
-    def start(self) -> None:
-        """A new document: its loops start from zero."""
-        self.turns = 0
-
-    def count_turn(self) -> None:
-        self.turns += 1
-        if self.turns > MAX_LOOPS:
-            raise TooBig(f"des boucles de plus de {MAX_LOOPS} tours en tout")
-
-    def joined(self, eval_ctx, parts: tuple) -> str:
-        """« a ~ b »: each part checked before it becomes a text, then the result."""
-        for part in parts:
-            _sized(part)
-        return _sized((markup_join if eval_ctx.autoescape else str_join)(parts))
-
-    def _range(self, *args: int) -> range:
-        numbers = range(*args)
-        try:
-            turns = len(numbers)
-        except OverflowError:
-            turns = MAX_RANGE + 1
-        if turns > MAX_RANGE:
-            raise TooBig(f"une boucle « range » de plus de {MAX_RANGE} tours")
-        return numbers
-
-    def _parse(self, source, name, filename):
-        """Each loop counts its turns: « {% for i in x %}{% for j in x %} » would not end."""
-        tree = super()._parse(source, name, filename)
-        for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Call(nodes.EnvironmentAttribute("counted"), [loop.iter], [],
-                                   None, None, lineno=loop.iter.lineno)
-        return tree
-
-    def counted(self, iterable: object) -> _CountedLoop:
-        return _CountedLoop(self, iterable)
-
-    def call_binop(self, context, operator, left, right):
-        _check_binop(operator, left, right)
-        try:
-            return _sized(super().call_binop(context, operator, left, right))
-        except OverflowError:  # 10.0 ** 400
-            raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres") from None
-
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names)
-        if isinstance(__obj, LoopContext) and args:  # « loop(children) »: a loop again
-            args = (__self.counted(args[0]), *args[1:])
-        _check_call(__obj, args, kwargs)
-        return _sized(super().call(__context, __obj, *args, **kwargs))
-
-    def concat(self, parts: typing.Iterable[str]) -> str:
-        """The rendered part, stopped as soon as it is too long."""
-        kept, length = [], 0
-        for part in parts:
-            length += len(part)
-            if length > MAX_OUTPUT:
-                raise TooBig(f"un document de plus de {MAX_OUTPUT} caractères")
-            kept.append(part)
-        return "".join(kept)
-
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            if len(self._compiled) >= self.MAX_SOURCES:
-                self._compiled.clear()
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
-
-
-_environment: _Sandbox | None = None
-
-
-def _shared_sandbox() -> _Sandbox:
-    global _environment
-    if _environment is None:
-        _environment = _Sandbox()
-    return _environment
 
 
 def render(template_path: Path, context: TemplateContext, properties: Properties) -> bytes:
@@ -376,7 +57,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
         key: DescribedImage(template, value) if isinstance(value, Chart) else value
         for key, value in context.fields().items()
     }
-    environment = _shared_sandbox()
+    environment = shared_sandbox()
     environment.start()
     try:
         template.render(values, jinja_env=environment, autoescape=True)
@@ -453,7 +134,7 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml: str) -> str:
         patched = _patched.get(src_xml)
         if patched is None:
-            if len(_patched) >= _Sandbox.MAX_SOURCES:
+            if len(_patched) >= Sandbox.MAX_SOURCES:
                 _patched.clear()
             patched = _patched[src_xml] = super().patch_xml(src_xml)
         return patched
