@@ -55,9 +55,12 @@ def _no_blank_item(values: list[str]) -> list[str]:
 
 # Every text of the content is never empty nor only spaces, required or not. The
 # validator wraps the whole field, so that its type stays « str » for `champs`.
-Text = Annotated[str, AfterValidator(_not_blank)]
-OptionalText = Annotated[str | None, AfterValidator(_not_blank)]
-Texts = Annotated[list[str], AfterValidator(_no_blank_item)]
+# The schema says it too (a pattern the editor checks while typing; not validated
+# here, where _blank also knows the invisible marks).
+_SHOWS_SOMETHING = Field(json_schema_extra={"pattern": r"\S"})
+Text = Annotated[str, AfterValidator(_not_blank), _SHOWS_SOMETHING]
+OptionalText = Annotated[str | None, AfterValidator(_not_blank), _SHOWS_SOMETHING]
+Texts = Annotated[list[Annotated[str, _SHOWS_SOMETHING]], AfterValidator(_no_blank_item)]
 
 
 def _text(alias: str, description: str, **kwargs) -> object:

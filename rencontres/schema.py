@@ -124,7 +124,7 @@ def _or_plain_text(schema: dict[str, Any]) -> dict[str, Any]:
         "title": schema["title"],
         "description": schema["description"],
         "anyOf": [
-            {"type": "string", "minLength": text.get("minLength", 1),
+            {"type": "string", "minLength": text.get("minLength", 1), "pattern": text["pattern"],
              "description": "Le texte du point, sans sous-points."},
             {"type": "number", "description": "Un nombre seul, lu comme un texte."},
             keys,

@@ -61,6 +61,7 @@ def test_content_file_names_its_schema_and_satisfies_it(path):
     {"annee": 2021, "titre": "x", "titr": "y"},        # unknown key
     {"annee": "2021", "titre": "x"},                   # a text, not a number
     {"annee": 2021, "titre": "x", "date": "2021-13-01"},  # no such day
+    {"annee": 2021, "titre": "   "},                    # spaces only
 ])
 def test_schema_refuses_what_the_model_refuses(document):
     schema = json.loads((REPO / "docs" / "schemas" / "edition.schema.json").read_text("utf-8"))
