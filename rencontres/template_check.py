@@ -42,6 +42,7 @@ class Paragraph:
     text: str
     place: str  # « paragraphe 12 », « tableau 1, ligne 2, colonne 1 », « en-tête »
     in_table: bool
+    row_text: str = ""  # in a table, the text of the paragraph's whole row
 
     def where(self) -> str:
         excerpt = self.text.strip()
@@ -168,10 +169,11 @@ def _body_paragraphs(body) -> Iterator[Paragraph]:
         elif child.tag == _qn("w:tbl"):
             tables += 1
             for r, row in enumerate(child.iterchildren(_qn("w:tr")), 1):
+                row_text = _text(row)
                 for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
                     for p in cell.iter(_qn("w:p")):
                         yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
-                                        True)
+                                        True, row_text)
 
 
 def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
@@ -265,6 +267,9 @@ def _check_markers(paragraph: Paragraph) -> list[str]:
         if kind in ("tr", "tc") and not paragraph.in_table:
             messages.append(f"{paragraph.where()} : une balise « {{%{kind} … %}} » doit être "
                             "dans une cellule de tableau")
+        elif kind == "tr" and paragraph.row_text.strip() != tag.strip():
+            messages.append(f"{paragraph.where()} : une balise « {{%tr … %}} » doit être seule "
+                            "dans sa ligne de tableau (le reste de la ligne serait supprimé)")
     return messages
 
 
