@@ -169,27 +169,28 @@ def shown(value: Any, limit: int = 60) -> str:
 
 
 class _Builder:
-    """Python values from a node tree; with `fast_text` (the text libyaml composed),
-    without positions, and raising _Diverges where PyYAML's parser may differ."""
+    """Python values from a node tree, with the positions of the values and keys and
+    the warnings of the text. `fast`: nodes composed by libyaml, read without positions
+    and raising _Diverges where PyYAML's parser may read otherwise. Without `text`, the
+    positions only (the values and warnings were read already)."""
 
-    def __init__(self, document: YamlDocument, loader: Any, fast_text: str | None = None,
-                 text: str | None = None):
+    def __init__(self, document: YamlDocument, loader: Any, text: str | None = None,
+                 fast: bool = False):
         self.document = document
         self.loader = loader
         self.problems: list[Problem] = []
-        self.count = 0
-        self.fast_text = fast_text
-        self.checked_until = -1  # end of the last bracketed text checked (fast only)
-        # The lines of the text, to warn of texts cut by a comment (not when only
-        # positions are read again: the warnings were given the first time).
-        self.lines = _LINE_BREAK.split(text) if text is not None else None
         self.warnings: list[Problem] = []
+        self.count = 0
+        self.text = text
+        self.fast = fast
+        self.checked_until = -1  # end of the last bracketed text checked (fast only)
+        self.lines = _LINE_BREAK.split(text) if text is not None else None
 
     def build(self, node: yaml.Node, path: YamlPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooBig()
-        if self.fast_text is None:
+        if not self.fast:
             mark = node.start_mark
             self.document._value_positions.setdefault(path, (mark.line + 1, mark.column + 1))
         elif getattr(node, "flow_style", False):
@@ -231,7 +232,7 @@ class _Builder:
         if start < self.checked_until:  # inside brackets already checked
             return
         self.checked_until = end
-        if _FLOW_DIVERGES.search(self.fast_text, start, end):
+        if _FLOW_DIVERGES.search(self.text, start, end):
             raise _Diverges()
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
@@ -254,7 +255,7 @@ class _Builder:
             else:
                 key = str(self.loader.construct_object(key_node, deep=True))
             child = path + (key,)
-            if key in result and self.fast_text is not None:
+            if key in result and self.fast:
                 raise _Diverges()  # reported with positions by PyYAML's parser
             mark = key_node.start_mark
             if key in result:
@@ -264,7 +265,7 @@ class _Builder:
                     f"clé « {shown(key)} » en double : elle figure déjà ligne {first_line}",
                 ))
                 continue
-            if self.fast_text is None:
+            if not self.fast:
                 self.document._key_positions[child] = (mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, child)
         return result
@@ -385,7 +386,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             return document, [Problem(name, 1, 1, empty)]
         if _expanded_size(node, {}) > MAX_NODES:
             raise _TooBig()
-        builder = _Builder(document, loader, text=text)
+        builder = _Builder(document, loader, text)
         document.data = builder.build(node, ())
         document.warnings += builder.warnings
         return document, builder.problems
@@ -430,7 +431,7 @@ def _read_fast(document: YamlDocument, text: str) -> bool:
         # text of under MAX_NODES / 2 characters needs no measuring then.
         if ("*" in text or len(text) >= MAX_NODES // 2) and _expanded_size(node, {}) > MAX_NODES:
             return False
-        builder = _Builder(document, loader, fast_text=text, text=text)
+        builder = _Builder(document, loader, text, fast=True)
         data = builder.build(node, ())
     except Exception:  # noqa: BLE001 - whatever it is, the reference parser reports it
         return False
@@ -502,11 +503,10 @@ def _text_after_brackets(name: str, text: str, mark: yaml.Mark) -> Problem | Non
     before = _LINE_BREAK.split(text)[mark.line][: mark.column].rstrip()
     if not before.endswith(("]", "}")):
         return None
-    opening = "[" if before.endswith("]") else "{"
+    opening = "« [ » est une liste" if before.endswith("]") else "« { » annonce des clés"
     return Problem(name, mark.line + 1, mark.column + 1,
                    f"syntaxe YAML invalide : texte inattendu après « {before[-1]} » : une valeur "
-                   f"qui commence par « {opening} » est une liste ; mettez le texte entre "
-                   "guillemets")
+                   f"qui commence par {opening} ; mettez le texte entre guillemets")
 
 
 def _overindented_key(name: str, text: str, mark: yaml.Mark) -> Problem | None:
