@@ -384,7 +384,6 @@ def _quick_exit() -> None:
     global _exit_prepared
     if not _exit_prepared:
         import atexit
-        import gc
 
         atexit.register(gc.freeze)
         _exit_prepared = True

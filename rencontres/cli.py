@@ -235,8 +235,9 @@ def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:
     for warning in report.warnings:
         print(f"Avertissement : {warning}", file=sys.stderr)
     for job, error in report.failed:
-        print(f"Échec : {display_path(job.output)} (version précédente conservée, hors du paquet)\n"
-              + error.report(), file=sys.stderr)
+        print(f"Échec : {display_path(job.output)} "
+              f"(version précédente conservée, hors du paquet)\n" + error.report(),
+              file=sys.stderr)
     if quiet:
         return
     for job in report.built:

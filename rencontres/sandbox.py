@@ -16,8 +16,6 @@ from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from .template_check import MAX_NUMBER
-
 
 # What XML 1.0 cannot hold (control characters but tab and line ends, lone surrogates,
 # U+FFFE, U+FFFF): a document that holds one does not open, so they never get in.
@@ -49,7 +47,7 @@ def _finalize(value: object) -> object:
 
 # What one document may compute: far above any real document, far below what would
 # hang a build or exhaust its memory ({{ 9**(9**9) }}, {{ 'x' * 10**10 }}, loops in loops).
-MAX_LENGTH = MAX_NUMBER  # characters of a computed text, items of a computed list
+MAX_LENGTH = 1_000_000  # characters of a computed text, items of a computed list
 MAX_DIGITS = 1_000  # digits of a computed number
 MAX_LOOPS = MAX_RANGE  # turns of all the loops of one document, together
 MAX_OUTPUT = 20_000_000  # characters of one rendered part (the body, a header…)

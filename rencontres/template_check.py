@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
+from .sandbox import MAX_LENGTH
 from .validation import did_you_mean
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -31,9 +32,9 @@ KNOWN_TAGS = ["for", "if", "elif", "else", "endfor", "endif", "set", "with", "en
 FILTERS = frozenset(SandboxedEnvironment().filters)
 TESTS = frozenset(SandboxedEnvironment().tests)
 # The largest number a tag may write: a width, a count, a repetition ('-' * 20) is far
-# smaller, and a bigger one makes results too big to compute ({{ 'x' * 10000000000 }}).
-# The rendering sandbox holds every computed text or list to the same size.
-MAX_NUMBER = 1_000_000
+# smaller, and a bigger one makes results too big to compute ({{ 'x' * 10000000000 }}):
+# the size the rendering sandbox holds every computed text or list to.
+MAX_NUMBER = MAX_LENGTH
 TOO_BIG = "son résultat peut être trop grand pour être calculé"
 
 
@@ -60,14 +61,13 @@ def ensure_docx(path: Path) -> None:
         raise TemplateError([Problem(name, None, None,
                                      "ce fichier n'est pas un document Word (.docx)")])
     if _opendocument(path):
-        raise TemplateError([Problem(name, None, None, damaged_message(_OpenDocument()))])
-
-
-class _OpenDocument(Exception):
-    """A LibreOffice document (.odt) renamed .docx."""
+        raise TemplateError([Problem(name, None, None, _damaged(
+            "c'est un document OpenDocument (LibreOffice, .odt) : enregistrez-le au format "
+            "« Word 2007-365 (.docx) »"))])
 
 
 def _opendocument(path: Path) -> bool:
+    """A LibreOffice document renamed .docx: its first entry says what it is."""
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
@@ -82,10 +82,7 @@ def damaged_message(error: Exception) -> str:
     from lxml import etree
 
     text = str(error)
-    if isinstance(error, _OpenDocument):
-        reason = ("c'est un document OpenDocument (LibreOffice, .odt) : enregistrez-le au "
-                  "format « Word 2007-365 (.docx) »")
-    elif isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError)) or "CRC" in text:
+    if isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError)) or "CRC" in text:
         reason = "archive abîmée : ré-enregistrez-le depuis Word"
     elif isinstance(error, KeyError) and "[Content_Types].xml" in text:
         reason = "archive zip sans contenu Word"
@@ -98,6 +95,10 @@ def damaged_message(error: Exception) -> str:
         reason = "contenu XML invalide : ré-enregistrez-le depuis Word"
     else:
         reason = text
+    return _damaged(reason)
+
+
+def _damaged(reason: str) -> str:
     return f"document Word illisible ou endommagé ({reason})"
 
 
