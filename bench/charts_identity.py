@@ -1,4 +1,4 @@
-"""Do two versions of rencontres/charts.py draw the same bytes?
+"""Do two versions of rencontres/documents/charts.py draw the same bytes?
 
     python bench/charts_identity.py OLD_DIR [NEW_DIR]
 
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DRAW = r"""
 import hashlib, json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from rencontres import style
-from rencontres.charts import Series, horizontal_bars
+from rencontres.documents import style
+from rencontres.documents.charts import Series, horizontal_bars
 
 def names(n):
     return [f"Territoire transfrontalier n° {i}" for i in range(n)]

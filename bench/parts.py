@@ -1,8 +1,8 @@
 """Time two parts of a build in one process: `python bench/parts.py [N]`.
 
-- reading the YAML files (`rencontres.source.read_yaml`): content/ and a synthetic
+- reading the YAML files (`rencontres.content.source.read_yaml`): content/ and a synthetic
   edition of N territories (bench/synthetic.py, default 300);
-- the manifest and the bundle (`rencontres.distribution.finish_edition`) of that
+- the manifest and the bundle (`rencontres.build.distribution.finish_edition`) of that
   synthetic edition, whose documents are copies of the real compte-rendu built from
   content/: after a build (`changed=True`, the bundle is written) and with nothing
   to do (`changed=False`).
@@ -25,12 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from rencontres.builder import Project, plan  # noqa: E402
-from rencontres.content import load_content  # noqa: E402
-from rencontres.distribution import finish_edition  # noqa: E402
-from rencontres.source import read_yaml  # noqa: E402
-from rencontres.state import BuildState  # noqa: E402
 from synthetic import make_project  # noqa: E402
+
+from rencontres.build.distribution import finish_edition  # noqa: E402
+from rencontres.build.plan import Project, plan  # noqa: E402
+from rencontres.build.state import BuildState  # noqa: E402
+from rencontres.content.loading import load_content  # noqa: E402
+from rencontres.content.source import read_yaml  # noqa: E402
 
 
 def timed(action, repeat: int) -> tuple[float, float, float]:

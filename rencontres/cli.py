@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .builder import BuildOptions, BuildReport, DocumentJob, Project, build
+from .build.pipeline import BuildOptions, BuildReport, build
+from .build.plan import DocumentJob, Project
 from .errors import RencontresError, display_path
 
 EXIT_OK = 0
@@ -65,11 +66,12 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = FrenchParser(add_help=False)
-    common.add_argument("--projet", type=Path, default=Path("."), metavar="DOSSIER",
+    common.add_argument("--projet", type=Path, default=None, metavar="DOSSIER",
                         help="dossier du projet (content/, templates/, output/) ; "
-                             "par défaut le dossier courant")
+                             "par défaut le dossier courant, ou le plus proche au-dessus "
+                             "qui contient content/ et templates/")
     parser = FrenchParser(
-        prog="python build.py",
+        prog=_program_name(),
         description="Génère les comptes-rendus et la synthèse des Rencontres territoriales "
                     "de la MOT à partir des fichiers de contenu (content/) et des modèles "
                     "Word (templates/). Sans commande : construire.",
@@ -126,6 +128,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _program_name() -> str:
+    """How the user typed the command, for the usage line: the installed script, or
+    `python build.py` (also what `python -m rencontres` stands for)."""
+    return "rencontres" if Path(sys.argv[0]).stem == "rencontres" else "python build.py"
+
+
+def project_root(start: Path) -> Path:
+    """The project a command is typed in: `start` when it holds content/ or templates/,
+    else the nearest folder above it that holds both (« rencontres verifier » typed in
+    content/2021/territoires/ checks the whole project), else `start` itself, whose
+    messages then say what is missing."""
+    if (start / "content").is_dir() or (start / "templates").is_dir():
+        return start
+    for folder in start.resolve().parents:
+        if (folder / "content").is_dir() and (folder / "templates").is_dir():
+            return folder
+    return start
+
+
 def _with_default_command(argv: list[str]) -> list[str]:
     """`python build.py --pdf` means `python build.py construire --pdf`."""
     known = set(COMMANDS) | {alias for aliases in COMMANDS.values() for alias in aliases}
@@ -170,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     _interrupt_on_sigterm()
     arguments = _parser().parse_args(_with_default_command(
         sys.argv[1:] if argv is None else list(argv)))
-    project = Project(arguments.projet)
+    project = Project(arguments.projet or project_root(Path(".")))
     command = _canonical(arguments.command)
     try:
         if command == "construire":
@@ -261,7 +282,7 @@ def skipped_by_reason(report: BuildReport) -> dict[str, list[str]]:
 
 
 def summary(report: BuildReport) -> str:
-    from .french import plural
+    from .documents.french import plural
 
     parts = [plural(len(report.built), "document construit", "documents construits"),
              plural(len(report.up_to_date), "à jour", "à jour"),
@@ -277,7 +298,7 @@ def summary(report: BuildReport) -> str:
 
 
 def _check(project: Project) -> int:
-    from .checking import check_project
+    from .build.checking import check_project
 
     checked = check_project(project)
     for warning in checked.warnings:
@@ -287,12 +308,12 @@ def _check(project: Project) -> int:
 
 
 def _fields(project: Project, write: bool) -> int:
-    from .fields import FIELDS_DOC, fields_markdown
+    from .word.fields import FIELDS_DOC, fields_markdown
 
     text = fields_markdown()
     print(text, end="")
     if write:
-        from .output import write_atomic
+        from .build.output import write_atomic
 
         target = project.root / FIELDS_DOC
         write_atomic(target, text.encode("utf-8"))
@@ -301,10 +322,13 @@ def _fields(project: Project, write: bool) -> int:
 
 
 def _new_edition(project: Project, year: int) -> int:
-    from .scaffold import scaffold_edition
+    from .build.output import write_atomic
+    from .content.scaffold import new_edition_files
 
-    written = scaffold_edition(project.content_dir, year)
-    for path in written:
+    files = new_edition_files(project.content_dir, year)
+    for path, text in files.items():
+        write_atomic(path, text.encode("utf-8"))
+    for path in files:
         print(f"Créé : {display_path(path)}")
     print(f"Édition {year} prête à remplir : complétez les fichiers puis lancez "
           f"« python build.py verifier ».")

@@ -1,4 +1,4 @@
-"""Charts (rencontres/charts.py): PNG bytes, deterministic, French text drawn; few and
+"""Charts (rencontres/documents/charts.py): PNG bytes, deterministic, French text drawn; few and
 fast on purpose, matplotlib being slow."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import warnings
 
 from PIL import Image
 
-from rencontres import style
-from rencontres.charts import Series, horizontal_bars
-from rencontres.documents import VoteRow, votes_chart
+from rencontres.documents import style
+from rencontres.documents.charts import Series, horizontal_bars
+from rencontres.documents.report import VoteRow, votes_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NAVY_RGB = (0x1F, 0x3A, 0x5F)

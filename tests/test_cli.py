@@ -405,7 +405,7 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_is_shown_on_a_terminal_for_several_documents():
-    from rencontres.builder import DocumentJob
+    from rencontres.build.plan import DocumentJob
     from rencontres.cli import Progress
 
     jobs = [DocumentJob("synthese", 2021, None, Path("t.docx"), Path(f"out/{name}.docx"),

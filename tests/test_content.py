@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rencontres.content import load_content
+from rencontres.content.loading import load_content
+from rencontres.content.model import Item
+from rencontres.content.source import MAX_FILE_BYTES
 from rencontres.errors import ContentError
-from rencontres.model import Item
-from rencontres.source import MAX_FILE_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios" / "contenu"

@@ -1,4 +1,4 @@
-"""The bundle and the manifest (rencontres/distribution.py).
+"""The bundle and the manifest (rencontres/build/distribution.py).
 
 The documents go into the bundle as they are (stored: a .docx is already deflated),
 the manifest deflated; the manifest describes the very bytes of the bundle; the same
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from rencontres.build.distribution import _STORED
 from rencontres.cli import main
-from rencontres.distribution import _STORED
-from rencontres.output import deterministic_zip
+from rencontres.word.archive import deterministic_zip
 
 FOLDER = Path("output/2021")
 BUNDLE = FOLDER / "rencontres-territoriales-2021.zip"

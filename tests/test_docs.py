@@ -37,7 +37,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rencontres.model import EditionInfo, Referentiel, Synthesis, TerritoryReport
+from rencontres.content.model import (
+    EditionInfo,
+    Referentiel,
+    Synthesis,
+    TerritoryReport,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

@@ -35,10 +35,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
-
 from docx_text import paragraphs
-from rencontres.builder import REPORT, Project, plan, render_job
-from rencontres.content import load_content
+
+from rencontres.build.plan import REPORT, Project, plan
+from rencontres.build.workers import render_job
+from rencontres.content.loading import load_content
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / \

@@ -34,9 +34,11 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rencontres import charts
-from rencontres.builder import REPORT, SYNTHESIS, Project, plan, render_job
-from rencontres.content import load_content
+from rencontres.build.chart_cache import ChartCache
+from rencontres.build.plan import REPORT, SYNTHESIS, Project, plan
+from rencontres.build.workers import render_job
+from rencontres.content.loading import load_content
+from rencontres.documents import charts
 from rencontres.errors import ContentError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,7 +139,7 @@ class Sandbox:
         self.originals = {path: path.read_bytes() for path in self.content.rglob("*.yaml")}
         self.data = {name: yaml.safe_load((self.content / name).read_text("utf-8"))
                      for name in {file for file, _, _ in FIELDS.values()}}
-        charts.use_cache(root / "graphiques")  # unchanged charts are not redrawn
+        charts.use_cache(ChartCache(root / "graphiques"))  # unchanged charts are not redrawn
         self.baseline = {kind: document_text(data) for kind, data in self.render(BOTH).items()}
 
     def restore(self) -> None:

@@ -7,9 +7,17 @@ import datetime
 import pytest
 from pydantic import ValidationError
 
-from rencontres.model import (
-    CardSuggestion, Category, EditionInfo, Item, Participants, RuleError, Section, Synthesis,
-    Territory, TerritoryReport,
+from rencontres.content.model import (
+    CardSuggestion,
+    Category,
+    EditionInfo,
+    Item,
+    Participants,
+    RuleError,
+    Section,
+    Synthesis,
+    Territory,
+    TerritoryReport,
 )
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from docx_text import paragraphs
-from rencontres.content import load_content
-from rencontres.documents import report_context
+
+from rencontres.content.loading import load_content
+from rencontres.documents.report import report_context
 from rencontres.errors import TemplateError
-from rencontres.render import Properties, render
+from rencontres.word.render import Properties, render
 from templates import make_template
 
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",

@@ -25,12 +25,12 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from docx_text import paragraphs
+
+from rencontres.build.lock import LOCK_FILE, build_lock
 from rencontres.cli import main
 from rencontres.errors import TemplateError
-from rencontres.state import LOCK_FILE, build_lock
-from rencontres.template_check import check_templates
+from rencontres.word.checker import check_templates
 from templates import make_template
 
 REPO = Path(__file__).resolve().parent.parent
@@ -287,7 +287,7 @@ def without_ignored_interrupts(err: str) -> str:
 def assert_output_intact(output: Path, previous: dict[str, str], edited: dict[str, str]) -> None:
     """No temporary file; each document the old one or the complete new one.
 
-    Known defect (rencontres/output.py, see test_interrupted_right_after_the_temporary_file_
+    Known defect (rencontres/build/output.py, see test_interrupted_right_after_the_temporary_file_
     is_created): a signal between the creation of the temporary file by mkstemp and the
     `try` that removes it leaves that file, empty. Rare (about one interrupted build in
     50 here): tolerated here when empty, so that this test is not flaky; any temporary
@@ -366,7 +366,7 @@ def _import_while_signalled():
 
 
 def test_interrupted_while_a_class_is_being_created(rebuilt, monkeypatch, capsys):
-    from rencontres import charts
+    from rencontres.documents import charts
 
     edit_content(rebuilt)
     shutil.rmtree(rebuilt / "output" / ".cache")
@@ -388,7 +388,7 @@ def _signal_after(call):
 
 @pytest.mark.parametrize("step", ["open", "fdopen", "fsync", "replace"])
 def test_interrupted_at_any_step_of_writing_a_file(rebuilt, monkeypatch, capsys, step):
-    from rencontres import output
+    from rencontres.build import output
 
     edit_content(rebuilt)
     previous = snapshot(rebuilt / "output")

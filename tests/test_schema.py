@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from rencontres.schema import SCHEMAS, schema_json
+from rencontres.content.schema import SCHEMAS, schema_json
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -40,7 +40,7 @@ def schema_for(path: Path) -> str:
 def test_committed_schema_is_generated_from_the_model(name):
     committed = (REPO / "docs" / "schemas" / name).read_text("utf-8")
     assert committed == schema_json(SCHEMAS[name]), (
-        "regenerate with: python -m rencontres.schema")
+        "regenerate with: python -m rencontres.content.schema")
 
 
 @pytest.mark.parametrize("path", sorted(CONTENT.rglob("*.yaml")),

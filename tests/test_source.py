@@ -1,6 +1,6 @@
 """Reading YAML with libyaml gives exactly what PyYAML's own parser gives.
 
-rencontres/source.py reads a file with libyaml (`yaml.CSafeLoader`, fifteen times
+rencontres/content/source.py reads a file with libyaml (`yaml.CSafeLoader`, fifteen times
 faster) and leaves to PyYAML's parser (`yaml.SafeLoader`) every file libyaml refuses
 or may read otherwise, and every position (on first use). Whatever the file, the
 data, the messages, the warnings and the positions must be those of PyYAML's parser
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rencontres import source
+from rencontres.content import source
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = sorted([*(REPO / "content").rglob("*.yaml"), *(REPO / "tests/scenarios").rglob("*.yaml")])
@@ -193,7 +193,7 @@ def test_deep_nesting_never_crashes(text, tmp_path):
     levels): a line long enough to nest that deep goes to PyYAML's parser."""
     path = tmp_path / "fichier.yaml"
     path.write_text(text, encoding="utf-8")
-    probe = ("import sys; from pathlib import Path; from rencontres.source import read_yaml; "
+    probe = ("import sys; from pathlib import Path; from rencontres.content.source import read_yaml; "
              "print([p.message for p in read_yaml(Path(sys.argv[1]))[1]])")
     result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True,
                             text=True, cwd=REPO, timeout=120)

@@ -1,4 +1,4 @@
-"""Aggregation of an edition (rencontres/synthesis.py): participants, categories, themes
+"""Aggregation of an edition (rencontres/documents/figures.py): participants, categories, themes
 and common-idea cards, on tiny in-memory content and on the real 2021 content."""
 
 from __future__ import annotations
@@ -7,11 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from rencontres.content import Content, Edition, load_content
-from rencontres.french import percent_change
-from rencontres.model import EditionInfo, Referentiel, Synthesis, TerritoryReport
-from rencontres.synthesis import (category_split, idea_cards, local_priorities, most_cited,
-                                  mot_expected, participants_summary, sort_key, synthesize)
+from rencontres.content.loading import Content, Edition, load_content
+from rencontres.content.model import (
+    EditionInfo,
+    Referentiel,
+    Synthesis,
+    TerritoryReport,
+)
+from rencontres.documents.figures import (
+    category_split,
+    idea_cards,
+    local_priorities,
+    most_cited,
+    mot_expected,
+    participants_summary,
+    sort_key,
+    synthesize,
+)
+from rencontres.documents.french import percent_change
 
 REPO = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"

@@ -1,4 +1,4 @@
-"""What the synthesis template receives (rencontres/synthesis_document.py): every sentence
+"""What the synthesis template receives (rencontres/documents/synthesis.py): every sentence
 and figure computed from the content, charts with alt text stating their data."""
 
 from __future__ import annotations
@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-from rencontres.content import load_content
-from rencontres.synthesis import category_split
-from rencontres.synthesis_document import (ParticipantRow, SuggestionLine, ThemeLine,
-                                           categories_note, synthesis_context)
 from test_synthesis import build_content, edition, report
+
+from rencontres.content.loading import load_content
+from rencontres.documents.figures import category_split
+from rencontres.documents.synthesis import (
+    ParticipantRow,
+    SuggestionLine,
+    ThemeLine,
+    categories_note,
+    synthesis_context,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 NBSP = "\u00a0"

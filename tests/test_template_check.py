@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rencontres.errors import TemplateError
-from rencontres.template_check import check_templates
+from rencontres.word.checker import check_templates
 from templates import make_template
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,13 +1,11 @@
-"""Stage 5: write outputs atomically; a failure never leaves a half-written file."""
+"""Write outputs atomically; a failure never leaves a half-written file."""
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 from pathlib import Path
 
-from .errors import OutputError, Problem, display_path
+from ..errors import OutputError, Problem, display_path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -38,21 +36,3 @@ def remove_leftover_temporaries(folder: Path) -> None:
     cut), the one case where it could not clean up after itself."""
     for leftover in folder.rglob(".*.tmp"):
         leftover.unlink(missing_ok=True)
-
-
-# Zip entries carry a time; a fixed one makes the same input give the same bytes.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def deterministic_zip(entries: list[tuple[str, bytes]], stored: tuple[str, ...] = ()) -> bytes:
-    """A zip of the entries, in the given order, with fixed times and modes; entries
-    whose name ends with one of `stored` are kept as they are, not deflated."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(stored) \
-                else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()

@@ -7,14 +7,13 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from .content import Content, Edition
-from .output import deterministic_zip, write_atomic
+from ..content.loading import Content, Edition
+from ..word.archive import deterministic_zip
+from .output import write_atomic
+from .plan import DocumentJob, Project
 from .state import BuildState, sha256_file
-
-if TYPE_CHECKING:
-    from .builder import DocumentJob, Project
 
 MANIFEST = "manifeste.csv"
 
@@ -23,8 +22,8 @@ def bundle_name(year: int) -> str:
     return f"rencontres-territoriales-{year}.zip"
 
 
-def finish_edition(project: "Project", content: Content, edition: Edition,
-                   jobs: list["DocumentJob"], state: BuildState, pdf: bool,
+def finish_edition(project: Project, content: Content, edition: Edition,
+                   jobs: list[DocumentJob], state: BuildState, pdf: bool,
                    changed: bool, warn: Callable[[str], None]) -> list[Path]:
     """PDFs (when asked), manifest and bundle; write only what changed."""
     written: list[Path] = []
@@ -65,7 +64,7 @@ def finish_edition(project: "Project", content: Content, edition: Edition,
 _STORED = (".docx", ".pdf")
 
 
-def _pdfs(jobs: list["DocumentJob"], state: BuildState) -> list[Path]:
+def _pdfs(jobs: list[DocumentJob], state: BuildState) -> list[Path]:
     from . import pdf
 
     stale = [job.output for job in jobs
@@ -93,7 +92,7 @@ class _SentFile:
     data: bytes | None  # kept for the bundle only when it is rewritten
 
 
-def _sent_files(content: Content, jobs: list["DocumentJob"], state: BuildState,
+def _sent_files(content: Content, jobs: list[DocumentJob], state: BuildState,
                 keep: bool) -> list[_SentFile]:
     """The documents, and their PDFs made from the current version only: a PDF left
     from an older version of its document is never sent. Each file is read and

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..content.loading import Content, Edition
+from ..content.model import EditionInfo
 from . import style
 from .charts import Chart, Series
-from .content import Content, Edition
-from .documents import TemplateContext
+from .context import TemplateContext
+from .figures import (
+    CategorySplit,
+    IdeaCard,
+    ParticipantsSummary,
+    ThemeCount,
+    most_cited,
+    sort_key,
+    synthesize,
+)
 from .french import join_words, plural
-from .model import EditionInfo
-from .synthesis import (CategorySplit, IdeaCard, ParticipantsSummary, ThemeCount, most_cited,
-                        sort_key, synthesize)
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
 

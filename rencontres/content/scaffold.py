@@ -12,17 +12,23 @@ from pathlib import Path
 
 import yaml
 
-from .content import EDITION_FILE, SYNTHESIS_FILE, TERRITORIES_DIR, Edition, load_content
-from .errors import ContentError, Problem, display_path
+from ..errors import ContentError, Problem, display_path
+from .loading import (
+    EDITION_FILE,
+    SYNTHESIS_FILE,
+    TERRITORIES_DIR,
+    Edition,
+    load_content,
+)
 from .model import Section, TerritoryReport
-from .output import write_atomic
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={}docs/schemas/{}.schema.json\n"
 TO_FILL = "null  # à remplir"
 
 
-def scaffold_edition(content_dir: Path, year: int) -> list[Path]:
-    """Write content/<year>/ from the latest edition; refuse to touch an existing one."""
+def new_edition_files(content_dir: Path, year: int) -> dict[Path, str]:
+    """The files of content/<year>/, made from the latest edition, to be written by the
+    caller; refuse to touch an existing edition."""
     target = content_dir / str(year)
     if target.exists():
         raise ContentError([Problem(display_path(target), None, None,
@@ -39,9 +45,7 @@ def scaffold_edition(content_dir: Path, year: int) -> list[Path]:
         name = content.territory(territory_id).name
         files[target / TERRITORIES_DIR / f"{territory_id}.yaml"] = territory_text(
             report, name, year, latest)
-    for path, text in files.items():
-        write_atomic(path, text.encode("utf-8"))
-    return list(files)
+    return files
 
 
 def _scalar(value: object) -> str:

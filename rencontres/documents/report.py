@@ -1,26 +1,15 @@
-"""What each template receives: typed contexts built from the validated content.
-
-Every name a template may use is a field here, with a French description:
-the list of fields shown to template editors is generated from these classes.
-"""
+"""What templates/compte-rendu.docx receives: the compte-rendu of one territory."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..content.loading import Content, Edition, has_content
+from ..content.model import EditionInfo, Section, Territory, TerritoryReport
 from . import style
 from .charts import Chart, Series
-from .content import Content, Edition, has_content
+from .context import TemplateContext
 from .french import join_words, long_date
-from .model import EditionInfo, Section, Territory, TerritoryReport
-
-
-class TemplateContext(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    def fields(self) -> dict[str, object]:
-        """The top-level names the template sees."""
-        return {name: getattr(self, name) for name in type(self).model_fields}
 
 
 class VoteRow(BaseModel):

@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .charts import Chart
+from ..documents.charts import Chart
 
 
 def contexts() -> dict[str, type[BaseModel]]:
     """Template kind → the context class its template receives."""
-    from .documents import ReportContext
-    from .synthesis_document import SynthesisContext
+    from ..documents.report import ReportContext
+    from ..documents.synthesis import SynthesisContext
 
     return {"compte-rendu": ReportContext, "synthese": SynthesisContext}
 

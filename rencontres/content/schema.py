@@ -6,7 +6,7 @@ keys, shows their descriptions and flags mistakes while typing. The schemas
 are generated from the pydantic model and committed in docs/schemas/;
 regenerate them after changing the model with:
 
-    python -m rencontres.schema
+    python -m rencontres.content.schema
 """
 
 from __future__ import annotations
@@ -20,12 +20,24 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel
 
-from .model import (CardSuggestion, Category, CommonIdea, EditionInfo, Item, Participants,
-                    Referentiel, Section, Synthesis, Territory, TerritoryReport, Theme,
-                    VotedTheme)
+from .model import (
+    CardSuggestion,
+    Category,
+    CommonIdea,
+    EditionInfo,
+    Item,
+    Participants,
+    Referentiel,
+    Section,
+    Synthesis,
+    Territory,
+    TerritoryReport,
+    Theme,
+    VotedTheme,
+)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "docs" / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "referentiel.schema.json": Referentiel,

@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .content import Content, Edition
+from ..content.loading import Content, Edition
+from ..content.model import Category, CommonIdea, Territory, TerritoryReport, Theme
 from .french import percent_change
-from .model import Category, CommonIdea, Territory, TerritoryReport, Theme
 
 
 def sort_key(text: str) -> str:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from . import __version__
-from .errors import OutputError, Problem, display_path
+from .. import __version__
 from .output import write_atomic
 
 STATE_FILE = ".etat-construction.json"
-LOCK_FILE = ".verrou"
 
 
 def sha256_file(path: Path) -> str | None:
@@ -43,7 +38,9 @@ def tool_version() -> str:
     global _tool_version
     if _tool_version is None:
         digest = hashlib.sha256(__version__.encode())
-        for source in sorted(Path(__file__).parent.glob("*.py")):
+        package = Path(__file__).parent.parent
+        for source in sorted(package.rglob("*.py")):
+            digest.update(source.relative_to(package).as_posix().encode() + b"\0")
             digest.update(source.read_bytes())
         _tool_version = f"{__version__}+{digest.hexdigest()[:12]}"
     return _tool_version
@@ -75,26 +72,3 @@ class BuildState:
     def save(self) -> None:
         text = json.dumps(self.entries, indent=1, sort_keys=True, ensure_ascii=False)
         write_atomic(self.path, text.encode("utf-8"))
-
-
-@contextmanager
-def build_lock(output_dir: Path) -> Iterator[None]:
-    """One build at a time per output folder; a second one stops with a clear message."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    path = output_dir / LOCK_FILE
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError([Problem(
-                display_path(path), None, None,
-                "une autre construction est en cours dans ce dossier ; "
-                "attendez qu'elle se termine puis relancez")]) from None
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

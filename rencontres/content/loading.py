@@ -1,4 +1,4 @@
-"""Stage 1: read and validate the whole content tree before anything is written."""
+"""Read and validate the whole content tree before anything is written."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable
 
-from .errors import ContentError, Problem, display_path
+from ..errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Section, Synthesis, TerritoryReport
 from .source import YamlDocument, YamlPath, read_yaml, shown
 from .validation import did_you_mean, validate

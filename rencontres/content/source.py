@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, display_path
+from ..errors import Problem, display_path
 
 try:
     _FastLoader: type | None = yaml.CSafeLoader

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .builder import KINDS, Project, edition_warnings
-from .content import load_content
-from .errors import CheckError, ContentError, Problem
-from .french import plural
+from ..content.loading import load_content
+from ..documents.french import plural
+from ..errors import CheckError, ContentError, Problem
+from .plan import KINDS, Project, edition_warnings
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,8 @@ class CheckResult:
 
 def check_project(project: Project) -> CheckResult:
     """Raise one CheckError listing the problems of the content and of the templates."""
-    from .fields import contexts
-    from .template_check import check_template
+    from ..word.checker import check_template
+    from ..word.fields import contexts
 
     problems: list[Problem] = []
     content = None

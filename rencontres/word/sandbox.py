@@ -16,7 +16,6 @@ from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 from markupsafe import Markup, escape
 
-
 # What XML 1.0 cannot hold (control characters but tab and line ends, lone surrogates,
 # U+FFFE, U+FFFF): a document that holds one does not open, so they never get in.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -1,4 +1,4 @@
-"""Stage 4: render a Word template with a typed context, in the sandbox (sandbox.py)."""
+"""Render a Word template with a typed context, in the sandbox (sandbox.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from .charts import Chart
-from .documents import TemplateContext
-from .errors import Problem, TemplateError, display_path
-from .output import deterministic_zip
+from ..documents.charts import Chart
+from ..documents.context import TemplateContext
+from ..errors import Problem, TemplateError, display_path
+from .archive import deterministic_zip
+from .checker import damaged_message, ensure_docx
 from .sandbox import Sandbox, TooBig, literal, shared_sandbox, xml_text
-from .template_check import damaged_message, ensure_docx
 
 
 @dataclass(frozen=True)

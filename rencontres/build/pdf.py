@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError, Problem, display_path
+from ..errors import OutputError, Problem, display_path
 
 CANDIDATES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 600

@@ -1,13 +1,11 @@
-"""Stage 3: draw the charts with matplotlib (Agg), as PNG bytes plus alt text."""
+"""Draw the charts with matplotlib (Agg), as PNG bytes plus alt text."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import textwrap
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from . import style
 
@@ -143,31 +141,28 @@ def _literal(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-_cache_dir: Path | None = None
+class ChartStore(Protocol):
+    """Where drawn charts are kept between builds (the build stage provides one)."""
+
+    def png(self, drawing: str, draw: Callable[[], bytes]) -> bytes:
+        """The PNG of `drawing`, kept from an earlier build or drawn now and kept."""
 
 
-def use_cache(directory: Path | None) -> None:
-    """Keep drawn charts in `directory`, named by the digest of what they draw."""
-    global _cache_dir
-    _cache_dir = directory
+_store: ChartStore | None = None
+
+
+def use_cache(store: ChartStore | None) -> None:
+    """Keep drawn charts in `store`, found again by what they draw."""
+    global _store
+    _store = store
 
 
 def _cached(drawing: str, draw: Callable[[], bytes]) -> bytes:
-    """The PNG of `drawing` from the cache, or drawn and kept: an unchanged chart is
+    """The PNG of `drawing` from the store, or drawn and kept: an unchanged chart is
     never redrawn, and a build whose charts are all cached never imports matplotlib."""
-    if _cache_dir is None:
+    if _store is None:
         return draw()
-    from .output import write_atomic
-    from .state import tool_version
-
-    key = hashlib.sha256(f"{tool_version()}\n{drawing}".encode()).hexdigest()
-    path = _cache_dir / f"{key}.png"
-    try:
-        return path.read_bytes()
-    except OSError:
-        png = draw()
-        write_atomic(path, png)
-        return png
+    return _store.png(drawing, draw)
 
 
 def horizontal_bars(labels: Sequence[str], series: Sequence[Series],

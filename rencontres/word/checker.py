@@ -17,10 +17,10 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import Problem, TemplateError, display_path
+from ..content.validation import did_you_mean
+from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
 from .sandbox import MAX_LENGTH
-from .validation import did_you_mean
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.

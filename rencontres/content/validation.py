@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
+from ..errors import Problem
 from .source import YamlDocument, YamlPath, shown
 
 

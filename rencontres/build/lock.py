@@ -1,0 +1,36 @@
+"""One build at a time per output folder."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import OutputError, Problem, display_path
+
+LOCK_FILE = ".verrou"
+
+
+@contextmanager
+def build_lock(output_dir: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one stops with a clear message."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / LOCK_FILE
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError([Problem(
+                display_path(path), None, None,
+                "une autre construction est en cours dans ce dossier ; "
+                "attendez qu'elle se termine puis relancez")]) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,152 @@
+"""Rendering the jobs in memory, on several processes when it pays."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from ..content.loading import Content
+from ..errors import RencontresError
+from .chart_cache import ChartCache
+from .plan import REPORT, SYNTHESIS, DocumentJob
+
+
+def _context(content: Content, job: DocumentJob):
+    edition = content.editions[job.year]
+    if job.kind == REPORT:
+        from ..documents.report import report_context
+
+        return report_context(content, edition, job.territory_id)
+    from ..documents.synthesis import synthesis_context
+
+    return synthesis_context(content, edition)
+
+
+def render_job(content: Content, job: DocumentJob) -> bytes:
+    """Render one document to bytes (runs in a worker process)."""
+    from ..word.render import Properties, render
+
+    edition = content.editions[job.year]
+    keywords = ["MOT", "Rencontres territoriales", str(job.year)]
+    if job.territory_id:
+        keywords += [content.territory(job.territory_id).name, "compte-rendu"]
+    else:
+        keywords.append("synthèse")
+    properties = Properties(
+        title=job.title,
+        subject=edition.info.title,
+        keywords="; ".join(keywords),
+        date=edition.info.date or datetime.date(job.year, 12, 31),
+    )
+    return render(job.template, _context(content, job), properties)
+
+
+def _render_safely(content: Content, job: DocumentJob,
+                   charts_cache: Path | None) -> bytes | RencontresError:
+    from ..documents import charts
+
+    charts.use_cache(None if charts_cache is None else ChartCache(charts_cache))
+    try:
+        return render_job(content, job)
+    except RencontresError as error:
+        return error
+    finally:
+        charts.use_cache(None)
+
+
+def render_all(content: Content, jobs: list[DocumentJob], workers: int,
+               progress: Callable[[DocumentJob], None],
+               charts_cache: Path | None = None) -> list[bytes | RencontresError]:
+    """Render every job, on several processes when it pays."""
+    if workers <= 1 or len(jobs) <= 1:
+        results = []
+        for job in jobs:
+            results.append(_render_safely(content, job, charts_cache))
+            progress(job)
+        return results
+    _share_imports(charts_cache)
+    # The content goes to each worker once, with its start (inherited on fork,
+    # pickled once per worker otherwise), not with every job: sending it with each
+    # job made a build quadratic in the number of territories.
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                               initializer=_start_worker, initargs=(content,))
+    try:
+        # The synthesis, the longest job (all territories, the most charts), starts
+        # first: started last, it would leave the other workers idle at the end.
+        first = sorted(jobs, key=lambda job: job.kind != SYNTHESIS)
+        # Objects alive at the fork are frozen for the workers' collector: it does not
+        # walk (and copy, page by page) the inherited content and modules again and again.
+        gc.freeze()
+        try:
+            submitted = {id(job): pool.submit(_render_in_worker, job, charts_cache)
+                         for job in first}
+        finally:
+            gc.unfreeze()
+        futures = [submitted[id(job)] for job in jobs]
+        results = []
+        for job, future in zip(jobs, futures):
+            results.append(future.result())
+            progress(job)
+        return results
+    except BaseException:
+        # An interrupt can come while the pool starts its workers, before it can
+        # tell them to stop: they would wait for work forever, and the exit for them.
+        # SIGKILL, because a SIGTERM arriving while a worker sets its signal handlers
+        # can be lost; a chart it was caching leaves a temporary file, removed by build().
+        workers_left = multiprocessing.active_children()
+        for worker in workers_left:
+            worker.kill()
+        for worker in workers_left:
+            worker.join()
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _share_imports(charts_cache: Path | None) -> None:
+    """Import once, before the workers are forked, what each of them would import:
+    the rendering modules, and matplotlib when no chart is cached yet (a first build,
+    where every chart is drawn). Forked workers share these modules; each worker
+    importing them itself doubled that work (matplotlib alone is about 0.4 s of CPU)."""
+    if multiprocessing.get_start_method() != "fork":
+        return  # spawned workers import everything again anyway
+    from ..documents import (
+        report,  # noqa: F401
+        synthesis,  # noqa: F401
+    )
+    from ..word import render  # noqa: F401
+
+    try:
+        cold = charts_cache is None or not any(charts_cache.iterdir())
+    except OSError:
+        cold = True
+    if cold:
+        from ..documents import charts
+
+        charts._pyplot()
+
+
+_worker_content: Content | None = None
+
+
+def _start_worker(content: Content) -> None:
+    global _worker_content
+    _worker_content = content
+    _leave_signals_to_the_main_process()
+
+
+def _render_in_worker(job: DocumentJob, charts_cache: Path | None) -> bytes | RencontresError:
+    assert _worker_content is not None
+    return _render_safely(_worker_content, job, charts_cache)
+
+
+def _leave_signals_to_the_main_process() -> None:
+    """Ctrl-C reaches every process of the terminal: workers ignore it, and the main
+    process stops the build and reports it once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
