@@ -182,7 +182,8 @@ def test_field_split_across_runs_half_bold_is_recognised(rebuilt, capsys):
                                             "(ZeroDivisionError : division by zero)"),
     ("{{ edition.year + territory.name }}", "une balise du modèle ne peut pas être calculée "
      "(TypeError : unsupported operand type(s) for +: 'int' and 'str')"),
-    ("{{ report.sections[99].title }}", "champ inconnu (list object has no element 99)"),
+    ("{{ report.sections[99].title }}",
+     "la liste n'a pas d'élément numéro 99 (le premier est le numéro 0)"),
     ("{{ territory.name.format.__self__ }}", "expression interdite (accès à un attribut "
      "interne « _ ») : un modèle ne peut lire que les champs listés par « champs »"),
 ])

@@ -18,6 +18,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..content.validation import did_you_mean
+from ..documents.charts import Chart
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
 from .sandbox import MAX_LENGTH
@@ -417,6 +418,11 @@ class _FieldChecker:
                                  f"« {_dotted(node.node)} »" + did_you_mean(node.attr, known))
                     return Any
                 return known[node.attr]
+            if owner is Chart:
+                self._report(node, f"« {_dotted(node.node)} » est un graphique : il "
+                             f"s'insère tel quel, « {{{{ {_dotted(node.node)} }}}} », "
+                             f"sans « .{node.attr} »")
+                return Any
             if typing.get_origin(owner) is list:
                 self._report(node, f"« {_dotted(node.node)} » est une liste : parcourez-la "
                              f"avec « {{%p for … in {_dotted(node.node)} %}} »")

@@ -65,9 +65,10 @@ def is_model(annotation: Any) -> bool:
 
 
 def attributes(model: type[BaseModel]) -> dict[str, Any]:
-    """Names a template may read on a model: fields and properties."""
+    """Names a template may read on a model: its fields and the properties of our own
+    classes (not pydantic's own, such as `model_fields_set`)."""
     names: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
-    for name in dir(model):
+    for name in sorted(set(dir(model)) - set(dir(BaseModel))):
         if not name.startswith("_") and isinstance(getattr(model, name, None), property):
             names[name] = typing.get_type_hints(getattr(model, name).fget).get("return", Any)
     return names

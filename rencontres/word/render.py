@@ -19,6 +19,7 @@ from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
 from .checker import damaged_message, ensure_docx
 from .sandbox import Sandbox, TooBig, literal, shared_sandbox, xml_text
+from .values import template_values
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,8 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     """Render to DOCX bytes; raise TemplateError naming the template and the field."""
     name = display_path(template_path)
     template = _open(template_path)
-    values = {
-        key: DescribedImage(template, value) if isinstance(value, Chart) else value
-        for key, value in context.fields().items()
-    }
+    # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate.
+    values = template_values(context, lambda chart: DescribedImage(template, chart).__html__)
     environment = shared_sandbox()
     environment.start()
     try:
@@ -162,6 +161,10 @@ def _undefined_message(error: jinja2.UndefinedError) -> str:
     if empty:
         return (f"« {empty.group(1)} » appliqué à un champ vide pour ce document : "
                 "entourez ce passage de « {% if … %} »")
+    element = re.search(r"has no element (-?\d+)", text)
+    if element:
+        return (f"la liste n'a pas d'élément numéro {element.group(1)} "
+                "(le premier est le numéro 0)")
     attribute = re.search(r"has no attribute '([^']+)'", text)
     if attribute:
         return f"champ inconnu « {attribute.group(1)} » (voir la liste des champs)"
