@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ LOCK_FILE = ".verrou"
 @contextmanager
 def build_lock(output_dir: Path) -> Iterator[None]:
     """One build at a time per output folder; a second one stops with a clear message."""
+    global _held_descriptor
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / LOCK_FILE
     with open(path, "a+") as handle:
@@ -31,6 +33,22 @@ def build_lock(output_dir: Path) -> Iterator[None]:
             handle.truncate()
             handle.write(str(os.getpid()))
             handle.flush()
+            _held_descriptor = handle.fileno()
             yield
         finally:
+            _held_descriptor = None
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_held_descriptor: int | None = None
+
+
+def close_inherited_lock() -> None:
+    """In a worker forked during a build: close its copy of the lock's descriptor. The
+    lock belongs to the open file, which every copy shares: a worker outliving a build
+    killed outright would hold it, and every later build would be refused."""
+    global _held_descriptor
+    if _held_descriptor is not None:
+        with contextlib.suppress(OSError):
+            os.close(_held_descriptor)
+        _held_descriptor = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..content.loading import Content, Edition, edition_years, load_content
 from ..errors import ContentError, Problem, RencontresError, TemplateError, display_path
+from ..word.template_file import read_template
 from .lock import build_lock
 from .output import remove_leftover_temporaries, write_atomic
 from .plan import DocumentJob, Project, edition_warnings, plan
@@ -97,16 +99,17 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
         *map(str, content.warnings), *edition_warnings(content, edition)])
     with build_lock(project.output_dir), _cleaning_temporaries(project.output_dir):
         state = BuildState(project.output_dir)
-        inputs = {job: fingerprint(job.inputs) for job in jobs}
+        sources, digests = _read_inputs(project, content, edition)
+        inputs = {job: fingerprint(job.inputs, digests, project.root) for job in jobs}
         todo = [job for job in jobs
                 if options.force or not state.is_current(job.output, inputs[job])]
         report.up_to_date = [job for job in jobs if job not in todo]
         if todo:
             from ..word.checker import check_templates
 
-            check_templates({job.template: job.kind for job in todo})
+            check_templates({job.template: job.kind for job in todo}, sources)
             on_start(len(todo))
-            results = render_all(content, todo, options.workers, progress,
+            results = render_all(content, sources, todo, options.workers, progress,
                                  project.output_dir / CHARTS_CACHE)
             failures = [(job, r) for job, r in zip(todo, results) if isinstance(r, RencontresError)]
             if failures and options.strict:
@@ -120,14 +123,30 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
             state.save()
         from .distribution import finish_edition
 
-        ready = _ready_to_send(project, content, edition, report, state)
+        ready = _ready_to_send(project, content, edition, report, state, digests)
         report.extras = finish_edition(project, content, edition, ready, state, options.pdf,
                                        changed=bool(report.built), warn=report.warnings.append)
     return report
 
 
+def _read_inputs(project: Project, content: Content,
+                 edition: Edition) -> tuple[dict[Path, bytes], dict[Path, str]]:
+    """The templates of the edition's documents, read once (what is checked and rendered
+    is what is fingerprinted), and the digest of every input read."""
+    sources: dict[Path, bytes] = {}
+    digests = dict(content.digests)
+    for template in sorted({job.template for job in plan(project, content, edition)[0]}):
+        try:
+            sources[template] = read_template(template)
+        except TemplateError:
+            continue  # reported with the other templates' problems, if it is to be used
+        digests[template] = hashlib.sha256(sources[template]).hexdigest()
+    return sources, digests
+
+
 def _ready_to_send(project: Project, content: Content, edition: Edition,
-                   report: BuildReport, state: BuildState) -> list[DocumentJob]:
+                   report: BuildReport, state: BuildState,
+                   digests: dict[Path, str]) -> list[DocumentJob]:
     """The edition's documents that are up to date, for the manifest and the bundle:
     all of them even when the build was limited to some territories, never one whose
     content changed since it was built: the previous version of a failed document
@@ -137,7 +156,8 @@ def _ready_to_send(project: Project, content: Content, edition: Edition,
     ready = []
     for job in plan(project, content, edition)[0]:
         if job in done or (job not in failed and job.output.is_file()
-                           and state.is_current(job.output, fingerprint(job.inputs))):
+                           and state.is_current(job.output,
+                                                fingerprint(job.inputs, digests, project.root))):
             ready.append(job)
         elif job not in failed and job.output.is_file():
             report.warnings.append(f"{job.label} n'est pas à jour : il n'est pas dans le "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .. import __version__
 from .output import write_atomic
@@ -20,13 +20,16 @@ def sha256_file(path: Path) -> str | None:
         return None
 
 
-def fingerprint(files: Iterable[Path], extra: str = "") -> str:
-    """Digest of the inputs of a document: file names and bytes, the tool's code."""
+def fingerprint(files: Iterable[Path], digests: Mapping[Path, str], root: Path) -> str:
+    """Digest of the inputs of a document: the tool's code, then each file's place in
+    the project and the digest of the bytes the build read from it (`digests`; "absent"
+    when it read none). Never the file as it is on disk now: one saved again while the
+    build runs would be recorded as built when it was not. The same whichever way the
+    project's folder is written (`--projet .`, `--projet ../projet`)."""
     digest = hashlib.sha256(tool_version().encode())
-    digest.update(extra.encode())
     for path in sorted(set(files)):
-        digest.update(str(path).encode() + b"\0")
-        digest.update((sha256_file(path) or "absent").encode())
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(digests.get(path, "absent").encode())
     return digest.hexdigest()
 
 

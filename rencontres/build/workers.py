@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime
 import gc
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..content.loading import Content
 from ..errors import RencontresError
 from .chart_cache import ChartCache
+from .lock import close_inherited_lock
 from .plan import REPORT, SYNTHESIS, DocumentJob
 
 
@@ -27,8 +31,10 @@ def _context(content: Content, job: DocumentJob):
     return synthesis_context(content, edition)
 
 
-def render_job(content: Content, job: DocumentJob) -> bytes:
-    """Render one document to bytes (runs in a worker process)."""
+def render_job(content: Content, job: DocumentJob,
+               sources: Mapping[Path, bytes] | None = None) -> bytes:
+    """Render one document to bytes (runs in a worker process); `sources`: the
+    templates' bytes as the build read them (read from disk otherwise)."""
     from ..word.render import Properties, render
 
     edition = content.editions[job.year]
@@ -43,30 +49,32 @@ def render_job(content: Content, job: DocumentJob) -> bytes:
         keywords="; ".join(keywords),
         date=edition.info.date or datetime.date(job.year, 12, 31),
     )
-    return render(job.template, _context(content, job), properties)
+    return render(job.template, _context(content, job), properties,
+                  (sources or {}).get(job.template))
 
 
-def _render_safely(content: Content, job: DocumentJob,
+def _render_safely(content: Content, sources: Mapping[Path, bytes], job: DocumentJob,
                    charts_cache: Path | None) -> bytes | RencontresError:
     from ..documents import charts
 
     charts.use_cache(None if charts_cache is None else ChartCache(charts_cache))
     try:
-        return render_job(content, job)
+        return render_job(content, job, sources)
     except RencontresError as error:
         return error
     finally:
         charts.use_cache(None)
 
 
-def render_all(content: Content, jobs: list[DocumentJob], workers: int,
-               progress: Callable[[DocumentJob], None],
+def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[DocumentJob],
+               workers: int, progress: Callable[[DocumentJob], None],
                charts_cache: Path | None = None) -> list[bytes | RencontresError]:
-    """Render every job, on several processes when it pays."""
+    """Render every job, on several processes when it pays; `sources`: the templates'
+    bytes, as read by the build."""
     if workers <= 1 or len(jobs) <= 1:
         results = []
         for job in jobs:
-            results.append(_render_safely(content, job, charts_cache))
+            results.append(_render_safely(content, sources, job, charts_cache))
             progress(job)
         return results
     _share_imports(charts_cache)
@@ -74,7 +82,7 @@ def render_all(content: Content, jobs: list[DocumentJob], workers: int,
     # pickled once per worker otherwise), not with every job: sending it with each
     # job made a build quadratic in the number of territories.
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                               initializer=_start_worker, initargs=(content,))
+                               initializer=_start_worker, initargs=(content, sources))
     try:
         # The synthesis, the longest job (all territories, the most charts), starts
         # first: started last, it would leave the other workers idle at the end.
@@ -131,18 +139,41 @@ def _share_imports(charts_cache: Path | None) -> None:
         charts._pyplot()
 
 
-_worker_content: Content | None = None
+_worker_inputs: tuple[Content, Mapping[Path, bytes]] | None = None
 
 
-def _start_worker(content: Content) -> None:
-    global _worker_content
-    _worker_content = content
+def _start_worker(content: Content, sources: Mapping[Path, bytes]) -> None:
+    global _worker_inputs
+    # First of all: a worker forked while the main process holds the build lock
+    # shares it, and must not keep it should the main process be killed outright.
+    close_inherited_lock()
+    _exit_with_the_main_process()
+    _worker_inputs = (content, sources)
     _leave_signals_to_the_main_process()
 
 
 def _render_in_worker(job: DocumentJob, charts_cache: Path | None) -> bytes | RencontresError:
-    assert _worker_content is not None
-    return _render_safely(_worker_content, job, charts_cache)
+    assert _worker_inputs is not None
+    return _render_safely(*_worker_inputs, job, charts_cache)
+
+
+ORPHAN_CHECK_SECONDS = 0.2
+
+
+def _exit_with_the_main_process() -> None:
+    """A worker whose main process was killed outright (kill -9, the out-of-memory
+    killer) would wait for work for ever: it exits as soon as it is left alone. A
+    new parent (POSIX), or the main process's end seen by multiprocessing (Windows,
+    where the parent's id does not change), tells it."""
+    parent_id = os.getppid()
+    main = multiprocessing.parent_process()
+
+    def watch() -> None:
+        while os.getppid() == parent_id and (main is None or main.is_alive()):
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def _leave_signals_to_the_main_process() -> None:

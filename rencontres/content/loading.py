@@ -41,6 +41,9 @@ class Content:
     referentiel: Referentiel
     editions: dict[int, Edition]  # by year, oldest first
     warnings: tuple[Problem, ...] = ()  # e.g. invisible characters removed
+    # The sha256 of the bytes each file was read from: a file saved again while the
+    # build runs is fingerprinted as it was read, never as it is now.
+    digests: dict[Path, str] = field(default_factory=dict)
 
     @property
     def latest(self) -> Edition:
@@ -70,10 +73,11 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     the build of an older one."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
+    digests: dict[Path, str] = {}
     if not root.is_dir():
         raise ContentError([Problem(display_path(root), None, None,
                                     "dossier de contenu introuvable")])
-    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings)
+    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests)
     editions: dict[int, Edition] = {}
     year_dirs = [root / str(year) for year in edition_years(root)
                  if years is None or year in years]
@@ -81,19 +85,22 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
         problems.append(Problem(display_path(root), None, None,
                                 "aucune édition : créez un dossier par année (ex. 2021/)"))
     for directory in year_dirs:
-        edition = _load_edition(directory, referentiel, problems, warnings)
+        edition = _load_edition(directory, referentiel, problems, warnings, digests)
         if edition is not None:
             editions[edition.year] = edition
     if problems:
         raise ContentError(problems)
-    return Content(root, referentiel, editions, tuple(warnings))
+    return Content(root, referentiel, editions, tuple(warnings), digests)
 
 
-def _load(path: Path, model, problems: list[Problem], warnings: list[Problem]):
+def _load(path: Path, model, problems: list[Problem], warnings: list[Problem],
+          digests: dict[Path, str]):
     if not path.is_file():
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None, None
     document, read_problems = read_yaml(path)
+    if document.sha256 is not None:
+        digests[path] = document.sha256
     problems += read_problems
     warnings += document.warnings
     if read_problems:
@@ -103,9 +110,9 @@ def _load(path: Path, model, problems: list[Problem], warnings: list[Problem]):
     return value, document
 
 
-def _load_referentiel(path: Path, problems: list[Problem],
-                      warnings: list[Problem]) -> Referentiel | None:
-    referentiel, document = _load(path, Referentiel, problems, warnings)
+def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Problem],
+                      digests: dict[Path, str]) -> Referentiel | None:
+    referentiel, document = _load(path, Referentiel, problems, warnings, digests)
     if referentiel is None:
         return None
     for key, items in (("territoires", referentiel.territories),
@@ -116,9 +123,9 @@ def _load_referentiel(path: Path, problems: list[Problem],
     return referentiel
 
 
-def _load_edition(directory: Path, referentiel: Referentiel | None,
-                  problems: list[Problem], warnings: list[Problem]) -> Edition | None:
-    info, document = _load(directory / EDITION_FILE, EditionInfo, problems, warnings)
+def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
+                  warnings: list[Problem], digests: dict[Path, str]) -> Edition | None:
+    info, document = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
     if info is not None and str(info.year) != directory.name:
         problems.append(document.problem(
             ("annee",),
@@ -140,7 +147,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
                     f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
-            report, doc = _load(path, TerritoryReport, problems, warnings)
+            report, doc = _load(path, TerritoryReport, problems, warnings, digests)
             if report is not None and referentiel is not None:
                 problems += _check_report(report, doc, referentiel)
                 warnings += _empty_sections(report, doc)
@@ -150,7 +157,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None,
     synthesis = None
     synthesis_path = directory / SYNTHESIS_FILE
     if synthesis_path.exists():
-        synthesis, doc = _load(synthesis_path, Synthesis, problems, warnings)
+        synthesis, doc = _load(synthesis_path, Synthesis, problems, warnings, digests)
         if synthesis is not None and referentiel is not None:
             problems += _check_synthesis(synthesis, doc, referentiel)
     if info is None:

@@ -18,7 +18,9 @@ whichever parser read the file.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,7 @@ class YamlDocument:
     path: Path
     data: Any = None
     warnings: list[Problem] = field(default_factory=list)
+    sha256: str | None = None  # of the bytes read, what the build fingerprints
     _value_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict, repr=False)
     _key_positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict, repr=False)
     # The text read by libyaml, until the positions are asked for (see _locate).
@@ -342,7 +345,11 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
     document = YamlDocument(path)
     name = document.name
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a link to /dev/zero would never end
+            return document, [Problem(name, None, None, "ce n'est pas un fichier ordinaire : "
+                                      "remplacez-le par le fichier de contenu lui-même")]
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             return document, [Problem(
                 name, None, None,
@@ -352,6 +359,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         raw = path.read_bytes()
     except OSError as error:
         return document, [Problem(name, None, None, f"lecture impossible : {error.strerror}")]
+    document.sha256 = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

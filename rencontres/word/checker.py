@@ -6,12 +6,14 @@ line number is a paragraph, and a paragraph is a place a Word user can find.
 
 from __future__ import annotations
 
+import io
 import re
 import typing
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import jinja2
 from jinja2 import nodes
@@ -22,6 +24,7 @@ from ..documents.charts import Chart
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
 from .sandbox import MAX_LENGTH
+from .template_file import damaged, read_template
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.
@@ -53,33 +56,8 @@ class Paragraph:
         return f"{self.place} « {excerpt} »"
 
 
-def ensure_docx(path: Path) -> None:
-    """A missing or non-Word template gets a clear error, not a zip traceback."""
-    name = display_path(path)
-    if not path.is_file():
-        raise TemplateError([Problem(name, None, None, "modèle introuvable")])
-    if not zipfile.is_zipfile(path):
-        raise TemplateError([Problem(name, None, None,
-                                     "ce fichier n'est pas un document Word (.docx)")])
-    if _opendocument(path):
-        raise TemplateError([Problem(name, None, None, _damaged(
-            "c'est un document OpenDocument (LibreOffice, .odt) : enregistrez-le au format "
-            "« Word 2007-365 (.docx) »"))])
-
-
-def _opendocument(path: Path) -> bool:
-    """A LibreOffice document renamed .docx: its first entry says what it is."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return False
-
-
 def damaged_message(error: Exception) -> str:
     """Why python-docx cannot open a package, in French and without the file's path."""
-    import zlib
-
     from lxml import etree
 
     text = str(error)
@@ -96,26 +74,23 @@ def damaged_message(error: Exception) -> str:
         reason = "contenu XML invalide : ré-enregistrez-le depuis Word"
     else:
         reason = text
-    return _damaged(reason)
+    return damaged(reason)
 
 
-def _damaged(reason: str) -> str:
-    return f"document Word illisible ou endommagé ({reason})"
-
-
-def check_templates(templates: dict[Path, str]) -> None:
-    """Raise one TemplateError listing the problems of every template (path → kind)."""
+def check_templates(templates: dict[Path, str],
+                    sources: Mapping[Path, bytes] | None = None) -> None:
+    """Raise one TemplateError listing the problems of every template (path → kind);
+    `sources`: their bytes when already read."""
     problems: list[Problem] = []
     for path, kind in templates.items():
-        problems += check_template(path, contexts()[kind])
+        problems += check_template(path, contexts()[kind], (sources or {}).get(path))
     if problems:
         raise TemplateError(problems)
 
 
-def check_template(path: Path, context: type) -> list[Problem]:
+def check_template(path: Path, context: type, data: bytes | None = None) -> list[Problem]:
     try:
-        ensure_docx(path)
-        stories = list(_stories(path))
+        stories = list(_stories(path, read_template(path) if data is None else data))
     except TemplateError as error:
         return error.problems
     name = display_path(path)
@@ -126,12 +101,12 @@ def check_template(path: Path, context: type) -> list[Problem]:
     return problems
 
 
-def _stories(path: Path) -> Iterator[list[Paragraph]]:
+def _stories(path: Path, data: bytes) -> Iterator[list[Paragraph]]:
     """The body, then each header and footer: docxtpl renders them separately."""
     import docx
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(display_path(path), None, None,
                                      damaged_message(error))]) from None

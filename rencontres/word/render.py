@@ -17,8 +17,9 @@ from ..documents.charts import Chart
 from ..documents.context import TemplateContext
 from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
-from .checker import damaged_message, ensure_docx
+from .checker import damaged_message
 from .sandbox import Sandbox, TooBig, literal, shared_sandbox, xml_text
+from .template_file import read_template
 from .values import template_values
 
 
@@ -50,10 +51,12 @@ class DescribedImage(InlineImage):
                       xml, count=1)
 
 
-def render(template_path: Path, context: TemplateContext, properties: Properties) -> bytes:
-    """Render to DOCX bytes; raise TemplateError naming the template and the field."""
+def render(template_path: Path, context: TemplateContext, properties: Properties,
+           data: bytes | None = None) -> bytes:
+    """Render to DOCX bytes; raise TemplateError naming the template and the field.
+    `data`: the template's bytes, when the caller has read them already."""
     name = display_path(template_path)
-    template = _open(template_path)
+    template = _open(template_path, read_template(template_path) if data is None else data)
     # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate.
     values = template_values(context, lambda chart: DescribedImage(template, chart).__html__)
     environment = shared_sandbox()
@@ -139,11 +142,10 @@ class _Template(DocxTemplate):
         return patched
 
 
-def _open(path: Path) -> DocxTemplate:
-    ensure_docx(path)
+def _open(path: Path, data: bytes) -> DocxTemplate:
     name = display_path(path)
     try:
-        template = _Template(path)
+        template = _Template(io.BytesIO(data))
         template.init_docx()
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(name, None, None, damaged_message(error))]) from None
