@@ -123,8 +123,18 @@ GROWN = "{% set l = [] %}{% for i in range(20) %}{{ l.append('x' * 100000) }}{% 
     (GROWN + "{{ l|join }}", "un texte ou une liste de plus de 1000000 éléments"),
     (GROWN + "{{ l|tojson }}", "un texte ou une liste de plus de 1000000 éléments"),
     (GROWN + "{{ 'a' ~ l }}", "un texte ou une liste de plus de 1000000 éléments"),
-    ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    ("{% set s = 'x' * 1000 %}{% for i in range(100000) %}{{ s }}{% endfor %}",
      "un document de plus de 20000000 caractères"),
+    # Past what the checker refuses (a macro) or sees (computations in a loop): each
+    # call of a macro is counted, every computed text counts once computed.
+    ("{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}"
+     "{{ m(40) }}", "plus de 10000 appels de macro"),
+    ("{% for i in range(1000) %}{{ ('xxxxx ' * 20000)|wordwrap(5)|length }}{% endfor %}",
+     "des calculs de plus de 5000000 caractères en tout"),
+    ("{% for i in range(1000) %}{{ ('x y ' * 25000).split()|length }}{% endfor %}",
+     "des calculs de plus de 5000000 caractères en tout"),
+    ("{% set l = [] %}{% for i in range(100000) %}{% set _ = l.append('x' * 1000) %}"
+     "{% endfor %}", "des calculs de plus de 5000000 caractères en tout"),
 ])
 def test_a_result_too_big_to_compute_is_refused_fast(project, tmp_path, monkeypatch,
                                                      line, what):
@@ -177,3 +187,22 @@ def test_properties_and_zip_entries_are_fixed(project, tmp_path):
         "Titre", "Sujet", "MOT", "fr-FR")
     assert core.created == datetime.datetime(2021, 12, 1, 12, 0, tzinfo=datetime.timezone.utc)
     assert render(template, hdf_context(project), PROPERTIES) == data
+
+
+def test_core_properties_are_not_rendered(project, tmp_path, monkeypatch):
+    """docxtpl renders a template's title, subject, comments… as Jinja too, where no
+    one looks: a macro hidden in « Comments » ran for ever. They are dropped, and the
+    document carries the build's own."""
+    monkeypatch.chdir(tmp_path)
+    template = make_template(Path("modele.docx"), ["{{ territory.name }}"])
+    document = docx.Document(str(template))
+    document.core_properties.comments = (
+        "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}"
+        "{{ m(60) }}")
+    document.core_properties.identifier = "{{ territory.name }}"
+    document.save(str(template))
+    start = time.perf_counter()
+    data = render(template, hdf_context(project), PROPERTIES)
+    assert time.perf_counter() - start < 1
+    properties = docx.Document(io.BytesIO(data)).core_properties
+    assert (properties.comments, properties.identifier, properties.title) == ("", "", "Titre")

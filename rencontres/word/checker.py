@@ -90,37 +90,108 @@ def check_templates(templates: dict[Path, str],
 
 def check_template(path: Path, context: type, data: bytes | None = None) -> list[Problem]:
     try:
-        stories = list(_stories(path, read_template(path) if data is None else data))
+        document = _document(path, read_template(path) if data is None else data)
     except TemplateError as error:
         return error.problems
     name = display_path(path)
-    problems = []
-    for paragraphs in stories:
+    problems = [Problem(name, None, None, message) for message in _unrendered(document)]
+    for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
     return problems
 
 
-def _stories(path: Path, data: bytes) -> Iterator[list[Paragraph]]:
-    """The body, then each header and footer: docxtpl renders them separately."""
+def _document(path: Path, data: bytes):
     import docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(display_path(path), None, None,
                                      damaged_message(error))]) from None
+
+
+# The kinds of header and footer a section refers to, as Word names them.
+_HEADER_KINDS = {"default": "", "first": " de première page", "even": " de page paire"}
+_WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+FOOTNOTES = _WORD_ML + "footnotes+xml"
+# Parts docxtpl leaves as they are: a tag there would be published as typed.
+UNRENDERED = {_WORD_ML + "endnotes+xml": ("note de fin", "w:endnote"),
+              _WORD_ML + "comments+xml": ("commentaire", "w:comment")}
+TRACKED = ("w:ins", "w:del", "w:moveFrom", "w:moveTo")
+
+
+def _stories(document) -> Iterator[list[Paragraph]]:
+    """What docxtpl renders, each as it renders it (one Jinja source): the body, every
+    header and footer of the document (even-page ones too), the footnotes."""
     yield list(_body_paragraphs(document.element.body))
-    seen = set()
-    for number, section in enumerate(document.sections, 1):
-        for label, part in (("en-tête", section.header), ("pied de page", section.footer),
-                            ("en-tête de première page", section.first_page_header),
-                            ("pied de page de première page", section.first_page_footer)):
-            if part.is_linked_to_previous or id(part.part) in seen:
-                continue
-            seen.add(id(part.part))
-            yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False)
-                   for i, p in enumerate(part._element.iter(_qn("w:p")), 1)]
+    for label, element in _headers_and_footers(document):
+        yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False)
+               for i, p in enumerate(element.iter(_qn("w:p")), 1)]
+    for element in _parts(document, FOOTNOTES):
+        yield [Paragraph(_text(p), f"note de bas de page {note}, paragraphe {i}", False)
+               for note, p, i in _notes(element, "w:footnote")]
+
+
+def _headers_and_footers(document):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    kinds: dict[str, str] = {}
+    for reference in document.element.body.iter(_qn("w:headerReference"),
+                                                _qn("w:footerReference")):
+        kinds.setdefault(reference.get(_qn("r:id")), reference.get(_qn("w:type")) or "default")
+    for rel_id, rel in document.part.rels.items():  # as docxtpl goes through them
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            noun = "en-tête" if rel.reltype == RT.HEADER else "pied de page"
+            yield noun + _HEADER_KINDS.get(kinds.get(rel_id, "default"), ""), \
+                rel.target_part.element
+
+
+def _parts(document, content_type: str):
+    from docx.oxml import parse_xml
+
+    for part in document.part.package.iter_parts():
+        if part.content_type == content_type:
+            yield parse_xml(part.blob)
+
+
+def _notes(element, tag: str):
+    """(number, paragraph, its number in the note) of the real notes (not the separators
+    Word keeps with them)."""
+    number = 0
+    for note in element.iterchildren(_qn(tag)):
+        if note.get(_qn("w:type")) in ("separator", "continuationSeparator",
+                                       "continuationNotice"):
+            continue
+        number += 1
+        for index, paragraph in enumerate(note.iter(_qn("w:p")), 1):
+            yield number, paragraph, index
+
+
+def _unrendered(document) -> list[str]:
+    """What the checker refuses before reading the tags: tags where docxtpl would leave
+    them as typed (endnotes, comments, field codes), and tracked changes, whose deleted
+    text docxtpl would render too."""
+    messages = []
+    for content_type, (noun, tag) in UNRENDERED.items():
+        for element in _parts(document, content_type):
+            for number, paragraph, _ in _notes(element, tag):
+                for found in TAG.findall(_text(paragraph)):
+                    messages.append(f"{noun} {number} : balise « {found} » : elle ne serait "
+                                    "pas remplacée mais publiée telle quelle ; mettez-la "
+                                    "dans le texte ou dans une note de bas de page")
+    stories = [("corps du document", document.element.body),
+               *_headers_and_footers(document),
+               *(("notes de bas de page", element) for element in _parts(document, FOOTNOTES))]
+    for label, element in stories:
+        codes = "".join(node.text or "" for node in element.iter(_qn("w:instrText")))
+        for found in TAG.findall(codes):
+            messages.append(f"{label} : balise « {found} » dans un code de champ Word "
+                            "(Alt+F9 les montre) : écrivez-la dans le texte")
+        if next(element.iter(*map(_qn, TRACKED)), None) is not None:
+            messages.append(f"{label} : le modèle contient des modifications suivies : "
+                            "acceptez-les ou refusez-les (onglet Révision) avant de l'utiliser")
+    return messages
 
 
 def _qn(tag: str) -> str:
@@ -137,20 +208,28 @@ def _text(element) -> str:
 
 
 def _body_paragraphs(body) -> Iterator[Paragraph]:
-    number = 0
-    tables = 0
-    for child in body.iterchildren():
+    counts = {"paragraphs": 0, "tables": 0}
+    yield from _blocks(body, counts)
+
+
+def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
+    """The paragraphs and tables of the body in order, those inside block content
+    controls (w:sdt) and other wrappers too: docxtpl renders them all."""
+    for child in container.iterchildren():
         if child.tag == _qn("w:p"):
-            number += 1
-            yield Paragraph(_text(child), f"paragraphe {number}", False)
+            counts["paragraphs"] += 1
+            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False)
         elif child.tag == _qn("w:tbl"):
-            tables += 1
+            counts["tables"] += 1
+            tables = counts["tables"]
             for r, row in enumerate(child.iterchildren(_qn("w:tr")), 1):
                 row_text = _text(row)
                 for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
                     for p in cell.iter(_qn("w:p")):
                         yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
                                         True, row_text)
+        elif child.tag != _qn("w:sectPr"):
+            yield from _blocks(child, counts)
 
 
 def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:

@@ -59,6 +59,12 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     template = _open(template_path, read_template(template_path) if data is None else data)
     # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate.
     values = template_values(context, lambda chart: DescribedImage(template, chart).__html__)
+    # docxtpl renders these properties as templates too, where the checker does not
+    # look and Word hides them (File > Info): a macro hidden in « Comments » ran for
+    # ever. The build sets its own (_set_properties); the template's are dropped.
+    core = template.docx.core_properties
+    for rendered in _RENDERED_PROPERTIES:
+        setattr(core, rendered, "")
     environment = shared_sandbox()
     environment.start()
     try:
@@ -89,6 +95,10 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"({type(error).__name__} : {error})")]) from None
     _set_properties(template, properties)
     return _package(template)
+
+
+# The core properties docxtpl's render_properties renders.
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
 
 def _package(template: DocxTemplate) -> bytes:

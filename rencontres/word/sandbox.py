@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 import typing
 
 import jinja2
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
-from jinja2.runtime import LoopContext, markup_join, str_join
+from jinja2.runtime import LoopContext, Macro, markup_join, str_join
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -49,7 +50,12 @@ def _finalize(value: object) -> object:
 MAX_LENGTH = 1_000_000  # characters of a computed text, items of a computed list
 MAX_DIGITS = 1_000  # digits of a computed number
 MAX_LOOPS = MAX_RANGE  # turns of all the loops of one document, together
+MAX_MACRO_CALLS = 10_000  # a macro calling itself twice doubles at each level
 MAX_OUTPUT = 20_000_000  # characters of one rendered part (the body, a header…)
+# Characters of all the texts and lists one document computes, together: what a loop
+# of « |urlize », « |wordwrap » or « .append » over big texts would pile up.
+MAX_COMPUTED = 5_000_000  # a real compte-rendu computes a few hundred
+MAX_SECONDS = 120  # of computing for one document: the last guard, never reached by a real one
 _MAX_BITS = int(MAX_DIGITS * 3.33)
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 # Widths and precisions of a printf format (« %10s », « %.*f »), and the fields of a
@@ -167,7 +173,7 @@ def _small_replace(text: str, old: str, new: str) -> None:
     _sized_length(len(text) + count * (len(new) - len(old)))
 
 
-def _guarded_filter(function: typing.Callable) -> typing.Callable:
+def _guarded_filter(function: typing.Callable, environment: "Sandbox") -> typing.Callable:
     """A filter whose widths and counts are checked, and its result."""
     skip = 2 if hasattr(function, "jinja_pass_arg") else 1  # context, then the value
 
@@ -190,7 +196,7 @@ def _guarded_filter(function: typing.Callable) -> typing.Callable:
             width = args[skip] if len(args) > skip else kwargs.get("width", 4)
             indent = len(width) if isinstance(width, str) else width if _integer(width) else 0
             _sized_length(len(value) + (value.count("\n") + 1) * indent)
-        return _sized(function(*args, **kwargs))
+        return environment.spent(function(*args, **kwargs))
 
     return guarded
 
@@ -244,25 +250,42 @@ class Sandbox(SandboxedEnvironment):
                          finalize=_finalize, optimized=False)
         self.globals["range"] = self._range
         self.globals.pop("lipsum", None)  # Lorem ipsum of any length: no use in a report
-        self.filters = {name: _guarded_filter(function)
+        self.filters = {name: _guarded_filter(function, self)
                         for name, function in self.filters.items()}
         self._compiled: dict[str, jinja2.Template] = {}
-        self.turns = 0
+        self.start()
 
     def start(self) -> None:
-        """A new document: its loops start from zero."""
+        """A new document: its loops, its computations and its clock start from zero."""
         self.turns = 0
+        self.macro_calls = 0
+        self.computed = 0
+        self.started = time.monotonic()
 
     def count_turn(self) -> None:
         self.turns += 1
         if self.turns > MAX_LOOPS:
             raise TooBig(f"des boucles de plus de {MAX_LOOPS} tours en tout")
+        self._in_time()
+
+    def spent(self, value: object) -> object:
+        """`value`, just computed, once known not to be too big, and counted."""
+        _sized(value)
+        self.computed += _weight(value)
+        if self.computed > MAX_COMPUTED:
+            raise TooBig(f"des calculs de plus de {MAX_COMPUTED} caractères en tout")
+        self._in_time()
+        return value
+
+    def _in_time(self) -> None:
+        if time.monotonic() - self.started > MAX_SECONDS:
+            raise TooBig(f"plus de {MAX_SECONDS} secondes de calcul")
 
     def joined(self, eval_ctx, parts: tuple) -> str:
         """« a ~ b »: each part checked before it becomes a text, then the result."""
         for part in parts:
             _sized(part)
-        return _sized((markup_join if eval_ctx.autoescape else str_join)(parts))
+        return self.spent((markup_join if eval_ctx.autoescape else str_join)(parts))
 
     def _range(self, *args: int) -> range:
         numbers = range(*args)
@@ -288,15 +311,19 @@ class Sandbox(SandboxedEnvironment):
     def call_binop(self, context, operator, left, right):
         _check_binop(operator, left, right)
         try:
-            return _sized(super().call_binop(context, operator, left, right))
+            return self.spent(super().call_binop(context, operator, left, right))
         except OverflowError:  # 10.0 ** 400
             raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres") from None
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names)
         if isinstance(__obj, LoopContext) and args:  # « loop(children) »: a loop again
             args = (__self.counted(args[0]), *args[1:])
+        if isinstance(__obj, Macro):
+            __self.macro_calls += 1
+            if __self.macro_calls > MAX_MACRO_CALLS:
+                raise TooBig(f"plus de {MAX_MACRO_CALLS} appels de macro")
         _check_call(__obj, args, kwargs)
-        return _sized(super().call(__context, __obj, *args, **kwargs))
+        return __self.spent(super().call(__context, __obj, *args, **kwargs))
 
     def concat(self, parts: typing.Iterable[str]) -> str:
         """The rendered part, stopped as soon as it is too long."""
