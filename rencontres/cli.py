@@ -11,7 +11,7 @@ from typing import TextIO
 
 from .build.pipeline import BuildOptions, BuildReport, build
 from .build.plan import DocumentJob, Project
-from .errors import RencontresError, display_path
+from .errors import RencontresError, display_path, system_error
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -189,6 +189,31 @@ def _interrupted(error: BaseException | None) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     _interrupt_on_sigterm()
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show « é » (PYTHONIOENCODING=ascii, a Latin-9 console)
+        # shows « ? » rather than a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        os.getcwd()
+    except OSError:
+        print("Le dossier courant n'existe plus : placez-vous dans le dossier du projet "
+              "puis relancez.", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    except OSError as error:  # what is printed has nowhere to go: a closed pipe, /dev/full
+        # Later writes, and the one at exit, go nowhere instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if isinstance(error, BrokenPipeError):
+            return EXIT_OK  # `… | head`: the reader had what it wanted
+        print(f"Affichage impossible : {system_error(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     arguments = _parser().parse_args(_with_default_command(
         sys.argv[1:] if argv is None else list(argv)))
     project = Project(arguments.projet or project_root(Path(".")))
@@ -204,14 +229,21 @@ def main(argv: list[str] | None = None) -> int:
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
         if command == "construire":
-            print("Aucun document n'a été écrit ; les documents déjà présents sont intacts.",
-                  file=sys.stderr)
+            print(_what_was_written(error.written), file=sys.stderr)
         return EXIT_FAILED
     except BaseException as error:
         if not _interrupted(error):
             raise
         print("\nInterrompu : les documents déjà présents sont intacts.", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _what_was_written(written: tuple[Path, ...]) -> str:
+    if not written:
+        return "Aucun document n'a été écrit ; les documents déjà présents sont intacts."
+    names = ", ".join(display_path(path) for path in written)
+    return (f"Écrit avant l'erreur : {names} ; les autres fichiers déjà présents sont "
+            "intacts.")
 
 
 class Progress:

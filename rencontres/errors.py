@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,33 @@ def display_path(path: Path) -> str:
     """Path as the user typed it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):  # elsewhere, or the working directory was deleted
         return str(path)
+
+
+# The system's own words are English (« Permission denied »): the usual ones in French.
+_SYSTEM_ERRORS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "accès refusé (droits insuffisants, ou fichier ouvert dans un autre "
+                  "programme)",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "disque en lecture seule",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota du disque dépassé",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur de lecture ou d'écriture du disque",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EBUSY: "fichier occupé",
+}
+
+
+def system_error(error: OSError) -> str:
+    """What went wrong, in French."""
+    return _SYSTEM_ERRORS.get(error.errno, "erreur du système "
+                              f"({errno.errorcode.get(error.errno, error.errno)})")
 
 
 def _reading_order(problem: Problem) -> tuple:
@@ -48,6 +74,8 @@ class RencontresError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=_reading_order)
+        # What a build had written when it failed (nothing, most of the time).
+        self.written: tuple[Path, ...] = ()
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):
@@ -72,6 +100,10 @@ class TemplateError(RencontresError):
 
 class OutputError(RencontresError):
     title = "Écriture impossible"
+
+
+class BuildError(RencontresError):
+    title = "Construction interrompue"
 
 
 class CheckError(RencontresError):

@@ -59,7 +59,8 @@ def test_scenarios_are_complete_content_trees():
     for name in NAMES:
         assert (SCENARIOS / name / "content").is_dir(), name
     assert set(NAMES) - set(BROKEN) == {"valide", "valide-chiffres-seulement",
-                                        "valide-caractere-invisible"}
+                                        "valide-caractere-invisible",
+                                        "valide-textes-comme-des-nombres"}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -311,3 +312,14 @@ def test_any_typing_mistake_gives_located_french_messages(mistake, tmp_path, mon
                                      line), line
     finally:
         path.write_text(VALID_FILES[name], encoding="utf-8")
+
+
+def test_texts_that_look_like_numbers_keep_the_characters_typed(monkeypatch):
+    """YAML 1.1 reads « 14:30 » as 870, « 010 » as 8, « 0x1F » as 31, « 1_000 » as 1000
+    and « 50.000 » as 50.0: a text gets what was typed, unquoted or not."""
+    monkeypatch.chdir(SCENARIOS / "valide-textes-comme-des-nombres")
+    report = load_content(Path("content")).editions[2021].reports["hauts-de-france"]
+    assert report.place == "14:30"
+    assert [item.text for item in report.sections[1].objectives] == [
+        "010", "0x1F", "1_000", "50.000", "1e3", ".inf", "2021"]
+    assert report.sections[0].partners == ["0o17"]

@@ -125,14 +125,14 @@ def test_libyaml_reads_the_content_and_positions_come_only_when_asked(monkeypatc
     """The gain itself: a valid file is read by libyaml alone; PyYAML's parser runs
     only when a message needs a position, and gives it."""
     created = []
-    original = yaml.SafeLoader
+    original = source._SafeLoader
 
     class Counting(original):
         def __init__(self, stream):
             created.append(stream)
             super().__init__(stream)
 
-    monkeypatch.setattr(yaml, "SafeLoader", Counting)
+    monkeypatch.setattr(source, "_SafeLoader", Counting)
     path = REPO / "content/2021/territoires/hauts-de-france.yaml"
     document, problems = source.read_yaml(path)
     assert not problems and document.data["territoire"] == "hauts-de-france"

@@ -24,12 +24,12 @@ def bundle_name(year: int) -> str:
 
 def finish_edition(project: Project, content: Content, edition: Edition,
                    jobs: list[DocumentJob], state: BuildState, pdf: bool,
-                   changed: bool, warn: Callable[[str], None]) -> list[Path]:
-    """PDFs (when asked), manifest and bundle; write only what changed."""
-    written: list[Path] = []
+                   changed: bool, warn: Callable[[str], None], written: list[Path]) -> None:
+    """PDFs (when asked), manifest and bundle; write only what changed, each file
+    added to `written` as soon as it is (a failure then says what was)."""
     present = [job for job in jobs if job.output.is_file()]
     if pdf:
-        written += _pdfs(present, state)
+        _pdfs(present, state, written)
     folder = project.output_dir / str(edition.year)
     bundle = folder / bundle_name(edition.year)
     manifest = folder / MANIFEST
@@ -38,7 +38,7 @@ def finish_edition(project: Project, content: Content, edition: Edition,
     rewrite = changed or bool(written) or not bundle.is_file()
     files = _sent_files(content, present, state, keep=rewrite)
     if not files:
-        return written
+        return
     sent = {f.path for f in files}
     for job in present:
         old_pdf = job.output.with_suffix(".pdf")
@@ -52,10 +52,10 @@ def finish_edition(project: Project, content: Content, edition: Edition,
         text = _manifest_text(files)
     if rewrite:
         write_atomic(manifest, text)
+        written.append(manifest)
         entries = [(f.path.name, f.data) for f in files] + [(MANIFEST, text)]
         write_atomic(bundle, deterministic_zip(entries, stored=_STORED))
-        written += [manifest, bundle]
-    return written
+        written.append(bundle)
 
 
 # Already compressed (a .docx is a zip of deflated parts, a PDF's streams are
@@ -64,20 +64,22 @@ def finish_edition(project: Project, content: Content, edition: Edition,
 _STORED = (".docx", ".pdf")
 
 
-def _pdfs(jobs: list[DocumentJob], state: BuildState) -> list[Path]:
+def _pdfs(jobs: list[DocumentJob], state: BuildState, written: list[Path]) -> None:
     from . import pdf
 
     stale = [job.output for job in jobs
              if not state.is_current(job.output.with_suffix(".pdf"),
                                      sha256_file(job.output) or "")]
     converted = pdf.convert(stale)
-    for document, data in converted.items():
-        target = document.with_suffix(".pdf")
-        write_atomic(target, data)
-        state.record(target, sha256_file(document) or "", data)
-    if converted:
-        state.save()
-    return [document.with_suffix(".pdf") for document in converted]
+    try:
+        for document, data in converted.items():
+            target = document.with_suffix(".pdf")
+            write_atomic(target, data)
+            written.append(target)
+            state.record(target, sha256_file(document) or "", data)
+    finally:
+        if converted:
+            state.save()
 
 
 @dataclass

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import OutputError, Problem, display_path
+from ..errors import OutputError, Problem, display_path, system_error
 
 LOCK_FILE = ".verrou"
 
@@ -18,9 +18,18 @@ LOCK_FILE = ".verrou"
 def build_lock(output_dir: Path) -> Iterator[None]:
     """One build at a time per output folder; a second one stops with a clear message."""
     global _held_descriptor
-    output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / LOCK_FILE
-    with open(path, "a+") as handle:
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+    except OSError as error:
+        if output_dir.exists() and not output_dir.is_dir():
+            raise OutputError([Problem(display_path(output_dir), None, None,
+                                       "c'est un fichier, là où les documents ont leur "
+                                       "dossier : renommez-le ou déplacez-le")]) from None
+        raise OutputError([Problem(display_path(path), None, None,
+                                   f"écriture impossible : {system_error(error)}")]) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import OutputError, Problem, display_path
+from ..errors import OutputError, Problem, display_path, system_error
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -28,7 +28,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise
     except OSError as error:
         raise OutputError([Problem(display_path(path), None, None,
-                                   f"écriture impossible : {error.strerror}")]) from None
+                                   f"écriture impossible : {system_error(error)}")]) from None
 
 
 def remove_leftover_temporaries(folder: Path) -> None:

@@ -104,29 +104,45 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
         todo = [job for job in jobs
                 if options.force or not state.is_current(job.output, inputs[job])]
         report.up_to_date = [job for job in jobs if job not in todo]
-        if todo:
-            from ..word.checker import check_templates
+        try:
+            if todo:
+                _render_and_write(content, sources, todo, inputs, options, progress, on_start,
+                                  project, state, report)
+            from .distribution import finish_edition
 
-            check_templates({job.template: job.kind for job in todo}, sources)
-            on_start(len(todo))
-            results = render_all(content, sources, todo, options.workers, progress,
-                                 project.output_dir / CHARTS_CACHE)
-            failures = [(job, r) for job, r in zip(todo, results) if isinstance(r, RencontresError)]
-            if failures and options.strict:
-                raise TemplateError([p for _, error in failures for p in error.problems])
-            report.failed = failures
-            for job, result in zip(todo, results):
-                if isinstance(result, bytes):
-                    write_atomic(job.output, result)
-                    state.record(job.output, inputs[job], result)
-                    report.built.append(job)
-            state.save()
-        from .distribution import finish_edition
-
-        ready = _ready_to_send(project, content, edition, report, state, digests)
-        report.extras = finish_edition(project, content, edition, ready, state, options.pdf,
-                                       changed=bool(report.built), warn=report.warnings.append)
+            ready = _ready_to_send(project, content, edition, report, state, digests)
+            finish_edition(project, content, edition, ready, state, options.pdf,
+                           changed=bool(report.built), warn=report.warnings.append,
+                           written=report.extras)
+        except RencontresError as error:
+            error.written = tuple([job.output for job in report.built] + report.extras)
+            raise
     return report
+
+
+def _render_and_write(content: Content, sources: dict[Path, bytes], todo: list[DocumentJob],
+                      inputs: dict[DocumentJob, str], options: BuildOptions,
+                      progress: Callable[[DocumentJob], None],
+                      on_start: Callable[[int], None], project: Project,
+                      state: BuildState, report: BuildReport) -> None:
+    from ..word.checker import check_templates
+
+    check_templates({job.template: job.kind for job in todo}, sources)
+    on_start(len(todo))
+    results = render_all(content, sources, todo, options.workers, progress,
+                         project.output_dir / CHARTS_CACHE)
+    failures = [(job, r) for job, r in zip(todo, results) if isinstance(r, RencontresError)]
+    if failures and options.strict:
+        raise TemplateError([p for _, error in failures for p in error.problems])
+    report.failed = failures
+    try:
+        for job, result in zip(todo, results):
+            if isinstance(result, bytes):
+                write_atomic(job.output, result)
+                state.record(job.output, inputs[job], result)
+                report.built.append(job)
+    finally:
+        state.save()
 
 
 def _read_inputs(project: Project, content: Content,

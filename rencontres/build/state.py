@@ -55,10 +55,15 @@ class BuildState:
     def __init__(self, output_dir: Path):
         self.output_dir = output_dir
         self.path = output_dir / STATE_FILE
+        self.entries: dict[str, dict[str, str]] = {}
         try:
-            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text("utf-8"))
+            entries = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
-            self.entries = {}
+            return  # none yet, or damaged: everything is rebuilt
+        if isinstance(entries, dict):
+            self.entries = {key: entry for key, entry in entries.items()
+                            if isinstance(entry, dict)
+                            and all(isinstance(value, str) for value in entry.values())}
 
     def is_current(self, output: Path, inputs: str) -> bool:
         entry = self.entries.get(self._key(output))

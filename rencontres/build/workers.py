@@ -10,14 +10,18 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Mapping
 
 from ..content.loading import Content
-from ..errors import RencontresError
+from ..errors import BuildError, Problem, RencontresError, display_path
 from .chart_cache import ChartCache
 from .lock import close_inherited_lock
 from .plan import REPORT, SYNTHESIS, DocumentJob
+
+WORKER_LOST = ("un processus de construction s'est arrêté brutalement (mémoire épuisée, "
+               "ou arrêté par le système) ; relancez, au besoin avec --jobs 1")
 
 
 def _context(content: Content, job: DocumentJob):
@@ -98,7 +102,12 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
         futures = [submitted[id(job)] for job in jobs]
         results = []
         for job, future in zip(jobs, futures):
-            results.append(future.result())
+            try:
+                results.append(future.result())
+            except BrokenProcessPool:
+                # Which job's worker died cannot be told: every waiting job breaks.
+                raise BuildError([Problem(display_path(job.output.parent), None, None,
+                                          WORKER_LOST)]) from None
             progress(job)
         return results
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Collection, Iterable
 
 from ..errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Section, Synthesis, TerritoryReport
-from .source import YamlDocument, YamlPath, read_yaml, shown
+from .source import YamlDocument, YamlPath, read_yaml, shown, visible
 from .validation import did_you_mean, validate
 
 REFERENTIEL_FILE = "referentiel.yaml"
@@ -60,11 +61,46 @@ class Content:
         return next(t for t in self.referentiel.themes if t.id == theme_id)
 
 
+# Four ASCII digits: « ２０２２ » and « 2022² » are digits too, to Python.
+EDITION_FOLDER = re.compile(r"[0-9]{4}")
+# Names of files that editors leave beside the ones they edit: never content.
+EDITORS_FILES = (".", "~$", "~WRL")
+
+
 def edition_years(root: Path) -> list[int]:
     """The years that have a folder under `root`, oldest first."""
     if not root.is_dir():
         return []
-    return sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit())
+    return sorted(int(p.name) for p in root.iterdir()
+                  if p.is_dir() and EDITION_FOLDER.fullmatch(p.name))
+
+
+def _ignored_folders(root: Path) -> list[Problem]:
+    """A folder that looks like an edition but is not read (« 2022 » with a space)."""
+    return [Problem(display_path(path), None, None,
+                    f"dossier « {visible(path.name)} » ignoré : le dossier d'une édition "
+                    "porte son année en quatre chiffres, ex. « 2022 »")
+            for path in sorted(root.iterdir())
+            if path.is_dir() and not EDITION_FOLDER.fullmatch(path.name)
+            and not path.name.startswith(EDITORS_FILES)]
+
+
+def _ignored_files(directory: Path) -> list[Problem]:
+    """Files of a territories folder that are not read, with what to rename them to
+    (Windows hides « .txt » in « ardennes.yaml.txt »)."""
+    warnings = []
+    for path in sorted(directory.iterdir()):
+        if path.is_dir() or path.suffix in (".yaml", ".yml") \
+                or path.name.startswith(EDITORS_FILES):
+            continue
+        stem = path.name
+        for ending in (".txt", ".yaml", ".yml"):
+            stem = stem[: -len(ending)] if stem.lower().endswith(ending) else stem
+        hint = (f" ; renommez-le « {visible(stem)}.yaml »" if stem != path.name else "")
+        warnings.append(Problem(display_path(path), None, None,
+                                f"fichier « {visible(path.name)} » ignoré : seuls les "
+                                f"fichiers « .yaml » sont lus{hint}"))
+    return warnings
 
 
 def load_content(root: Path, years: Collection[int] | None = None) -> Content:
@@ -77,6 +113,7 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     if not root.is_dir():
         raise ContentError([Problem(display_path(root), None, None,
                                     "dossier de contenu introuvable")])
+    warnings += _ignored_folders(root)
     referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests)
     editions: dict[int, Edition] = {}
     year_dirs = [root / str(year) for year in edition_years(root)
@@ -140,6 +177,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
         problems.append(Problem(display_path(territories_dir), None, None,
                                 "dossier des territoires manquant"))
     else:
+        warnings += _ignored_files(territories_dir)
         for path in sorted(_yaml_files(territories_dir)):
             if referentiel and path.stem not in known_ids:
                 problems.append(Problem(

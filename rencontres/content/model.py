@@ -74,7 +74,9 @@ def _text(alias: str, description: str, **kwargs) -> object:
     return Field(alias=alias, description=description, min_length=1, **kwargs)
 
 
-# Counts are strict: YAML reads `oui` or `true` as a boolean, never as 1.
+# Counts are strict: YAML reads `oui` or `true` as a boolean, never as 1. And bounded:
+# far above any Rencontre, far below what a chart could draw (2^63 overflowed it).
+MAX_COUNT = 1_000_000
 
 # --- referentiel.yaml -------------------------------------------------------
 
@@ -149,7 +151,8 @@ def _is_text_cut_by_colon(value: object) -> bool:
 
 
 class Participants(ContentModel):
-    total: StrictInt = Field(alias="total", ge=0, description="Nombre total de participants.")
+    total: StrictInt = Field(alias="total", ge=0, le=MAX_COUNT,
+                             description="Nombre total de participants.")
     by_category: dict[Id, StrictInt] = Field(
         default_factory=dict, alias="par_categorie",
         description="Répartition facultative par catégorie (identifiants du référentiel).")
@@ -170,7 +173,8 @@ class Participants(ContentModel):
 
 class VotedTheme(ContentModel):
     label: Text = _text("libelle", "Le thème, dans les mots du territoire.")
-    votes: StrictInt = Field(alias="votes", ge=0, description="Nombre de votes reçus.")
+    votes: StrictInt = Field(alias="votes", ge=0, le=MAX_COUNT,
+                             description="Nombre de votes reçus.")
     theme: Id | None = Field(None, alias="theme",
                              description="Thème de synthèse auquel il se rattache (référentiel).")
 

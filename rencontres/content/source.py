@@ -21,16 +21,38 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import Problem, display_path
+from ..errors import Problem, display_path, system_error
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+def _plain_numbers(loader: type) -> type:
+    """`loader`, reading as a number only an integer written plainly (« 12 », « -3 »).
+    YAML 1.1 reads « 14:30 » as 870, « 010 » as 8, « 0x1F » as 31, « 1_000 » as 1000 and
+    « 50.000 » as 50.0: a text would get those instead of what was typed. No field of
+    the content is a decimal number; anything else stays the text typed, and a count
+    written so is refused as not a whole number."""
+    plain = type(loader.__name__, (loader,), {})
+    plain.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers
+                if tag not in (_INT_TAG, _FLOAT_TAG)]
+        for first, resolvers in loader.yaml_implicit_resolvers.items()}
+    plain.add_implicit_resolver(_INT_TAG, re.compile(r"^-?(?:0|[1-9][0-9]*)$"),
+                                list("-0123456789"))
+    return plain
+
+
+_SafeLoader = _plain_numbers(yaml.SafeLoader)
 try:
-    _FastLoader: type | None = yaml.CSafeLoader
+    _FastLoader: type | None = _plain_numbers(yaml.CSafeLoader)
 except AttributeError:  # PyYAML built without libyaml
     _FastLoader = None
 
@@ -147,7 +169,7 @@ class YamlDocument:
         if self._unlocated is None:
             return
         text, self._unlocated = self._unlocated, None
-        loader = yaml.SafeLoader(text)
+        loader = _SafeLoader(text)
         try:
             _Builder(self, loader).build(loader.get_single_node(), ())
         except Exception:  # noqa: BLE001 - not expected: read_yaml left to PyYAML's
@@ -169,6 +191,26 @@ def shown(value: Any, limit: int = 60) -> str:
     """A value as it reads between « » in a message: on one line, not too long."""
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# What a name or a key may hold that the eye does not see, written out in messages.
+_UNSEEN = {" ": "espace", "\u00a0": "espace insécable", "\u202f": "espace fine insécable",
+           "\t": "tabulation", "\u200b": "espace sans largeur", "\ufeff": "marque BOM"}
+
+
+def visible(text: str) -> str:
+    """`text` with what the eye cannot see written out: a space at either end, any other
+    space than the plain one, an invisible mark (« 2022⟨espace⟩ »)."""
+    out = []
+    for index, char in enumerate(text):
+        inner = 0 < index < len(text) - 1
+        if char == " " and inner:
+            out.append(char)
+        elif char in _UNSEEN or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"):
+            out.append(f"⟨{_UNSEEN.get(char, f'U+{ord(char):04X}')}⟩")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 class _Builder:
@@ -358,7 +400,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             )]
         raw = path.read_bytes()
     except OSError as error:
-        return document, [Problem(name, None, None, f"lecture impossible : {error.strerror}")]
+        return document, [Problem(name, None, None, f"lecture impossible : {system_error(error)}")]
     document.sha256 = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
@@ -385,7 +427,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             and max(map(len, text.splitlines()), default=0) < MAX_FAST_LINE
             and _read_fast(document, text)):
         return document, []
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -76,6 +76,10 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
                                 at_key=bool(getattr(rule, "key", ())))
     target = _model_at(model, loc)
     accepts_text = getattr(target, "accepts_plain_text", False)
+    if isinstance(error.get("input"), bool) and kind in ("string_type", "model_type"):
+        # YAML 1.1 reads yes, no, on, off, true, false (any case) as a yes/no value.
+        return document.problem(loc, f"{field} est lu comme un oui/non (yes, no, on, off, "
+                                     "true, false) : mettez ce texte entre guillemets")
     messages = {
         "string_type": f"{field} doit être un texte (mettez-le entre guillemets)",
         "int_type": f"{field} doit être un nombre entier",

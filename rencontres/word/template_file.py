@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..errors import Problem, TemplateError, display_path
+from ..errors import Problem, TemplateError, display_path, system_error
 
 # Far above any real template (the MOT's are 40 Ko, with a logo a few Mo), far below
 # what would exhaust the memory of a build: a zip of 400 Ko can inflate to 300 Mo.
@@ -37,7 +37,7 @@ def read_template(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as error:
         raise TemplateError([Problem(name, None, None,
-                                     f"lecture impossible : {error.strerror}")]) from None
+                                     f"lecture impossible : {system_error(error)}")]) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError([Problem(name, None, None,
                                      "ce fichier n'est pas un document Word (.docx)")])
