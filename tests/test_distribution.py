@@ -8,8 +8,10 @@ the manifest no longer matches the documents.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -80,3 +82,24 @@ def test_bundle_bytes_depend_only_on_the_entries():
             ("a.docx", zipfile.ZIP_STORED), ("b.pdf", zipfile.ZIP_STORED),
             ("manifeste.csv", zipfile.ZIP_DEFLATED)]
         assert [bundle.read(name) for name, _ in entries] == [data for _, data in entries]
+
+
+def test_a_name_read_as_a_formula_by_a_spreadsheet_is_kept_as_text(in_project, capsys):
+    referentiel = Path("content/referentiel.yaml")
+    referentiel.write_text(referentiel.read_text("utf-8").replace(
+        "nom: Hauts-de-France", "nom: '=HYPERLINK(\"https://exemple.org\";\"Hauts\")'", 1),
+        "utf-8")
+    build(capsys)
+    rows = list(csv.reader(io.StringIO(MANIFEST.read_text("utf-8-sig")), delimiter=";"))
+    assert rows[1][2] == "'=HYPERLINK(\"https://exemple.org\";\"Hauts\")"
+
+
+def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_project, capsys):
+    build(capsys, "--pdf")
+    first = {path.name: path.read_bytes() for path in FOLDER.iterdir()}
+    Path("output/.pdf-999").mkdir()  # left by a build killed while converting
+    time.sleep(1.1)  # LibreOffice's clock has moved on: its dates would differ
+    build(capsys, "--pdf", "--force")
+    assert {path.name: path.read_bytes() for path in FOLDER.iterdir()} == first
+    assert not Path("output/.pdf-999").exists()
+    assert b"/CreationDate(D:20211231120000Z')" in first["synthese-2021.pdf"]

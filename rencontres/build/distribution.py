@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Callable
 from ..content.loading import Content, Edition
 from ..word.archive import deterministic_zip
 from .output import write_atomic
-from .plan import DocumentJob, Project
+from .plan import DocumentJob, Project, publication_date
 from .state import BuildState, sha256_file
 
 MANIFEST = "manifeste.csv"
@@ -29,7 +30,7 @@ def finish_edition(project: Project, content: Content, edition: Edition,
     added to `written` as soon as it is (a failure then says what was)."""
     present = [job for job in jobs if job.output.is_file()]
     if pdf:
-        _pdfs(present, state, written)
+        _pdfs(present, state, project.output_dir, publication_date(edition), written)
     folder = project.output_dir / str(edition.year)
     bundle = folder / bundle_name(edition.year)
     manifest = folder / MANIFEST
@@ -64,13 +65,14 @@ def finish_edition(project: Project, content: Content, edition: Edition,
 _STORED = (".docx", ".pdf")
 
 
-def _pdfs(jobs: list[DocumentJob], state: BuildState, written: list[Path]) -> None:
+def _pdfs(jobs: list[DocumentJob], state: BuildState, output_dir: Path,
+          published: datetime.date, written: list[Path]) -> None:
     from . import pdf
 
     stale = [job.output for job in jobs
              if not state.is_current(job.output.with_suffix(".pdf"),
                                      sha256_file(job.output) or "")]
-    converted = pdf.convert(stale)
+    converted = pdf.convert(stale, output_dir, published)
     try:
         for document, data in converted.items():
             target = document.with_suffix(".pdf")
@@ -122,9 +124,16 @@ def _manifest_text(files: list[_SentFile]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["fichier", "document", "territoire", "sha256", "octets"])
-    writer.writerows([f.path.name, f.kind, f.territory, f.sha256, str(f.size)] for f in files)
+    writer.writerows([_cell(f.path.name), f.kind, _cell(f.territory), f.sha256, str(f.size)]
+                     for f in files)
     # BOM: Excel then opens the accents right.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    """A text a spreadsheet shows as it is: one starting with « = », « + », « - » or
+    « @ » would be run as a formula (« =HYPERLINK(…) ») when the manifest is opened."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _read(path: Path) -> bytes | None:

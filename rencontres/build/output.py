@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from ..errors import OutputError, Problem, display_path, system_error
@@ -36,3 +37,5 @@ def remove_leftover_temporaries(folder: Path) -> None:
     cut), the one case where it could not clean up after itself."""
     for leftover in folder.rglob(".*.tmp"):
         leftover.unlink(missing_ok=True)
+    for leftover in folder.glob(".pdf-*"):  # a PDF conversion's folder (pdf.WORK_PREFIX)
+        shutil.rmtree(leftover, ignore_errors=True)

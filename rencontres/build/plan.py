@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -106,3 +107,8 @@ def edition_warnings(content: Content, edition: Edition) -> list[str]:
         return []
     return [f"édition {edition.year} : pas de fichier pour {', '.join(missing)} "
             "(territoires signalés comme absents, non comptés)"]
+
+
+def publication_date(edition: Edition) -> datetime.date:
+    """The date the documents of an edition carry (their properties, their PDFs)."""
+    return edition.info.date or datetime.date(edition.year, 12, 31)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import gc
 import multiprocessing
 import os
@@ -18,7 +17,7 @@ from ..content.loading import Content
 from ..errors import BuildError, Problem, RencontresError, display_path
 from .chart_cache import ChartCache
 from .lock import close_inherited_lock
-from .plan import REPORT, SYNTHESIS, DocumentJob
+from .plan import REPORT, SYNTHESIS, DocumentJob, publication_date
 
 WORKER_LOST = ("un processus de construction s'est arrêté brutalement (mémoire épuisée, "
                "ou arrêté par le système) ; relancez, au besoin avec --jobs 1")
@@ -51,7 +50,7 @@ def render_job(content: Content, job: DocumentJob,
         title=job.title,
         subject=edition.info.title,
         keywords="; ".join(keywords),
-        date=edition.info.date or datetime.date(job.year, 12, 31),
+        date=publication_date(edition),
     )
     return render(job.template, _context(content, job), properties,
                   (sources or {}).get(job.template))

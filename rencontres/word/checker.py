@@ -19,6 +19,7 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..content.source import shown
 from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..errors import Problem, TemplateError, display_path
@@ -94,7 +95,8 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
     except TemplateError as error:
         return error.problems
     name = display_path(path)
-    problems = [Problem(name, None, None, message) for message in _unrendered(document)]
+    problems = [Problem(name, None, None, message)
+                for message in _unrendered(document) + _external(document)]
     for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
@@ -191,6 +193,29 @@ def _unrendered(document) -> list[str]:
         if next(element.iter(*map(_qn, TRACKED)), None) is not None:
             messages.append(f"{label} : le modèle contient des modifications suivies : "
                             "acceptez-les ou refusez-les (onglet Révision) avant de l'utiliser")
+    return messages
+
+
+# What Word would fetch from elsewhere each time the published document is opened;
+# a link to click (a hyperlink) is fine.
+_FETCHED = {"attachedTemplate": "modèle attaché", "image": "image liée",
+            "oleObject": "objet lié", "subDocument": "sous-document",
+            "frame": "cadre lié", "package": "objet lié"}
+
+
+def _external(document) -> list[str]:
+    """Relationships to files or addresses outside the template, which every document
+    built from it would carry to its readers (a remote attachedTemplate, a linked image)."""
+    messages = []
+    for part in document.part.package.iter_parts():
+        for rel in part.rels.values():
+            kind = rel.reltype.rpartition("/")[2]
+            if rel.is_external and kind != "hyperlink":
+                what = _FETCHED.get(kind, "fichier lié")
+                messages.append(f"{what} hors du modèle, « {shown(rel.target_ref)} » : Word "
+                                "irait chercher ce fichier à chaque ouverture des documents "
+                                "publiés ; intégrez-le au modèle (sans « Lier au fichier ») "
+                                "ou retirez ce lien")
     return messages
 
 
