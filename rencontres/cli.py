@@ -354,12 +354,12 @@ def _fields(project: Project, write: bool) -> int:
 
 
 def _new_edition(project: Project, year: int) -> int:
-    from .build.output import write_atomic
+    from .build.output import write_new_folder
     from .content.scaffold import new_edition_files
 
     files = new_edition_files(project.content_dir, year)
-    for path, text in files.items():
-        write_atomic(path, text.encode("utf-8"))
+    write_new_folder(project.content_dir / str(year),
+                     {path: text.encode("utf-8") for path, text in files.items()})
     for path in files:
         print(f"Créé : {display_path(path)}")
     print(f"Édition {year} prête à remplir : complétez les fichiers puis lancez "

@@ -3,6 +3,7 @@ naming what is wrong, never a traceback, and loses nothing."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -162,3 +163,47 @@ def test_a_working_directory_deleted_under_the_user(tmp_path):
     assert (probe.returncode, out, err) == (1, "", "Le dossier courant n'existe plus : "
                                             "placez-vous dans le dossier du projet puis "
                                             "relancez.\n")
+
+
+def test_a_new_edition_is_created_whole_or_not_at_all(in_project, capsys):
+    from rencontres.build import output
+
+    synced = []
+
+    def disk_full_at_the_third_file(descriptor):
+        synced.append(descriptor)
+        if len(synced) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.MonkeyPatch.context() as disk:
+        disk.setattr(output.os, "fsync", disk_full_at_the_third_file)
+        assert run(capsys, "nouvelle-edition", "2022") == (1, "", (
+            "Écriture impossible : 1 problème\n"
+            "  content/2022: écriture impossible : disque plein ; rien n'a été créé\n"))
+    assert sorted(path.name for path in Path("content").iterdir()) == [
+        "2020", "2021", "referentiel.yaml"]
+    code, out, err = run(capsys, "nouvelle-edition", "2022")
+    assert (code, err) == (0, "")
+    assert len(list(Path("content/2022/territoires").iterdir())) == 9
+
+
+@pytest.mark.parametrize("year", ["1999", "2101"])
+def test_a_new_edition_in_a_year_the_content_cannot_hold(in_project, capsys, year):
+    assert run(capsys, "nouvelle-edition", year) == (1, "", (
+        "Contenu invalide : 1 problème\n"
+        f"  content/{year}: année {year} impossible : une édition a lieu entre 2000 et "
+        "2100\n"))
+    assert not Path("content", year).exists()
+
+
+def test_a_new_edition_for_a_territory_named_on_two_lines(in_project, capsys):
+    referentiel = Path("content/referentiel.yaml")
+    referentiel.write_text(referentiel.read_text("utf-8").replace(
+        "nom: Hauts-de-France", 'nom: "Hauts-de-\\nFrance"', 1), "utf-8")
+    assert run(capsys, "nouvelle-edition", "2022")[0] == 0
+    text = Path("content/2022/territoires/hauts-de-france.yaml").read_text("utf-8")
+    assert "# Rencontre territoriale Hauts-de- France 2022 : préparé à partir de 2021." in text
+    code, out, err = run(capsys, "verifier")
+    # What is left is to fill in, nothing the comment broke.
+    ours = [line for line in err.splitlines() if "2022/territoires/hauts-de-france" in line]
+    assert ours and all(line.endswith("n'a pas de valeur") for line in ours)

@@ -39,3 +39,30 @@ def remove_leftover_temporaries(folder: Path) -> None:
         leftover.unlink(missing_ok=True)
     for leftover in folder.glob(".pdf-*"):  # a PDF conversion's folder (pdf.WORK_PREFIX)
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def write_new_folder(target: Path, files: dict[Path, bytes]) -> None:
+    """Create the folder `target` holding `files` (paths inside it), all at once: they
+    are written into a hidden folder beside it, renamed into place once every one is
+    written. A failure (a full disk) leaves no half-made folder that the next attempt
+    would take for a finished one."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):  # of a killed attempt
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        try:
+            for path, data in files.items():
+                destination = temporary / path.relative_to(target)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with open(destination, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            os.rename(temporary, target)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+    except OSError as error:
+        raise OutputError([Problem(display_path(target), None, None,
+                                   f"écriture impossible : {system_error(error)} ; "
+                                   "rien n'a été créé")]) from None

@@ -20,7 +20,7 @@ from .loading import (
     Edition,
     load_content,
 )
-from .model import Section, TerritoryReport
+from .model import EditionInfo, Section, TerritoryReport
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={}docs/schemas/{}.schema.json\n"
 TO_FILL = "null  # à remplir"
@@ -30,6 +30,11 @@ def new_edition_files(content_dir: Path, year: int) -> dict[Path, str]:
     """The files of content/<year>/, made from the latest edition, to be written by the
     caller; refuse to touch an existing edition."""
     target = content_dir / str(year)
+    first, last = _year_bounds()
+    if not first <= year <= last:
+        raise ContentError([Problem(display_path(target), None, None,
+                                    f"année {year} impossible : une édition a lieu entre "
+                                    f"{first} et {last}")])
     if target.exists():
         raise ContentError([Problem(display_path(target), None, None,
                                     f"l'édition {year} existe déjà : rien n'a été modifié")])
@@ -46,6 +51,13 @@ def new_edition_files(content_dir: Path, year: int) -> dict[Path, str]:
         files[target / TERRITORIES_DIR / f"{territory_id}.yaml"] = territory_text(
             report, name, year, latest)
     return files
+
+
+def _year_bounds() -> tuple[int, int]:
+    """The years an edition file may hold, as the model says."""
+    metadata = EditionInfo.model_fields["year"].metadata
+    return (next(rule.ge for rule in metadata if hasattr(rule, "ge")),
+            next(rule.le for rule in metadata if hasattr(rule, "le")))
 
 
 def _scalar(value: object) -> str:
@@ -78,7 +90,9 @@ def synthesis_text(year: int) -> str:
 def territory_text(report: TerritoryReport, name: str, year: int, source: Edition) -> str:
     lines = [
         SCHEMA_COMMENT.format("../../../", "territoire").rstrip("\n"),
-        f"# Rencontre territoriale {name} {year} : préparé à partir de {source.year}.",
+        # On one line: a line break in the name would end the comment.
+        f"# Rencontre territoriale {' '.join(name.split())} {year} : préparé à partir de "
+        f"{source.year}.",
         "# Remplacez chaque « null » et complétez les listes vides ([]).",
         f"territoire: {report.territory}",
         "date: null  # date de la Rencontre, AAAA-MM-JJ",
