@@ -323,3 +323,27 @@ def test_texts_that_look_like_numbers_keep_the_characters_typed(monkeypatch):
     assert [item.text for item in report.sections[1].objectives] == [
         "010", "0x1F", "1_000", "50.000", "1e3", ".inf", "2021"]
     assert report.sections[0].partners == ["0o17"]
+
+
+def test_unusual_line_breaks_and_decomposed_accents(tmp_path, monkeypatch):
+    """U+2028 inside a text (a copy-paste) is a line break to YAML but not to Notepad:
+    replaced by a space, with a warning at the line Notepad shows. « é » typed as « e »
+    and an accent matches the « é » of the label it refers to."""
+    content = copy_scenario("valide", tmp_path)
+    path = content / "2021/territoires/hauts-de-france.yaml"
+    text = path.read_text("utf-8")
+    text = text.replace("implication citoyenne dans", "implication citoyenne\u2028dans")
+    text = text.replace("    themes_votes: [Mobilité]", "    themes_votes: [Mobilite\u0301]")
+    path.write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    loaded = load_content(Path("content"))
+    report = loaded.editions[2021].reports["hauts-de-france"]
+    assert report.sections[0].objectives[0].text.startswith(
+        "Renforcer l’implication citoyenne dans")
+    assert report.sections[1].voted_themes == ["Mobilité"]
+    lines = text.split("\n")
+    line, = (number for number, typed in enumerate(lines, 1) if "\u2028" in typed)
+    column = lines[line - 1].index("\u2028") + 1
+    assert [str(w) for w in loaded.warnings] == [
+        f"content/2021/territoires/hauts-de-france.yaml:{line}:{column}: saut de ligne inhabituel "
+        "U+2028 remplacé par une espace (il vient souvent d'un copier-coller)"]

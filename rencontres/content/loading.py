@@ -10,7 +10,7 @@ from typing import Collection, Iterable
 
 from ..errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Section, Synthesis, TerritoryReport
-from .source import YamlDocument, YamlPath, read_yaml, shown, visible
+from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
 from .validation import did_you_mean, validate
 
 REFERENTIEL_FILE = "referentiel.yaml"
@@ -233,7 +233,7 @@ def _unknown(document: YamlDocument, path: YamlPath, value: str, known: list[str
     if value in known:
         return []
     unknown = "inconnue" if feminine else "inconnu"
-    return [document.problem(path, f"{what} « {shown(value)} » {unknown} du référentiel"
+    return [document.problem(path, f"{what} « {shown_exactly(value)} » {unknown} du référentiel"
                              + did_you_mean(value, known), at_key=at_key)]
 
 
@@ -261,7 +261,7 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
         problems.append(document.problem(
             ("territoire",),
             f"le fichier « {shown(document.path.name)} » déclare le territoire "
-            f"« {shown(report.territory)} » :"
+            f"« {shown_exactly(report.territory)} » :"
             f" le nom du fichier et le territoire doivent correspondre"))
     themes = [t.id for t in referentiel.themes]
     categories = [c.id for c in referentiel.categories]

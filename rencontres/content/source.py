@@ -213,6 +213,14 @@ def visible(text: str) -> str:
     return "".join(out)
 
 
+def shown_exactly(value: Any) -> str:
+    """`shown(value)`, unless it holds what the eye does not see (« titre » followed by a
+    no-break space): then written out, or the message would name what looks right."""
+    text = str(value)
+    exact = visible(text)
+    return shown(text) if exact == text else shown(exact, limit=80)
+
+
 class _Builder:
     """Python values from a node tree, with the positions of the values and keys and
     the warnings of the text. `fast`: nodes composed by libyaml, read without positions
@@ -226,6 +234,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.count = 0
+        self.characters = 0
         self.text = text
         self.fast = fast
         self.checked_until = -1  # end of the last bracketed text checked (fast only)
@@ -249,6 +258,11 @@ class _Builder:
         if node.tag == _STR_TAG:
             if not node.style and self.lines is not None:  # plain: None, or "" (libyaml)
                 self._check_cut_by_comment(node)
+            # An alias repeats a text without its characters being in the file: a
+            # document built from it could be far larger than any the file could make.
+            self.characters += len(node.value)
+            if self.characters > MAX_FILE_BYTES:
+                raise _TooMuchText()
             return node.value  # what SafeConstructor makes of it, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
@@ -317,6 +331,10 @@ class _Builder:
 
 
 class _TooBig(Exception):
+    pass
+
+
+class _TooMuchText(Exception):
     pass
 
 
@@ -420,6 +438,11 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             f"imbrication trop profonde (plus de {MAX_DEPTH} crochets ou accolades ouverts) : "
             "est-ce bien un fichier de contenu ?",
         )]
+    text = _replace_unusual_breaks(document, text)
+    if not unicodedata.is_normalized("NFC", text):
+        # « é » typed as « e » and an accent (a Mac, some PDFs) is the same « é »: the
+        # ids and labels it is compared with are typed the other way.
+        text = unicodedata.normalize("NFC", text)
     text = _remove_invisible(document, text)
     # PyYAML's parser refuses a tab that libyaml reads as a space: such files go to it.
     if (_FastLoader is not None and "\t" not in text
@@ -445,6 +468,12 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             name, None, None,
             f"le fichier contient plus de {_number(MAX_NODES)} valeurs une fois les alias "
             "(*nom) développés : est-ce bien un fichier de contenu ?",
+        )]
+    except _TooMuchText:
+        return document, [Problem(
+            name, None, None,
+            f"le fichier contient plus de {_number(MAX_FILE_BYTES // 1024)} Ko de texte une "
+            "fois les alias (*nom) développés : est-ce bien un fichier de contenu ?",
         )]
     except _Recursive as error:
         line, column = _position(error.node.start_mark)
@@ -533,6 +562,24 @@ def _syntax_problem(name: str, text: str, error: yaml.MarkedYAMLError) -> Proble
 # characters, often pasted from a PDF, invisible in an editor.
 _INVISIBLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
                         "\U00010000-\U0010ffff]")
+
+
+# Line breaks to YAML, not to Notepad or Word: every later line number would be off.
+_UNUSUAL_BREAKS = re.compile("[\x85\u2028\u2029]")
+_USUAL_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _replace_unusual_breaks(document: YamlDocument, text: str) -> str:
+    """Replace NEL, LINE and PARAGRAPH SEPARATOR by a space, with a located warning."""
+    for match in _UNUSUAL_BREAKS.finditer(text):
+        before = text[: match.start()]
+        line = len(_USUAL_BREAK.findall(before)) + 1
+        column = len(_USUAL_BREAK.split(before)[-1]) + 1
+        document.warnings.append(Problem(
+            document.name, line, column,
+            f"saut de ligne inhabituel U+{ord(match.group()):04X} remplacé par une espace "
+            "(il vient souvent d'un copier-coller)"))
+    return _UNUSUAL_BREAKS.sub(" ", text)
 
 
 def _remove_invisible(document: YamlDocument, text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
-from .source import YamlDocument, YamlPath, shown
+from .source import YamlDocument, YamlPath, shown, shown_exactly
 
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
@@ -65,7 +65,8 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         return document.problem(
-            loc, f"clé inconnue « {shown(loc[-1])} »{did_you_mean(loc[-1], allowed)}", at_key=True)
+            loc, f"clé inconnue « {shown_exactly(loc[-1])} »{did_you_mean(loc[-1], allowed)}",
+            at_key=True)
     if "input" in error and error["input"] is None and kind != "value_error":
         return document.problem(loc, f"{field} n'a pas de valeur", at_key=True)
     if kind == "value_error":
@@ -97,14 +98,15 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
         "string_too_short": f"{field} ne peut pas être vide",
         "blank_text": f"{field} ne peut pas être vide",
         "string_pattern_mismatch": (
-            f"identifiant « {shown(error.get('input'))} » invalide : minuscules sans accents, "
-            "chiffres et tirets seulement (ex. « hauts-de-france »)"),
+            f"identifiant « {shown_exactly(error.get('input'))} » invalide : minuscules sans "
+            "accents, chiffres et tirets seulement (ex. « hauts-de-france »)"),
         "date_type": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_from_datetime_parsing": f"{field} doit être une date au format AAAA-MM-JJ",
         "date_from_datetime_inexact": f"{field} doit être une date sans heure (AAAA-MM-JJ)",
     }
-    message = messages.get(kind, f"{field} : valeur invalide ({error['msg']})")
+    # pydantic's own words are English: a kind not foreseen gets a French sentence.
+    message = messages.get(kind, f"{field} : valeur invalide")
     return document.problem(loc, message)
 
 

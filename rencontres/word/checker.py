@@ -24,7 +24,7 @@ from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
-from .sandbox import MAX_LENGTH
+from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -36,6 +36,7 @@ KNOWN_TAGS = ["for", "if", "elif", "else", "endfor", "endif", "set", "with", "en
 # What the rendering sandbox offers: `{{ x|nom }}` and `{% if x is nom %}` are checked here.
 FILTERS = frozenset(SandboxedEnvironment().filters)
 TESTS = frozenset(SandboxedEnvironment().tests)
+GLOBALS = frozenset(Sandbox().globals)
 # The largest number a tag may write: a width, a count, a repetition ('-' * 20) is far
 # smaller, and a bigger one makes results too big to compute ({{ 'x' * 10000000000 }}):
 # the size the rendering sandbox holds every computed text or list to.
@@ -276,11 +277,42 @@ def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
         tree = jinja2.Environment().parse(source)
     except jinja2.TemplateSyntaxError as error:
         paragraph = paragraphs[min(error.lineno, len(paragraphs)) - 1]
-        return [f"{paragraph.where()} : syntaxe invalide ({error.message})"]
+        return [f"{paragraph.where()} : syntaxe invalide ({_french(error.message)})"]
     checker = _FieldChecker(context, paragraphs)
-    checker.visit_all(tree.body, {name: info.annotation
-                                  for name, info in context.model_fields.items()})
+    checker.visit_all(tree.body, _top_scope(context))
     return checker.messages
+
+
+def _top_scope(context: type) -> dict[str, Any]:
+    """The names a template starts with: its fields, and what the sandbox offers
+    (range, namespace, dict…)."""
+    return {**{name: Any for name in GLOBALS},
+            **{name: info.annotation for name, info in context.model_fields.items()}}
+
+
+# Jinja's words (English), in French.
+_TOKENS = {"end of print statement": "}}", "end of statement block": "%}",
+           "end of template": "la fin de la balise", "name": "un nom"}
+_TYPOGRAPHIC = "‘’“”«»"
+
+
+def _french(message: str | None) -> str:
+    """Jinja's syntax error, in French: « unexpected char '’' at 3 » is Word's AutoCorrect."""
+    message = message or ""
+    if found := re.match(r"unexpected char '(.)'", message):
+        char = found.group(1)
+        hint = (" : Word a remplacé un guillemet droit par un guillemet typographique ; "
+                "retapez-le avec la correction automatique désactivée"
+                if char in _TYPOGRAPHIC else "")
+        return f"caractère « {char} » inattendu{hint}"
+    if found := re.match(r"expected token '(.+?)', got '(.+?)'", message):
+        expected = _TOKENS.get(found.group(1), found.group(1))
+        return f"« {found.group(2)} » inattendu, « {expected} » attendu"
+    if re.match(r"unexpected end of template", message):
+        return "balise incomplète (une parenthèse, un crochet ou un guillemet n'est pas fermé)"
+    if found := re.match(r"unexpected '(.+?)'", message):
+        return f"« {found.group(1)} » inattendu"
+    return "balise mal écrite"
 
 
 def _marker(paragraph: Paragraph, keyword: str) -> str:
@@ -296,8 +328,7 @@ def _marker(paragraph: Paragraph, keyword: str) -> str:
 def _check_fields_tag_by_tag(paragraphs: list[Paragraph], context: type) -> list[str]:
     """When the blocks do not fit together, the fields are still checked, tag by tag:
     so one `check` lists every mistake. Loop variables are then known by name only."""
-    scope: dict[str, Any] = {name: info.annotation
-                             for name, info in context.model_fields.items()}
+    scope = _top_scope(context)
     messages: list[str] = []
     for paragraph in paragraphs:
         for tag in TAG.findall(paragraph.text):
@@ -391,7 +422,8 @@ def _check_tag_syntax(tag: str, paragraph: Paragraph) -> list[str]:
         if unknown:
             return [f"{paragraph.where()} : balise inconnue « {unknown.group(1)} »"
                     + did_you_mean(unknown.group(1), KNOWN_TAGS)]
-        return [f"{paragraph.where()} : syntaxe invalide dans « {tag} » ({error.message})"]
+        return [f"{paragraph.where()} : syntaxe invalide dans « {tag} » "
+                f"({_french(error.message)})"]
     return []
 
 
@@ -476,7 +508,8 @@ class _FieldChecker:
         if isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in scope:
                 self._report(node, f"champ inconnu « {node.name} »"
-                             + did_you_mean(node.name, [n for n in scope if n != "loop"]))
+                             + did_you_mean(node.name, [n for n in scope
+                                                         if n != "loop" and n not in GLOBALS]))
             return scope.get(node.name, Any)
         if isinstance(node, nodes.Filter) and node.name == "attr" and any(
                 isinstance(arg, nodes.Const) and str(arg.value).startswith("_")

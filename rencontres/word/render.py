@@ -18,7 +18,7 @@ from ..documents.context import TemplateContext
 from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
 from .checker import damaged_message
-from .sandbox import Sandbox, TooBig, literal, shared_sandbox, xml_text
+from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
 from .values import template_values
 
@@ -163,6 +163,9 @@ def _open(path: Path, data: bytes) -> DocxTemplate:
 
 
 def _too_big_message(error: TooBig) -> str:
+    if isinstance(error, TooLong):
+        return (f"{error} : vérifiez la longueur des textes du contenu et les boucles du "
+                "modèle")
     return (f"une balise du modèle calcule un résultat trop grand ({error}) : "
             "vérifiez les calculs (« * », « ** », « + », « % ») et les boucles du modèle")
 

@@ -70,6 +70,11 @@ class TooBig(Exception):
     message, French, says what and how big."""
 
 
+class TooLong(TooBig):
+    """The document itself would be too long: the content may be the cause (very long
+    texts, many of them) as much as the template."""
+
+
 def _integer(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -331,7 +336,7 @@ class Sandbox(SandboxedEnvironment):
         for part in parts:
             length += len(part)
             if length > MAX_OUTPUT:
-                raise TooBig(f"un document de plus de {MAX_OUTPUT} caractères")
+                raise TooLong(f"le document ferait plus de {MAX_OUTPUT} caractères")
             kept.append(part)
         return "".join(kept)
 
