@@ -207,3 +207,17 @@ def test_a_new_edition_for_a_territory_named_on_two_lines(in_project, capsys):
     # What is left is to fill in, nothing the comment broke.
     ours = [line for line in err.splitlines() if "2022/territoires/hauts-de-france" in line]
     assert ours and all(line.endswith("n'a pas de valeur") for line in ours)
+
+
+def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys):
+    path = Path("content/2021/territoires/hauts-de-france.yaml")
+    text = path.read_text("utf-8").replace("  - libelle: Gouvernance\n",
+                                           '  - libelle: "Gouvernance 🚆"\n', 1)
+    path.write_text(text.replace("    themes_votes: [Gouvernance]\n",
+                                 '    themes_votes: ["Gouvernance 🚆"]\n', 1), "utf-8")
+    code, out, err = run(capsys, "--jobs", "1", "-q")
+    assert code == 0
+    assert err.splitlines() == [
+        "Avertissement : compte-rendu-2021-hauts-de-france.docx : graphique : le caractère "
+        "« 🚆 » n'existe pas dans la police DejaVu Sans : il y apparaît comme un carré (le "
+        "texte du document le garde)"]

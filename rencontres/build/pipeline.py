@@ -21,7 +21,7 @@ from .lock import build_lock
 from .output import remove_leftover_temporaries, write_atomic
 from .plan import DocumentJob, Project, edition_warnings, plan
 from .state import BuildState, fingerprint
-from .workers import render_all
+from .workers import Rendered, render_all
 
 CHARTS_CACHE = ".cache/graphiques"
 
@@ -137,10 +137,11 @@ def _render_and_write(content: Content, sources: dict[Path, bytes], todo: list[D
     report.failed = failures
     try:
         for job, result in zip(todo, results):
-            if isinstance(result, bytes):
-                write_atomic(job.output, result)
-                state.record(job.output, inputs[job], result)
+            if isinstance(result, Rendered):
+                write_atomic(job.output, result.data)
+                state.record(job.output, inputs[job], result.data)
                 report.built.append(job)
+                report.warnings += result.notes
     finally:
         state.save()
 

@@ -10,6 +10,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -56,22 +57,32 @@ def render_job(content: Content, job: DocumentJob,
                   (sources or {}).get(job.template))
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A document rendered, and what its rendering had to say (warnings, in French)."""
+
+    data: bytes
+    notes: tuple[str, ...] = ()
+
+
 def _render_safely(content: Content, sources: Mapping[Path, bytes], job: DocumentJob,
-                   charts_cache: Path | None) -> bytes | RencontresError:
+                   charts_cache: Path | None) -> Rendered | RencontresError:
     from ..documents import charts
 
     charts.use_cache(None if charts_cache is None else ChartCache(charts_cache))
     try:
-        return render_job(content, job, sources)
+        data = render_job(content, job, sources)
+        return Rendered(data, tuple(f"{job.label} : {note}" for note in charts.take_notes()))
     except RencontresError as error:
         return error
     finally:
+        charts.take_notes()  # none left for the next document
         charts.use_cache(None)
 
 
 def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[DocumentJob],
                workers: int, progress: Callable[[DocumentJob], None],
-               charts_cache: Path | None = None) -> list[bytes | RencontresError]:
+               charts_cache: Path | None = None) -> list[Rendered | RencontresError]:
     """Render every job, on several processes when it pays; `sources`: the templates'
     bytes, as read by the build."""
     if workers <= 1 or len(jobs) <= 1:
@@ -160,7 +171,8 @@ def _start_worker(content: Content, sources: Mapping[Path, bytes]) -> None:
     _leave_signals_to_the_main_process()
 
 
-def _render_in_worker(job: DocumentJob, charts_cache: Path | None) -> bytes | RencontresError:
+def _render_in_worker(job: DocumentJob,
+                      charts_cache: Path | None) -> Rendered | RencontresError:
     assert _worker_inputs is not None
     return _render_safely(*_worker_inputs, job, charts_cache)
 

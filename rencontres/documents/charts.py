@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import textwrap
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
@@ -165,13 +167,41 @@ def _cached(drawing: str, draw: Callable[[], bytes]) -> bytes:
     return _store.png(drawing, draw)
 
 
+_notes: list[str] = []  # what drawing said, for the build's warnings
+
+
+def take_notes() -> list[str]:
+    """What the charts drawn since the last call have to say (in French), once."""
+    notes = list(dict.fromkeys(_notes))
+    _notes.clear()
+    return notes
+
+
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font\(s\) (.+?)\.?$")
+
+
+def _drawn(draw: Callable[[], bytes]) -> bytes:
+    """`draw()`, its warnings (English, from matplotlib) turned into notes in French."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = draw()
+    for warning in caught:
+        missing = _MISSING_GLYPH.search(str(warning.message))
+        if missing:
+            _notes.append(f"graphique : le caractère « {chr(int(missing.group(1)))} » "
+                          f"n'existe pas dans la police {missing.group(2)} : il y apparaît "
+                          "comme un carré (le texte du document le garde)")
+    return png
+
+
 def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
                     bar_colors: Sequence[str] | None = None,
                     legend: Sequence[tuple[str, str]] = (), unit: str = "") -> bytes:
     """Bars listed top to bottom in the order given, each value written at its end."""
     drawing = repr((list(labels), [(s.name, list(s.values), s.color) for s in series],
                     list(bar_colors or ()), list(legend), unit))
-    return _cached(drawing, lambda: _draw_bars(labels, series, bar_colors, legend, unit))
+    return _cached(drawing,
+                   lambda: _drawn(lambda: _draw_bars(labels, series, bar_colors, legend, unit)))
 
 
 def _draw_bars(labels: Sequence[str], series: Sequence[Series],
