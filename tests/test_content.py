@@ -347,3 +347,14 @@ def test_unusual_line_breaks_and_decomposed_accents(tmp_path, monkeypatch):
     assert [str(w) for w in loaded.warnings] == [
         f"content/2021/territoires/hauts-de-france.yaml:{line}:{column}: saut de ligne inhabituel "
         "U+2028 remplacé par une espace (il vient souvent d'un copier-coller)"]
+
+
+def test_too_many_values_without_any_alias_do_not_blame_aliases(tmp_path, monkeypatch):
+    content = copy_scenario("valide", tmp_path)
+    (content / "2021/territoires/ardennes.yaml").write_text(
+        "territoire: ardennes\nparticipants:\n  total: 18\npriorites_locales: ["
+        + ",".join(["[]"] * 210_000) + "]\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert report_of() == (
+        "Contenu invalide : 1 problème\n  content/2021/territoires/ardennes.yaml: le fichier "
+        "contient plus de 200 000 valeurs : est-ce bien un fichier de contenu ?")

@@ -464,10 +464,12 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         document.warnings += builder.warnings
         return document, builder.problems
     except _TooBig:
+        # Aliases are to blame only when there are some.
+        expanded = " une fois les alias (*nom) développés" if "*" in text else ""
         return document, [Problem(
             name, None, None,
-            f"le fichier contient plus de {_number(MAX_NODES)} valeurs une fois les alias "
-            "(*nom) développés : est-ce bien un fichier de contenu ?",
+            f"le fichier contient plus de {_number(MAX_NODES)} valeurs{expanded} : "
+            "est-ce bien un fichier de contenu ?",
         )]
     except _TooMuchText:
         return document, [Problem(

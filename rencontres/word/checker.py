@@ -68,8 +68,12 @@ def damaged_message(error: Exception) -> str:
     elif isinstance(error, KeyError) and "[Content_Types].xml" in text:
         reason = "archive zip sans contenu Word"
     elif "is not a Word file" in text:
-        kinds = {"spreadsheetml": "un classeur Excel", "presentationml": "une présentation "
-                 "PowerPoint", "template": "un modèle Word (.dotx)"}
+        # The most precise first: a .dotm's content type names a template too.
+        kinds = {"spreadsheetml": "un classeur Excel",
+                 "presentationml": "une présentation PowerPoint",
+                 "macroEnabledTemplate": "un modèle Word avec macros (.dotm)",
+                 "macroEnabled": "un document Word avec macros (.docm)",
+                 "template": "un modèle Word (.dotx)"}
         kind = next((v for k, v in kinds.items() if k in text), "un autre type de document")
         reason = (f"c'est {kind} : enregistrez-le au format « Document Word (*.docx) »")
     elif isinstance(error, etree.XMLSyntaxError):
