@@ -47,6 +47,10 @@ class TerritoryParticipants:
 
 @dataclass(frozen=True)
 class ParticipantsSummary:
+    """Participants of an edition and of the previous one entered (not always the year
+    before). Every comparison is like for like: over the territories with a file in
+    both editions only, never a partial edition against a whole one."""
+
     year: int
     previous_year: int | None                 # None: no previous edition
     rows: tuple[TerritoryParticipants, ...]   # territories present in either edition, referentiel order
@@ -54,6 +58,7 @@ class ParticipantsSummary:
     previous_total: int | None                # over territories present in the previous edition
     missing: tuple[Territory, ...]            # no file in the edition
     previous_missing: tuple[Territory, ...]   # no file in the previous edition (empty if none)
+    territories: int                          # territories of the referentiel
 
     @property
     def present(self) -> tuple[TerritoryParticipants, ...]:
@@ -61,11 +66,36 @@ class ParticipantsSummary:
         return tuple(row for row in self.rows if row.current is not None)
 
     @property
+    def compared(self) -> tuple[TerritoryParticipants, ...]:
+        """Rows of the territories with a file in both editions: what is compared."""
+        return tuple(row for row in self.rows
+                     if row.current is not None and row.previous is not None)
+
+    @property
+    def like_for_like(self) -> bool:
+        """Whether both editions have the same territories: the totals compare as they are."""
+        return self.previous_year is not None and len(self.compared) == len(self.rows)
+
+    @property
+    def compared_total(self) -> int:
+        return sum(row.current or 0 for row in self.compared)
+
+    @property
+    def compared_previous_total(self) -> int:
+        return sum(row.previous or 0 for row in self.compared)
+
+    @property
+    def consecutive(self) -> bool:
+        """Whether the previous edition entered is the year before."""
+        return self.previous_year == self.year - 1
+
+    @property
     def evolution(self) -> str | None:
-        """« +107 % » between the two totals; None without a previous edition."""
-        if self.previous_total is None:
+        """« +107 % » over the territories of both editions; None without a previous
+        edition or without a territory in both."""
+        if self.previous_year is None or not self.compared:
             return None
-        return percent_change(self.previous_total, self.total)
+        return percent_change(self.compared_previous_total, self.compared_total)
 
 
 def participants_summary(content: Content, edition: Edition) -> ParticipantsSummary:
@@ -90,6 +120,7 @@ def participants_summary(content: Content, edition: Edition) -> ParticipantsSumm
         missing=tuple(t for t in territories if t.id not in edition.reports),
         previous_missing=(tuple(t for t in territories if t.id not in previous.reports)
                           if previous is not None else ()),
+        territories=len(territories),
     )
 
 

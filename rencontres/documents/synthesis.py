@@ -83,16 +83,26 @@ class SynthesisContext(TemplateContext):
     introduction: str = Field(description="Texte d'introduction de synthese.yaml, ou vide.")
     territories_count: int = Field(
         description="Nombre de territoires ayant un fichier pour l'édition.")
+    territories_figure: str = Field(
+        description="Les territoires de l'édition en texte : « 9 territoires », ou "
+                    "« 3 territoires sur 9 » quand certains n'ont pas de fichier.")
     participants_total: int = Field(
         description="Total des participants de l'édition (territoires présents uniquement).")
     participants_figure: str = Field(description="Le total en texte, ex. « 195 participants ».")
+    participants_line: str = Field(
+        description="La suite de la phrase du total : « dans 9 territoires, contre 94 en "
+                    "2020, soit +107 % » ; la comparaison porte sur les mêmes territoires "
+                    "aux deux éditions.")
     previous_year: int | None = Field(
         description="Année de l'édition précédente, ou rien s'il n'y en a pas.")
     previous_total: int | None = Field(
         description="Total des participants de l'édition précédente, ou rien.")
-    evolution: str = Field(description="Évolution du total, ex. « +107 % », ou vide.")
+    evolution: str = Field(
+        description="Évolution des participants, ex. « +107 % », sur les territoires présents "
+                    "aux deux éditions, ou vide.")
     evolution_line: str = Field(
-        description="Rappel de l'édition précédente, ex. « 94 en 2020, soit +107 % », ou vide.")
+        description="La comparaison avec l'édition précédente saisie, ex. « 94 en 2020, soit "
+                    "+107 % », sur les territoires présents aux deux éditions, ou vide.")
     participant_rows: list[ParticipantRow] = Field(
         description="Une ligne par territoire, dans l'ordre du référentiel.")
     participant_total_row: ParticipantRow = Field(description="La ligne « Total » du tableau.")
@@ -134,7 +144,6 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
     participants = data.participants
     local = most_cited(data.local_priorities)
     expected = most_cited(data.mot_expected)
-    has_previous = participants.previous_year is not None
     evolution = participants.evolution or ""
     present = len(participants.present)
     return SynthesisContext(
@@ -142,18 +151,16 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         title=synthesis_title(edition),
         introduction=data.introduction or "",
         territories_count=present,
+        territories_figure=territories_figure(participants),
         participants_total=participants.total,
         participants_figure=plural(participants.total, "participant"),
+        participants_line=participants_line(participants),
         previous_year=participants.previous_year,
         previous_total=participants.previous_total,
         evolution=evolution,
         evolution_line=evolution_line(participants),
         participant_rows=_participant_rows(participants),
-        participant_total_row=ParticipantRow(
-            territory="Total",
-            previous=str(participants.previous_total) if has_previous else "",
-            current=str(participants.total),
-            evolution=evolution),
+        participant_total_row=_total_row(participants),
         missing_note=missing_note(participants),
         participants_chart=participants_chart(participants) if participants.present else None,
         categories=[CategoryRow(label=c.category.label, count=c.count)
@@ -174,14 +181,74 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
     )
 
 
+def territories_figure(participants: ParticipantsSummary) -> str:
+    """« 9 territoires »; « 3 territoires sur 9 » when some have no file."""
+    figure = plural(len(participants.present), "territoire")
+    if len(participants.present) == participants.territories:
+        return figure
+    return f"{figure} sur {participants.territories}"
+
+
+def compared_edition(participants: ParticipantsSummary) -> str:
+    """« 2020 »; « 2017 (dernière édition saisie) » after skipped years: never « last year »."""
+    if participants.consecutive:
+        return str(participants.previous_year)
+    return f"{participants.previous_year} (dernière édition saisie)"
+
+
+def _both_years(count: int) -> str:
+    return ("le seul territoire présent les deux années" if count == 1
+            else f"les {count} territoires présents les deux années")
+
+
+def _soit(participants: ParticipantsSummary) -> str:
+    return f", soit {participants.evolution}" if participants.evolution not in (None, "–") else ""
+
+
 def evolution_line(participants: ParticipantsSummary) -> str:
-    """« 94 en 2020, soit +107 % »; without the change when it is undefined (0 before)."""
-    if participants.previous_year is None:
+    """« 94 en 2020, soit +107 % »: over the territories of both editions, named when they
+    are not all of them; empty without a territory in both."""
+    if participants.previous_year is None or not participants.compared:
         return ""
-    line = f"{participants.previous_total} en {participants.previous_year}"
-    if participants.evolution != "–":
-        line += f", soit {participants.evolution}"
-    return line
+    since = compared_edition(participants)
+    if participants.like_for_like:
+        return f"{participants.previous_total} en {since}{_soit(participants)}"
+    return (f"{participants.compared_previous_total} en {since} pour "
+            f"{_both_years(len(participants.compared))}{_soit(participants)}")
+
+
+def participants_line(participants: ParticipantsSummary) -> str:
+    """What follows « 195 participants »: « dans 9 territoires, contre 94 en 2020, soit
+    +107 % ». A partial edition is compared over the territories present both times."""
+    where = f"dans {territories_figure(participants)}"
+    if participants.previous_year is None:
+        return where
+    since = compared_edition(participants)
+    if not participants.compared:
+        return (f"{where} ; aucun n'avait de fichier en {since} : pas de comparaison "
+                "possible")
+    if participants.like_for_like:
+        return f"{where}, contre {evolution_line(participants)}"
+    return (f"{where} ; pour {_both_years(len(participants.compared))}, "
+            f"{participants.compared_total} contre {participants.compared_previous_total} "
+            f"en {since}{_soit(participants)}")
+
+
+def _total_row(participants: ParticipantsSummary) -> ParticipantRow:
+    """The table's last row: the totals when both editions have the same territories,
+    else the totals of those present both times, said so."""
+    if participants.previous_year is None or participants.like_for_like:
+        has_previous = participants.previous_year is not None
+        return ParticipantRow(
+            territory="Total",
+            previous=str(participants.previous_total) if has_previous else "",
+            current=str(participants.total), evolution=participants.evolution or "")
+    compared = len(participants.compared)
+    label = ("Total du territoire présent les deux années" if compared == 1
+             else f"Total des {compared} territoires présents les deux années")
+    return ParticipantRow(territory=label, previous=str(participants.compared_previous_total),
+                          current=str(participants.compared_total),
+                          evolution=participants.evolution or "–")
 
 
 def _count(value: int | None) -> str:
@@ -214,6 +281,12 @@ def missing_note(participants: ParticipantsSummary) -> str:
         else:
             sentences.append(f"Pas de données pour {names} en {year} : "
                              f"ces territoires ne sont pas comptés dans {total}.")
+    if participants.previous_year is not None and not participants.like_for_like:
+        before = len(participants.rows) - sum(row.previous is None for row in participants.rows)
+        whole = ("le seul territoire présent" if before == 1
+                 else f"les {before} territoires présents")
+        sentences.append(f"Total {participants.previous_year} pour {whole} cette année-là : "
+                         f"{plural(participants.previous_total or 0, 'participant')}.")
     return " ".join(sentences)
 
 
@@ -289,10 +362,20 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
         + (f"{row.previous} en {previous_year}" if row.previous is not None
            else f"pas de données en {previous_year}")
         + f", {row.current} en {year}" for row in rows)
-    change = f" ({participants.evolution})" if participants.evolution != "–" else ""
+    change = (f" ({participants.evolution})"
+              if participants.evolution not in (None, "–") else "")
+    if participants.like_for_like:
+        totals = (f"Total : {participants.previous_total} en {previous_year}, "
+                  f"{participants.total} en {year}{change}.")
+    else:
+        totals = (f"Total {year} : {participants.total}. "
+                  + (f"Pour {_both_years(len(participants.compared))} : "
+                     f"{participants.compared_previous_total} en {previous_year}, "
+                     f"{participants.compared_total} en {year}{change}."
+                     if participants.compared else
+                     f"Aucun territoire présent en {previous_year} et en {year}."))
     alt = (f"Nombre de participants par territoire aux Rencontres territoriales {previous_year} "
-           f"et {year}. {stated}. Total : {participants.previous_total} en {previous_year}, "
-           f"{participants.total} en {year}{change}.")
+           f"et {year}. {stated}. {totals}")
     return Chart(png, alt)
 
 
