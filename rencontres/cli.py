@@ -11,7 +11,7 @@ from typing import TextIO
 
 from .build.pipeline import BuildOptions, BuildReport, build
 from .build.plan import DocumentJob, Project
-from .errors import RencontresError, display_path, system_error
+from .errors import RencontresError, UsageError, display_path, system_error
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -148,11 +148,16 @@ def project_root(start: Path) -> Path:
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
-    """`python build.py --pdf` means `python build.py construire --pdf`."""
+    """`python build.py --pdf` means `python build.py construire --pdf`; `--projet X`
+    may come before the command as well as after it."""
+    before: list[str] = []
+    while argv and (argv[0] == "--projet" or argv[0].startswith("--projet=")):
+        taken = 1 if "=" in argv[0] else 2
+        before, argv = before + argv[:taken], argv[taken:]
     known = set(COMMANDS) | {alias for aliases in COMMANDS.values() for alias in aliases}
     if not argv or (argv[0] not in known and argv[0] not in ("-h", "--help")):
-        return [DEFAULT_COMMAND, *argv]
-    return argv
+        return [DEFAULT_COMMAND, *before, *argv]
+    return [argv[0], *before, *argv[1:]]
 
 
 def _canonical(command: str) -> str:
@@ -230,7 +235,7 @@ def _run(argv: list[str] | None) -> int:
         print(error.report(), file=sys.stderr)
         if command == "construire":
             print(_what_was_written(error.written), file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except BaseException as error:
         if not _interrupted(error):
             raise
@@ -324,7 +329,7 @@ def summary(report: BuildReport) -> str:
     if report.warnings:
         parts.append(plural(len(report.warnings), "avertissement"))
     text = "Résumé : " + ", ".join(parts) + "."
-    if not report.built and not report.failed:
+    if not report.built and not report.failed and not report.extras:
         text += " Rien à reconstruire."
     return text
 

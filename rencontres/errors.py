@@ -102,6 +102,12 @@ class OutputError(RencontresError):
     title = "Écriture impossible"
 
 
+class UsageError(RencontresError):
+    """An option given a value the project does not know (`--territoire inconnu`)."""
+
+    title = "Option invalide"
+
+
 class BuildError(RencontresError):
     title = "Construction interrompue"
 

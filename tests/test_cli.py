@@ -158,11 +158,13 @@ def test_territory_option_builds_that_report_only(in_project, capsys):
 
 def test_unknown_territory_is_refused_with_a_suggestion(in_project, capsys):
     code, out, err = run(capsys, "--territoire", "hauts-de-franse")
-    assert code == 1
+    assert code == 2  # an option misspelt, as the README says
     assert err.splitlines() == [
-        "Contenu invalide : 1 problème",
+        "Option invalide : 1 problème",
         "  --territoire: territoire « hauts-de-franse » inconnu "
-        "(vouliez-vous dire « hauts-de-france » ?)",
+        "(vouliez-vous dire « hauts-de-france » ?) ; territoires : hauts-de-france, "
+        "ardennes, grande-region, rhin-superieur, arc-jurassien, genevois-alpes-du-nord, "
+        "sud-fr-it-monaco, pyrenees-est-centre, pyrenees-ouest",
         "Aucun document n'a été écrit ; les documents déjà présents sont intacts.",
     ]
     assert not Path("output/2021").exists()
@@ -423,3 +425,19 @@ def test_progress_is_shown_on_a_terminal_for_several_documents():
         quiet.advance(jobs[0])
         quiet.close()
         assert stream.getvalue() == ""
+
+
+@pytest.mark.parametrize("argv", [["--projet", "."], ["--projet=."]])
+def test_projet_may_come_before_the_command(in_project, capsys, argv):
+    code, out, err = run(capsys, *argv, "verifier")
+    assert (code, err) == (0, "")
+    assert out.startswith("Contenu et modèles valides")
+    assert run(capsys, *argv, "--jobs", "1", "-q")[0] == 0  # the default command too
+
+
+def test_pdfs_written_are_not_called_nothing_to_rebuild(in_project, capsys):
+    assert run(capsys, "--jobs", "1", "-q")[0] == 0
+    code, out, err = run(capsys, "--pdf")
+    assert code == 0
+    assert "Écrit : output/2021/synthese-2021.pdf" in out.splitlines()
+    assert "Rien à reconstruire" not in out

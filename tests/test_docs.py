@@ -302,7 +302,7 @@ def _translate_title(paragraphs):
 
 
 def _curly_quotes(paragraphs):
-    target = next(p for p in paragraphs if p.text.startswith("{{ votes|length }} thème"))
+    target = next(p for p in paragraphs if "join(', ')" in p.text)
     quotes = iter("‘’‘’")
     _set_text(target, re.sub("'", lambda _: next(quotes, "'"), target.text))
 

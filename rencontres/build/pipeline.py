@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..content.loading import Content, Edition, edition_years, load_content
-from ..errors import ContentError, Problem, RencontresError, TemplateError, display_path
+from ..errors import (
+    ContentError,
+    Problem,
+    RencontresError,
+    TemplateError,
+    UsageError,
+    display_path,
+)
 from ..word.template_file import read_template
 from .lock import build_lock
 from .output import remove_leftover_temporaries, write_atomic
@@ -74,10 +81,11 @@ def check_territories(content: Content, territories: Iterable[str]) -> None:
 
     known = [t.id for t in content.referentiel.territories]
     problems = [Problem("--territoire", None, None,
-                        f"territoire « {tid} » inconnu{did_you_mean(tid, known)}")
+                        f"territoire « {tid} » inconnu{did_you_mean(tid, known)} ; "
+                        f"territoires : {', '.join(known)}")
                 for tid in territories if tid not in known]
     if problems:
-        raise ContentError(problems)
+        raise UsageError(problems)
 
 
 def build(project: Project, options: BuildOptions = BuildOptions(),

@@ -29,6 +29,17 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {word}"
 
 
+def counted(count: int, singular: str, plural_form: str | None = None) -> str:
+    """For a document: « aucun thème », « 1 thème », « 3 thèmes »."""
+    return f"aucun {singular}" if count == 0 else plural(count, singular, plural_form)
+
+
+def headed(noun: str, count: int) -> str:
+    """A heading agreed with what it heads: « Suggestion » over one, « Suggestions » over
+    several."""
+    return noun if count < 2 else noun + "s"
+
+
 def percent_change(before: int, after: int) -> str:
     """« +107 % », « −28 % », « 0 % » with a French non-breaking space; « – » when undefined.
 

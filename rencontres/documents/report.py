@@ -9,7 +9,7 @@ from ..content.model import EditionInfo, Section, Territory, TerritoryReport
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
-from .french import join_words, long_date
+from .french import counted, headed, join_words, long_date
 
 
 class VoteRow(BaseModel):
@@ -20,6 +20,21 @@ class VoteRow(BaseModel):
     level1: bool = Field(description="Vrai si la MOT est particulièrement attendue sur ce thème.")
 
 
+class SectionView(Section):
+    """A part of the compte-rendu, with its headings agreed with what they head."""
+
+    suggestions_heading: str = Field(
+        description="« Suggestion de la MOT » ou « Suggestions de la MOT ».")
+    remarks_heading: str = Field(description="« Remarque de la MOT » ou « Remarques de la MOT ».")
+
+
+def section_view(section: Section) -> SectionView:
+    return SectionView.model_construct(
+        **dict(section),
+        suggestions_heading=headed("Suggestion", len(section.suggestions)) + " de la MOT",
+        remarks_heading=headed("Remarque", len(section.remarks)) + " de la MOT")
+
+
 class ReportContext(TemplateContext):
     """Context of templates/compte-rendu.docx."""
 
@@ -27,13 +42,21 @@ class ReportContext(TemplateContext):
     territory: Territory = Field(description="Le territoire (nom, pays).")
     report: TerritoryReport = Field(description="Le contenu du fichier du territoire.")
     meeting_date: str = Field(description="Date de la Rencontre en toutes lettres, ou vide.")
+    participants_figure: str = Field(description="Les participants en texte, ex. « 35 participants ».")
     borders: str = Field(description="Les pays de la frontière, ex. « FR-BE-UK ».")
     votes: list[VoteRow] = Field(description="Thèmes votés, du plus au moins voté.")
+    votes_figure: str = Field(
+        description="Les thèmes votés en texte, ex. « 9 thèmes prioritaires », « 1 thème prioritaire ».")
     vote_lines: list[str] = Field(
         description="Les votes en texte, un par partie, ex. « Gouvernance (8) ».")
-    level1_sections: list[Section] = Field(description="Parties de niveau 1, dans l'ordre.")
-    level2_sections: list[Section] = Field(description="Parties de niveau 2, dans l'ordre.")
+    level1_sections: list[SectionView] = Field(description="Parties de niveau 1, dans l'ordre.")
+    level2_sections: list[SectionView] = Field(description="Parties de niveau 2, dans l'ordre.")
     level1_titles: str = Field(description="Titres des parties de niveau 1, ex. « A, B et C ».")
+    level1_figure: str = Field(
+        description="Les thèmes de niveau 1 en texte, ex. « 3 thèmes », « 1 thème ».")
+    level1_line: str = Field(
+        description="La suite de la phrase : « sur lesquels la MOT est particulièrement "
+                    "attendue : A, B et C » (« sur lequel » pour un seul thème).")
     votes_chart: Chart | None = Field(description="Graphique des votes par thème, ou rien.")
 
 
@@ -51,12 +74,18 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
         territory=territory,
         report=report,
         meeting_date=long_date(report.date),
+        participants_figure=counted(report.participants.total, "participant"),
         borders="-".join(territory.countries),
         votes=votes,
+        votes_figure=counted(len(votes), "thème prioritaire", "thèmes prioritaires"),
         vote_lines=_vote_lines(report),
-        level1_sections=[s for s in level1 if has_content(s)],
-        level2_sections=[s for s in report.sections if s.level == 2 and has_content(s)],
+        level1_sections=[section_view(s) for s in level1 if has_content(s)],
+        level2_sections=[section_view(s) for s in report.sections
+                         if s.level == 2 and has_content(s)],
         level1_titles=join_words([s.title for s in level1]),
+        level1_figure=counted(len(level1), "thème"),
+        level1_line=(f"{'sur lequel' if len(level1) < 2 else 'sur lesquels'} la MOT est "
+                     f"particulièrement attendue : {join_words([s.title for s in level1])}"),
         votes_chart=votes_chart(votes) if votes else None,
     )
 

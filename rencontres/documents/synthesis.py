@@ -22,7 +22,7 @@ from .figures import (
     sort_key,
     synthesize,
 )
-from .french import join_words, plural
+from .french import counted, join_words, plural
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
 
@@ -153,7 +153,7 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         territories_count=present,
         territories_figure=territories_figure(participants),
         participants_total=participants.total,
-        participants_figure=plural(participants.total, "participant"),
+        participants_figure=counted(participants.total, "participant"),
         participants_line=participants_line(participants),
         previous_year=participants.previous_year,
         previous_total=participants.previous_total,
@@ -183,8 +183,9 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
 
 def territories_figure(participants: ParticipantsSummary) -> str:
     """« 9 territoires »; « 3 territoires sur 9 » when some have no file."""
-    figure = plural(len(participants.present), "territoire")
-    if len(participants.present) == participants.territories:
+    present = len(participants.present)
+    figure = counted(present, "territoire")
+    if present == participants.territories:
         return figure
     return f"{figure} sur {participants.territories}"
 
