@@ -60,7 +60,8 @@ def test_scenarios_are_complete_content_trees():
         assert (SCENARIOS / name / "content").is_dir(), name
     assert set(NAMES) - set(BROKEN) == {"valide", "valide-chiffres-seulement",
                                         "valide-caractere-invisible",
-                                        "valide-textes-comme-des-nombres"}
+                                        "valide-textes-comme-des-nombres",
+                                        "valide-avertissements-de-saisie"}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -358,3 +359,16 @@ def test_too_many_values_without_any_alias_do_not_blame_aliases(tmp_path, monkey
     assert report_of() == (
         "Contenu invalide : 1 problème\n  content/2021/territoires/ardennes.yaml: le fichier "
         "contient plus de 200 000 valeurs : est-ce bien un fichier de contenu ?")
+
+
+def test_slips_of_a_hurried_hand_are_warned_of_with_their_place(monkeypatch):
+    monkeypatch.chdir(SCENARIOS / "valide-avertissements-de-saisie")
+    assert [str(w) for w in load_content(Path("content")).warnings] == [
+        "content/2021/territoires/ardennes.yaml:4:10: aucun participant : si la Rencontre "
+        "n'a pas eu lieu, retirez plutôt le fichier du territoire",
+        "content/2021/territoires/hauts-de-france.yaml:2:7: Rencontre datée de 2020, pour "
+        "l'édition 2021 : vérifiez l'année",
+        "content/2021/territoires/hauts-de-france.yaml:15:14: thème voté « Santé » couvert "
+        "par aucune partie : ajoutez-le aux « themes_votes » d'une partie, sinon le "
+        "compte-rendu n'en dit rien",
+    ]

@@ -189,6 +189,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
             if report is not None and referentiel is not None:
                 problems += _check_report(report, doc, referentiel)
                 warnings += _empty_sections(report, doc)
+                warnings += _doubtful(report, doc, directory.name)
                 reports[report.territory] = report
                 report_files[report.territory] = path
 
@@ -251,6 +252,29 @@ def _empty_sections(report: TerritoryReport, document: YamlDocument) -> list[Pro
                              "idée de projet, ni partenaire, ni suggestion, ni remarque) : "
                              "elle n'apparaît pas dans le compte-rendu")
             for index, section in enumerate(report.sections) if not has_content(section)]
+
+
+def _doubtful(report: TerritoryReport, document: YamlDocument, year: str) -> list[Problem]:
+    """What is allowed but most likely a slip of a hurried hand: said, not refused."""
+    warnings = []
+    if report.date is not None and str(report.date.year) != year:
+        warnings.append(document.problem(
+            ("date",), f"Rencontre datée de {report.date.year}, pour l'édition {year} : "
+                       "vérifiez l'année"))
+    if report.participants.total == 0:
+        warnings.append(document.problem(
+            ("participants", "total"), "aucun participant : si la Rencontre n'a pas eu "
+                                       "lieu, retirez plutôt le fichier du territoire"))
+    if report.sections:
+        covered = {label for section in report.sections for label in section.voted_themes}
+        for index, voted in enumerate(report.voted_themes):
+            if voted.label not in covered:
+                warnings.append(document.problem(
+                    ("themes_votes", index, "libelle"),
+                    f"thème voté « {shown(voted.label)} » couvert par aucune partie : "
+                    "ajoutez-le aux « themes_votes » d'une partie, sinon le compte-rendu "
+                    "n'en dit rien"))
+    return warnings
 
 
 def _check_report(report: TerritoryReport, document: YamlDocument,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 import types
@@ -11,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
+from .calendar import MONTHS
 from .source import YamlDocument, YamlPath, shown, shown_exactly
 
 
@@ -75,6 +77,9 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
         return document.problem(loc + tuple(getattr(rule, "key", ())),
                                 str(rule if rule is not None else error["msg"]),
                                 at_key=bool(getattr(rule, "key", ())))
+    impossible = _impossible_date(error.get("input")) if kind.startswith("date") else None
+    if impossible:
+        return document.problem(loc, f"{field} : {impossible}")
     target = _model_at(model, loc)
     accepts_text = getattr(target, "accepts_plain_text", False)
     if isinstance(error.get("input"), bool) and kind in ("string_type", "model_type"):
@@ -108,6 +113,23 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     # pydantic's own words are English: a kind not foreseen gets a French sentence.
     message = messages.get(kind, f"{field} : valeur invalide")
     return document.problem(loc, message)
+
+
+def _impossible_date(value: Any) -> str | None:
+    """« le 31 septembre 2021 n'existe pas » for a date well written but not in the
+    calendar: a format error would send the user looking for the wrong mistake."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value)) if isinstance(value, str) else None
+    if not found:
+        return None
+    year, month, day = map(int, found.groups())
+    if not 1 <= month <= 12:
+        return f"le mois {month:02d} n'existe pas (AAAA-MM-JJ : le mois vient en second)"
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        number = "1er" if day == 1 else str(day)
+        return f"le {number} {MONTHS[month - 1]} {year} n'existe pas"
+    return None
 
 
 def _is_plain_text(data: Any, loc: YamlPath) -> bool:

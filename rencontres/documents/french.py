@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+from ..content.calendar import MONTHS
 
 
 def long_date(day: datetime.date | None) -> str:
