@@ -117,3 +117,18 @@ def test_the_2021_synthesis_keeps_its_sentence():
     assert context.territories_figure == "9 territoires"
     assert (context.participant_total_row.territory, context.participant_total_row.previous,
             context.participant_total_row.current) == ("Total", "94", "195")
+
+
+def test_a_list_not_recorded_is_not_a_list_of_none():
+    """`priorites_locales` absent (or null): not recorded, left out of « sur N » and named;
+    `[]`: recorded, none, counted."""
+    nord = report(NORD, 5, local=["mobilite"])
+    est = report(EST, 5, local=[])
+    sud = report(SUD, 5).model_copy(update={"local_priorities": None})
+    content = build_content(edition(2021, nord, est, sud))
+    context = synthesis_context(content, content.editions[2021])
+    assert context.local_priorities_caption == (
+        "Nombre de territoires (sur 2) ayant retenu chaque thème comme priorité locale. "
+        "Liste non renseignée pour Sud, non compté.")
+    assert [line.text for line in context.local_priority_themes] == [
+        "identifié comme priorité locale dans 1 territoire"]

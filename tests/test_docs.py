@@ -250,7 +250,7 @@ def test_yaml_example_is_a_valid_content_file(block):
         assert value.territory == Path(path).stem, f"{block}: « territoire » ≠ file name"
         assert value.territory in ids["territoires"]
         themes = {v.theme for v in value.voted_themes if v.theme}
-        themes |= set(value.local_priorities) | set(value.mot_expected)
+        themes |= set(value.local_priorities or ()) | set(value.mot_expected or ())
         assert themes <= ids["themes"], f"{block}: unknown themes {themes - ids['themes']}"
         assert set(value.participants.by_category) <= ids["categories"]
         labels = {v.label for v in value.voted_themes}

@@ -298,8 +298,8 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
                                  themes, "thème")
     labels = [v.label for v in report.voted_themes]
     problems += _duplicates(document, ("themes_votes",), labels, ("libelle",), "thème voté")
-    for key, ids in (("priorites_locales", report.local_priorities),
-                     ("mot_attendue", report.mot_expected)):
+    for key, ids in (("priorites_locales", report.local_priorities or []),
+                     ("mot_attendue", report.mot_expected or [])):
         for index, theme_id in enumerate(ids):
             problems += _unknown(document, (key, index), theme_id, themes, "thème")
         problems += _duplicates(document, (key,), ids, what="thème")

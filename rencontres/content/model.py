@@ -217,12 +217,16 @@ class TerritoryReport(ContentModel):
     voted_themes: list[VotedTheme] = Field(
         default_factory=list, alias="themes_votes",
         description="Les thèmes votés comme prioritaires, avec leurs votes.")
-    local_priorities: list[Id] = Field(
-        default_factory=list, alias="priorites_locales",
-        description="Thèmes de synthèse retenus comme priorités locales (référentiel).")
-    mot_expected: list[Id] = Field(
-        default_factory=list, alias="mot_attendue",
-        description="Thèmes de synthèse sur lesquels la MOT est particulièrement attendue.")
+    # None: not recorded (the key absent, or null); []: none. A territory that did not
+    # record a list is left out of the count « sur N » of that list.
+    local_priorities: list[Id] | None = Field(
+        None, alias="priorites_locales",
+        description="Thèmes de synthèse retenus comme priorités locales (référentiel) ; "
+                    "absent ou null : non renseigné ; [] : aucun.")
+    mot_expected: list[Id] | None = Field(
+        None, alias="mot_attendue",
+        description="Thèmes de synthèse sur lesquels la MOT est particulièrement attendue ; "
+                    "absent ou null : non renseigné ; [] : aucun.")
     sections: list[Section] = Field(default_factory=list, alias="sections",
                                     description="Les parties du compte-rendu, dans l'ordre.")
     cross_cutting_ideas: list[Item] = Field(

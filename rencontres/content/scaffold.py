@@ -107,8 +107,9 @@ def territory_text(report: TerritoryReport, name: str, year: int, source: Editio
             lines.append(f"    votes: {TO_FILL}")
             if voted.theme:
                 lines.append(f"    theme: {voted.theme}")
-    lines.append("priorites_locales: []")
-    lines.append("mot_attendue: []")
+    # null: not recorded yet, and counted as such in the synthesis until filled.
+    lines.append("priorites_locales: null  # ex. [mobilite, sante] ; [] si aucune")
+    lines.append("mot_attendue: null  # ex. [gouvernance] ; [] si aucun")
     if report.sections:
         lines.append("sections:")
         for section in report.sections:

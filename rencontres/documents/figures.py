@@ -178,12 +178,19 @@ class ThemeCount:
 
 
 def _theme_counts(content: Content, edition: Edition,
-                  chosen: Callable[[TerritoryReport], list[str]]) -> tuple[ThemeCount, ...]:
+                  chosen: Callable[[TerritoryReport], list[str] | None]) -> tuple[ThemeCount, ...]:
     counts = [
         ThemeCount(theme, tuple(content.territory(tid) for tid, report in edition.reports.items()
-                                if theme.id in chosen(report)))
+                                if theme.id in (chosen(report) or ())))
         for theme in content.referentiel.themes]
     return tuple(sorted(counts, key=lambda c: (-c.count, sort_key(c.theme.label))))
+
+
+def recorded(content: Content, edition: Edition,
+             chosen: Callable[[TerritoryReport], list[str] | None]) -> tuple[Territory, ...]:
+    """The territories that recorded a list (`[]` included): what « sur N » counts."""
+    return tuple(content.territory(tid) for tid, report in edition.reports.items()
+                 if chosen(report) is not None)
 
 
 def local_priorities(content: Content, edition: Edition) -> tuple[ThemeCount, ...]:
@@ -257,6 +264,8 @@ class EditionSynthesis:
     categories: CategorySplit
     local_priorities: tuple[ThemeCount, ...]   # every theme, zeros included
     mot_expected: tuple[ThemeCount, ...]       # every theme, zeros included
+    local_recorded: tuple[Territory, ...]      # territories that recorded their priorities
+    expected_recorded: tuple[Territory, ...]   # and where the MOT is expected
     cards: tuple[IdeaCard, ...]
     introduction: str | None
 
@@ -267,6 +276,8 @@ def synthesize(content: Content, edition: Edition) -> EditionSynthesis:
         categories=category_split(content, edition),
         local_priorities=local_priorities(content, edition),
         mot_expected=mot_expected(content, edition),
+        local_recorded=recorded(content, edition, lambda report: report.local_priorities),
+        expected_recorded=recorded(content, edition, lambda report: report.mot_expected),
         cards=idea_cards(content, edition),
         introduction=edition.synthesis.introduction if edition.synthesis else None,
     )

@@ -121,11 +121,18 @@ class SynthesisContext(TemplateContext):
     local_priority_themes: list[ThemeLine] = Field(
         description="Thèmes retenus comme priorité locale par au moins un territoire, "
                     "du plus au moins cité.")
+    local_priorities_caption: str = Field(
+        description="Légende des priorités locales : « Nombre de territoires (sur 9) ayant "
+                    "retenu chaque thème comme priorité locale. », sur les territoires qui "
+                    "ont renseigné la liste.")
     local_priorities_chart: Chart | None = Field(
         description="Graphique du nombre de territoires par thème (priorités locales), ou rien.")
     mot_expected_themes: list[ThemeLine] = Field(
         description="Thèmes sur lesquels la MOT est particulièrement attendue dans au moins "
                     "un territoire, du plus au moins cité.")
+    mot_expected_caption: str = Field(
+        description="Légende des thèmes où la MOT est attendue, sur les territoires qui ont "
+                    "renseigné la liste.")
     mot_expected_chart: Chart | None = Field(
         description="Graphique du nombre de territoires par thème où la MOT est attendue, "
                     "ou rien.")
@@ -146,6 +153,11 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
     expected = most_cited(data.mot_expected)
     evolution = participants.evolution or ""
     present = len(participants.present)
+    local_caption = theme_caption(
+        "ayant retenu chaque thème comme priorité locale.", data.local_recorded, participants)
+    expected_caption = theme_caption(
+        "où la MOT est particulièrement attendue, par thème.", data.expected_recorded,
+        participants)
     return SynthesisContext(
         edition=edition.info,
         title=synthesis_title(edition),
@@ -168,14 +180,14 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         categories_note=categories_note(data.categories),
         categories_chart=categories_chart(data.categories) if data.categories.counts else None,
         local_priority_themes=[_theme_line(c, "identifié comme priorité locale") for c in local],
-        local_priorities_chart=(themes_chart(
-            local, f"Nombre de territoires (sur {present}) ayant retenu chaque thème comme "
-                   f"priorité locale.", style.NAVY) if local else None),
+        local_priorities_caption=local_caption,
+        local_priorities_chart=(themes_chart(local, local_caption, style.NAVY)
+                                if local else None),
         mot_expected_themes=[_theme_line(c, "identifié comme thème prioritaire pour la MOT")
                              for c in expected],
-        mot_expected_chart=(themes_chart(
-            expected, f"Nombre de territoires (sur {present}) où la MOT est particulièrement "
-                      f"attendue, par thème.", style.ORANGE) if expected else None),
+        mot_expected_caption=expected_caption,
+        mot_expected_chart=(themes_chart(expected, expected_caption, style.ORANGE)
+                            if expected else None),
         cards=[_card_view(card) for card in data.cards],
         cards_year=edition.year + 1,
     )
@@ -305,6 +317,18 @@ def categories_note(split: CategorySplit) -> str:
     if unknown:
         note += f", dont {unknown} sans catégorie précisée"
     return note + "."
+
+
+def theme_caption(what: str, recorded: tuple, participants: ParticipantsSummary) -> str:
+    """« Nombre de territoires (sur 9) ayant retenu… »: out of the territories that
+    recorded the list, those that did not named."""
+    caption = f"Nombre de territoires (sur {len(recorded)}) {what}"
+    ids = {territory.id for territory in recorded}
+    silent = [row.territory.name for row in participants.present if row.territory.id not in ids]
+    if silent:
+        caption += (f" Liste non renseignée pour {join_words(silent)}, "
+                    f"{'non compté' if len(silent) == 1 else 'non comptés'}.")
+    return caption
 
 
 def _theme_line(count: ThemeCount, phrase: str) -> ThemeLine:
