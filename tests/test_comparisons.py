@@ -132,3 +132,33 @@ def test_a_list_not_recorded_is_not_a_list_of_none():
         "Liste non renseignée pour Sud, non compté.")
     assert [line.text for line in context.local_priority_themes] == [
         "identifié comme priorité locale dans 1 territoire"]
+
+
+@pytest.mark.parametrize("setting, shown", [
+    (None, ["mobilite", "emploi", "sante"]),          # default 5: all three
+    ({"priorites_locales": 1}, ["mobilite"]),
+    ({"priorites_locales": 2}, ["mobilite", "emploi", "sante"]),  # tied with the 2nd: kept
+])
+def test_the_themes_most_cited_with_ties_kept_together(setting, shown):
+    reports = [report(NORD, 1, local=["mobilite", "sante", "emploi"]),
+               report(EST, 1, local=["mobilite", "sante", "emploi"]),
+               report(SUD, 1, local=["mobilite"])]
+    synthesis = {"idees_communes": []}
+    if setting is not None:
+        synthesis["themes_les_plus_cites"] = setting
+    content = build_content(edition(2021, *reports, synthesis=synthesis))
+    context = synthesis_context(content, content.editions[2021])
+    labels = {"mobilite": "Mobilité", "sante": "Santé", "emploi": "Emploi"}
+    assert [line.label for line in context.local_priority_themes] == [labels[i] for i in shown]
+
+
+def test_the_2021_synthesis_publishes_no_local_priority_figure_the_source_does_not():
+    from rencontres.content.loading import load_content
+
+    content = load_content(REPO / "content")
+    context = synthesis_context(content, content.editions[2021])
+    assert [(t.label, t.count) for t in context.local_priority_themes] == [
+        ("Gouvernance / Obstacles / Stratégie", 9), ("Mobilité", 9), ("Formation", 7),
+        ("Culture / Citoyenneté / Appartenance", 6), ("Santé", 6)]
+    assert [t.count for t in context.mot_expected_themes] == [8, 5, 5, 3]
+    assert " 4 territoires" not in context.local_priorities_chart.alt_text

@@ -262,9 +262,24 @@ class CommonIdea(ContentModel):
         description="Suggestions d'action pour l'année suivante, dans l'ordre.")
 
 
+class MostCited(ContentModel):
+    """How many themes the synthesis shows, the most cited first; a theme tied with the
+    last one shown is shown too. The defaults are the source's (2021: five, four)."""
+
+    local_priorities: StrictInt = Field(
+        5, alias="priorites_locales", ge=1, le=50,
+        description="Nombre de thèmes les plus cités montrés pour les priorités locales.")
+    mot_expected: StrictInt = Field(
+        4, alias="mot_attendue", ge=1, le=50,
+        description="Nombre de thèmes les plus cités montrés là où la MOT est attendue.")
+
+
 class Synthesis(ContentModel):
     introduction: OptionalText = Field(None, alias="introduction", min_length=1,
                                      description="Texte d'introduction facultatif.")
     common_ideas: list[CommonIdea] = Field(
         default_factory=list, alias="idees_communes",
         description="Idées communes à plusieurs territoires, une fiche par thème.")
+    most_cited: MostCited = Field(
+        default_factory=MostCited, alias="themes_les_plus_cites",
+        description="Combien de thèmes les plus cités la synthèse montre (ex aequo compris).")

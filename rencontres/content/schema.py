@@ -26,6 +26,7 @@ from .model import (
     CommonIdea,
     EditionInfo,
     Item,
+    MostCited,
     Participants,
     Referentiel,
     Section,
@@ -67,6 +68,9 @@ _MODEL_TEXTS: dict[type[BaseModel], tuple[str, str]] = {
     Participants: ("Participants", "Nombre de participants, et leur répartition facultative."),
     VotedTheme: ("Thème voté", "Un thème voté comme prioritaire par le territoire."),
     Section: ("Partie", "Une partie du compte-rendu."),
+    MostCited: ("Thèmes les plus cités",
+                "Combien de thèmes la synthèse montre, les plus cités d'abord (ex aequo "
+                "compris) ; par défaut 5 et 4, comme en 2021."),
     Synthesis: ("Synthèse (<année>/synthese.yaml)",
                 "Synthèse inter-territoires de l'édition (fichier facultatif)."),
     CommonIdea: ("Idée commune", "Une fiche de la synthèse : une idée commune à plusieurs "

@@ -203,9 +203,14 @@ def mot_expected(content: Content, edition: Edition) -> tuple[ThemeCount, ...]:
     return _theme_counts(content, edition, lambda report: report.mot_expected)
 
 
-def most_cited(counts: Iterable[ThemeCount]) -> tuple[ThemeCount, ...]:
-    """The themes chosen by at least one territory, in the given order."""
-    return tuple(c for c in counts if c.count > 0)
+def most_cited(counts: Iterable[ThemeCount], how_many: int | None = None) -> tuple[ThemeCount, ...]:
+    """The themes chosen by at least one territory, most cited first: the first
+    `how_many` and those tied with the last of them (all of them when None)."""
+    cited = [c for c in counts if c.count > 0]
+    if how_many is None or len(cited) <= how_many:
+        return tuple(cited)
+    last = cited[how_many - 1].count
+    return tuple(c for index, c in enumerate(cited) if index < how_many or c.count == last)
 
 
 # --- common-idea cards --------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition
-from ..content.model import EditionInfo
+from ..content.model import EditionInfo, MostCited
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
@@ -149,8 +149,9 @@ def synthesis_title(edition: Edition) -> str:
 def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
     data = synthesize(content, edition)
     participants = data.participants
-    local = most_cited(data.local_priorities)
-    expected = most_cited(data.mot_expected)
+    shown = edition.synthesis.most_cited if edition.synthesis else MostCited()
+    local = most_cited(data.local_priorities, shown.local_priorities)
+    expected = most_cited(data.mot_expected, shown.mot_expected)
     evolution = participants.evolution or ""
     present = len(participants.present)
     local_caption = theme_caption(
