@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from rencontres.documents import style
@@ -81,3 +82,40 @@ def test_votes_chart_alt_text_states_every_value():
         "Nombre de votes par thème. Citoyenneté / Culture : 9 votes "
         "(MOT particulièrement attendue) ; Santé : 1 vote ; Éducation : 0 vote.")
     assert chart.png[:8] == PNG_SIGNATURE
+
+
+def _no_overlap(figure) -> list[str]:
+    """What the legend covers: a bar, a value written at a bar's end, a label."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    renderer = RendererAgg(int(figure.bbox.width), int(figure.bbox.height), figure.dpi)
+    (axes,) = figure.axes
+    legend = axes.get_legend()
+    if legend is None:
+        return []
+    box = legend.get_window_extent(renderer)
+    covered = [f"barre {index}" for index, bar in enumerate(axes.patches)
+               if bar.get_width() > 0 and box.overlaps(bar.get_window_extent(renderer))]
+    covered += [f"texte « {text.get_text()} »" for text in
+                [*axes.texts, *axes.get_yticklabels()]
+                if text.get_text() and box.overlaps(text.get_window_extent(renderer))]
+    return covered
+
+
+@pytest.mark.parametrize("bars", [1, 2, 3, 9, 20, 30])
+@pytest.mark.parametrize("shape", ["one dominant", "ties", "zeros", "long labels"])
+def test_the_legend_never_covers_a_bar_or_a_value(bars, shape):
+    from rencontres.documents.charts import bars_figure
+
+    values = {"one dominant": [100] + [1] * (bars - 1), "ties": [5] * bars,
+              "zeros": [0] * (bars - 1) + [3], "long labels": list(range(bars, 0, -1))}[shape]
+    labels = [("Coopération transfrontalière des services publics de santé " * 2
+               if shape == "long labels" else "Thème") + f" {n}" for n in range(bars)]
+    single = bars_figure(labels, [Series("Votes", values, style.NAVY)],
+                         bar_colors=[style.ORANGE, style.SKY] * bars,
+                         legend=[("MOT particulièrement attendue", style.ORANGE),
+                                 ("Autre thème", style.SKY)])
+    assert _no_overlap(single) == []
+    double = bars_figure(labels, [Series("2020", values[::-1], style.SKY),
+                                  Series("2021", values, style.NAVY)])
+    assert _no_overlap(double) == []

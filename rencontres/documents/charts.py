@@ -207,6 +207,13 @@ def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
 def _draw_bars(labels: Sequence[str], series: Sequence[Series],
                bar_colors: Sequence[str] | None, legend: Sequence[tuple[str, str]],
                unit: str) -> bytes:
+    return _png(bars_figure(labels, series, bar_colors, legend, unit))
+
+
+def bars_figure(labels: Sequence[str], series: Sequence[Series],
+                bar_colors: Sequence[str] | None = None,
+                legend: Sequence[tuple[str, str]] = (), unit: str = ""):
+    """The matplotlib figure of horizontal_bars, laid out, before it becomes a PNG."""
     _pyplot()
     rows = len(labels)
     height = 0.8 / len(series)
@@ -243,6 +250,9 @@ def _draw_bars(labels: Sequence[str], series: Sequence[Series],
         handles = [Patch(color=color) for _, color in legend]
         names = [_literal(name) for name, _ in legend]
     if handles:
-        axes.legend(handles, names, loc="lower right", frameon=False, fontsize=9)
+        # Below the plot, outside it: inside, it covered a bar and its value whenever
+        # the last bars were long (one dominant value, a few bars).
+        axes.legend(handles, names, loc="upper right", bbox_to_anchor=(1.0, 0.0),
+                    ncol=len(names), frameon=False, fontsize=9, borderaxespad=0.3)
     _tight_layout(figure)
-    return _png(figure)
+    return figure
