@@ -119,3 +119,20 @@ def test_the_legend_never_covers_a_bar_or_a_value(bars, shape):
     double = bars_figure(labels, [Series("2020", values[::-1], style.SKY),
                                   Series("2021", values, style.NAVY)])
     assert _no_overlap(double) == []
+
+
+def test_a_single_bar_is_said_in_text_not_drawn():
+    from test_agreement import compte_rendu
+    from test_synthesis import build_content, edition, report
+
+    from rencontres.documents.synthesis import synthesis_context
+
+    assert compte_rendu(1).votes_chart is None and compte_rendu(1).vote_lines
+    assert compte_rendu(2).votes_chart is not None
+    content = build_content(edition(2021, report("nord", 4, local=["mobilite"],
+                                                 expected=["mobilite"])))
+    context = synthesis_context(content, content.editions[2021])
+    assert (context.participants_chart, context.local_priorities_chart,
+            context.mot_expected_chart) == (None, None, None)
+    assert context.participants_line == "dans 1 territoire sur 3"
+    assert [line.label for line in context.local_priority_themes] == ["Mobilité"]

@@ -53,6 +53,13 @@ def test_a_partial_edition_after_skipped_years_is_compared_like_for_like(partial
             "Sud FR-IT-Monaco, Pyrénées Est & Centre et Pyrénées Ouest en 2025 : ces "
             "territoires ne sont pas comptés dans le total. Total 2021 pour les 9 territoires "
             "présents cette année-là : 195 participants.") in text
+    # The Rencontres of the edition, from the territory files.
+    table = text.index("Les Rencontres 2025")
+    assert text[table + 1:table + 17] == [
+        "Territoire", "Date", "Lieu", "Participants",
+        "Hauts-de-France", "18 novembre 2025", "Lille", "40",
+        "Ardennes", "7 octobre 2025", "Charleville-Mézières", "18",
+        "Grande Région", "n. d.", "Luxembourg", "30"]
     joined = "\n".join(text)
     assert "−55" not in joined and "l'an dernier" not in joined and "2024" not in joined
 
@@ -162,3 +169,10 @@ def test_the_2021_synthesis_publishes_no_local_priority_figure_the_source_does_n
         ("Culture / Citoyenneté / Appartenance", 6), ("Santé", 6)]
     assert [t.count for t in context.mot_expected_themes] == [8, 5, 5, 3]
     assert " 4 territoires" not in context.local_priorities_chart.alt_text
+
+
+def test_no_table_of_rencontres_when_no_file_says_when_or_where():
+    from rencontres.content.loading import load_content
+
+    content = load_content(REPO / "content")
+    assert synthesis_context(content, content.editions[2021]).rencontres == []

@@ -57,7 +57,8 @@ class ReportContext(TemplateContext):
     level1_line: str = Field(
         description="La suite de la phrase : « sur lesquels la MOT est particulièrement "
                     "attendue : A, B et C » (« sur lequel » pour un seul thème).")
-    votes_chart: Chart | None = Field(description="Graphique des votes par thème, ou rien.")
+    votes_chart: Chart | None = Field(
+        description="Graphique des votes par thème, ou rien (moins de deux thèmes votés).")
 
 
 def report_context(content: Content, edition: Edition, territory_id: str) -> ReportContext:
@@ -86,7 +87,8 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
         level1_figure=counted(len(level1), "thème"),
         level1_line=(f"{'sur lequel' if len(level1) < 2 else 'sur lesquels'} la MOT est "
                      f"particulièrement attendue : {join_words([s.title for s in level1])}"),
-        votes_chart=votes_chart(votes) if votes else None,
+        # One bar compares nothing: the list of votes below says it.
+        votes_chart=votes_chart(votes) if len(votes) > 1 else None,
     )
 
 

@@ -22,7 +22,7 @@ from .figures import (
     sort_key,
     synthesize,
 )
-from .french import counted, join_words, plural
+from .french import counted, join_words, long_date, plural
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
 
@@ -40,6 +40,13 @@ class ParticipantRow(_View):
     evolution: str = Field(
         description="Évolution, ex. « +250 % » ; « – » si un des deux chiffres manque, "
                     "vide s'il n'y a pas d'édition précédente.")
+
+
+class RencontreRow(_View):
+    territory: str = Field(description="Nom du territoire.")
+    date: str = Field(description="Date de la Rencontre en toutes lettres, ou « n. d. ».")
+    place: str = Field(description="Lieu de la Rencontre, ou « n. d. ».")
+    participants: str = Field(description="Nombre de participants.")
 
 
 class CategoryRow(_View):
@@ -103,6 +110,9 @@ class SynthesisContext(TemplateContext):
     evolution_line: str = Field(
         description="La comparaison avec l'édition précédente saisie, ex. « 94 en 2020, soit "
                     "+107 % », sur les territoires présents aux deux éditions, ou vide.")
+    rencontres: list[RencontreRow] = Field(
+        description="Les Rencontres de l'édition, une ligne par territoire présent (date, lieu, "
+                    "participants) ; vide quand aucun fichier ne donne ni date ni lieu.")
     participant_rows: list[ParticipantRow] = Field(
         description="Une ligne par territoire, dans l'ordre du référentiel.")
     participant_total_row: ParticipantRow = Field(description="La ligne « Total » du tableau.")
@@ -172,23 +182,27 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         previous_total=participants.previous_total,
         evolution=evolution,
         evolution_line=evolution_line(participants),
+        rencontres=rencontre_rows(content, edition),
         participant_rows=_participant_rows(participants),
         participant_total_row=_total_row(participants),
         missing_note=missing_note(participants),
-        participants_chart=participants_chart(participants) if participants.present else None,
+        # A chart of one bar compares nothing: the sentence and the table say it.
+        participants_chart=(participants_chart(participants)
+                            if len(participants.present) > 1 or participants.compared else None),
         categories=[CategoryRow(label=c.category.label, count=c.count)
                     for c in data.categories.counts],
         categories_note=categories_note(data.categories),
-        categories_chart=categories_chart(data.categories) if data.categories.counts else None,
+        categories_chart=(categories_chart(data.categories)
+                          if len(data.categories.counts) > 1 else None),
         local_priority_themes=[_theme_line(c, "identifié comme priorité locale") for c in local],
         local_priorities_caption=local_caption,
         local_priorities_chart=(themes_chart(local, local_caption, style.NAVY)
-                                if local else None),
+                                if len(local) > 1 else None),
         mot_expected_themes=[_theme_line(c, "identifié comme thème prioritaire pour la MOT")
                              for c in expected],
         mot_expected_caption=expected_caption,
         mot_expected_chart=(themes_chart(expected, expected_caption, style.ORANGE)
-                            if expected else None),
+                            if len(expected) > 1 else None),
         cards=[_card_view(card) for card in data.cards],
         cards_year=edition.year + 1,
     )
@@ -263,6 +277,19 @@ def _total_row(participants: ParticipantsSummary) -> ParticipantRow:
     return ParticipantRow(territory=label, previous=str(participants.compared_previous_total),
                           current=str(participants.compared_total),
                           evolution=participants.evolution or "–")
+
+
+def rencontre_rows(content: Content, edition: Edition) -> list[RencontreRow]:
+    """Each Rencontre of the edition, from the territory files; none when no file says
+    when or where (a table of « n. d. » would say nothing)."""
+    reports = edition.reports
+    if not any(report.date or report.place for report in reports.values()):
+        return []
+    return [RencontreRow(territory=content.territory(tid).name,
+                         date=long_date(report.date) or MISSING,
+                         place=report.place or MISSING,
+                         participants=str(report.participants.total))
+            for tid, report in reports.items()]
 
 
 def _count(value: int | None) -> str:
