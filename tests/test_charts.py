@@ -136,3 +136,22 @@ def test_a_single_bar_is_said_in_text_not_drawn():
             context.mot_expected_chart) == (None, None, None)
     assert context.participants_line == "dans 1 territoire sur 3"
     assert [line.label for line in context.local_priority_themes] == ["Mobilité"]
+
+
+@pytest.mark.parametrize("bars", [9, 20, 30])
+def test_many_bars_fit_a_page_and_their_labels_stay_apart(bars):
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from rencontres.documents.charts import MAX_HEIGHT, bars_figure
+
+    labels = [f"Territoire transfrontalier n° {n}" for n in range(bars)]
+    figure = bars_figure(labels, [Series("2020", list(range(bars)), style.SKY),
+                                  Series("2021", list(range(bars, 0, -1)), style.NAVY)])
+    assert figure.get_figheight() <= MAX_HEIGHT
+    renderer = RendererAgg(int(figure.bbox.width), int(figure.bbox.height), figure.dpi)
+    (axes,) = figure.axes
+    boxes = [label.get_window_extent(renderer) for label in axes.get_yticklabels()]
+    values = [text.get_window_extent(renderer) for text in axes.texts]
+    for group in (boxes, values):
+        assert not [(a, b) for i, a in enumerate(group) for b in group[i + 1:]
+                    if a.overlaps(b)]

@@ -51,6 +51,8 @@ def _pyplot():
 
 
 DPI = 200
+# Inches: printed 160 mm wide, the tallest chart and its caption fit on an A4 page.
+MAX_HEIGHT = 8.5
 PAD_INCHES = 0.1
 
 
@@ -217,11 +219,18 @@ def bars_figure(labels: Sequence[str], series: Sequence[Series],
     _pyplot()
     rows = len(labels)
     height = 0.8 / len(series)
-    # Two editions side by side need taller rows, not twice as tall.
-    row_height = 0.36 if len(series) == 1 else 0.5
+    # Two editions side by side need taller rows, not twice as tall; many rows get
+    # thinner ones, so that the chart fits on its page (a 30-territory chart ran off it).
+    row_height = min(0.36 if len(series) == 1 else 0.5, (MAX_HEIGHT - 0.7) / max(rows, 1))
     figure = _new_figure(0.7 + row_height * rows)
     axes = figure.subplots()
-    wrapped = [_literal(textwrap.fill(label, 28)) for label in labels]
+    # Thin rows take their label on fewer, longer lines.
+    wrapped = [_literal(textwrap.fill(label, 28 if row_height >= 0.36 else 42))
+               for label in labels]
+    lines = max((label.count("\n") + 1 for label in wrapped), default=1)
+    # Sizes in points: a row holds its label (lines spaced 1.2), a bar its value.
+    label_size = min(10, max(5.5, row_height * 72 * 0.95 / (1.2 * lines)))
+    value_size = min(9, label_size, row_height * height * 72 * 0.9)
     top = max((max(s.values, default=0) for s in series), default=0) or 1
     for index, serie in enumerate(series):
         offset = (index - (len(series) - 1) / 2) * height
@@ -231,9 +240,9 @@ def bars_figure(labels: Sequence[str], series: Sequence[Series],
                          label=serie.name)
         for bar, value in zip(bars, serie.values):
             axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
-                      _literal(f"{value}{unit}"), va="center", ha="left", fontsize=9,
+                      _literal(f"{value}{unit}"), va="center", ha="left", fontsize=value_size,
                       color="#2B2B2B", fontweight="bold")
-    axes.set_yticks(range(rows), wrapped)
+    axes.set_yticks(range(rows), wrapped, fontsize=label_size)
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.12)
     axes.xaxis.set_visible(False)
