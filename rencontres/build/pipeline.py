@@ -107,7 +107,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
         *map(str, content.warnings), *edition_warnings(content, edition)])
     with build_lock(project.output_dir), _cleaning_temporaries(project.output_dir):
         state = BuildState(project.output_dir)
-        sources, digests = _read_inputs(project, content, edition)
+        every_job = plan(project, content, edition)[0]  # the whole edition's, for the bundle
+        sources, digests = _read_inputs(content, every_job)
         inputs = {job: fingerprint(job.inputs, digests, project.root) for job in jobs}
         todo = [job for job in jobs
                 if options.force or not state.is_current(job.output, inputs[job])]
@@ -118,7 +119,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
                                   project, state, report)
             from .distribution import finish_edition
 
-            ready = _ready_to_send(project, content, edition, report, state, digests)
+            ready = _ready_to_send(project, every_job, report, state, digests)
             finish_edition(project, content, edition, ready, state, options.pdf,
                            changed=bool(report.built), warn=report.warnings.append,
                            written=report.extras)
@@ -154,13 +155,13 @@ def _render_and_write(content: Content, sources: dict[Path, bytes], todo: list[D
         state.save()
 
 
-def _read_inputs(project: Project, content: Content,
-                 edition: Edition) -> tuple[dict[Path, bytes], dict[Path, str]]:
+def _read_inputs(content: Content,
+                 jobs: list[DocumentJob]) -> tuple[dict[Path, bytes], dict[Path, str]]:
     """The templates of the edition's documents, read once (what is checked and rendered
     is what is fingerprinted), and the digest of every input read."""
     sources: dict[Path, bytes] = {}
     digests = dict(content.digests)
-    for template in sorted({job.template for job in plan(project, content, edition)[0]}):
+    for template in sorted({job.template for job in jobs}):
         try:
             sources[template] = read_template(template)
         except TemplateError:
@@ -169,9 +170,8 @@ def _read_inputs(project: Project, content: Content,
     return sources, digests
 
 
-def _ready_to_send(project: Project, content: Content, edition: Edition,
-                   report: BuildReport, state: BuildState,
-                   digests: dict[Path, str]) -> list[DocumentJob]:
+def _ready_to_send(project: Project, every_job: list[DocumentJob], report: BuildReport,
+                   state: BuildState, digests: dict[Path, str]) -> list[DocumentJob]:
     """The edition's documents that are up to date, for the manifest and the bundle:
     all of them even when the build was limited to some territories, never one whose
     content changed since it was built: the previous version of a failed document
@@ -179,7 +179,7 @@ def _ready_to_send(project: Project, content: Content, edition: Edition,
     done = set(report.built + report.up_to_date)
     failed = {job for job, _ in report.failed}
     ready = []
-    for job in plan(project, content, edition)[0]:
+    for job in every_job:
         if job in done or (job not in failed and job.output.is_file()
                            and state.is_current(job.output,
                                                 fingerprint(job.inputs, digests, project.root))):

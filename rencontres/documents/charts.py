@@ -165,8 +165,8 @@ def _cached(drawing: str, draw: Callable[[], bytes]) -> bytes:
     """The PNG of `drawing` from the store, or drawn and kept: an unchanged chart is
     never redrawn, and a build whose charts are all cached never imports matplotlib."""
     if _store is None:
-        return draw()
-    return _store.png(drawing, draw)
+        return _drawn(draw)
+    return _store.png(drawing, lambda: _drawn(draw))
 
 
 _notes: list[str] = []  # what drawing said, for the build's warnings
@@ -202,8 +202,7 @@ def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
     """Bars listed top to bottom in the order given, each value written at its end."""
     drawing = repr((list(labels), [(s.name, list(s.values), s.color) for s in series],
                     list(bar_colors or ()), list(legend), unit))
-    return _cached(drawing,
-                   lambda: _drawn(lambda: _draw_bars(labels, series, bar_colors, legend, unit)))
+    return _cached(drawing, lambda: _draw_bars(labels, series, bar_colors, legend, unit))
 
 
 def _draw_bars(labels: Sequence[str], series: Sequence[Series],

@@ -66,6 +66,7 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
     territory = content.territory(territory_id)
     level1 = [s for s in report.sections if s.level == 1]
     level1_labels = {label for s in level1 for label in s.voted_themes}
+    titles = join_words([s.title for s in level1])
     votes = sorted(
         (VoteRow(label=v.label, votes=v.votes, level1=v.label in level1_labels)
          for v in report.voted_themes),
@@ -83,10 +84,10 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
         level1_sections=[section_view(s) for s in level1 if has_content(s)],
         level2_sections=[section_view(s) for s in report.sections
                          if s.level == 2 and has_content(s)],
-        level1_titles=join_words([s.title for s in level1]),
+        level1_titles=titles,
         level1_figure=counted(len(level1), "thème"),
         level1_line=(f"{'sur lequel' if len(level1) < 2 else 'sur lesquels'} la MOT est "
-                     f"particulièrement attendue : {join_words([s.title for s in level1])}"),
+                     f"particulièrement attendue : {titles}"),
         # One bar compares nothing: the list of votes below says it.
         votes_chart=votes_chart(votes) if len(votes) > 1 else None,
     )

@@ -22,7 +22,7 @@ from .figures import (
     sort_key,
     synthesize,
 )
-from .french import counted, join_words, long_date, plural
+from .french import counted, headed, join_words, long_date, plural
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
 
@@ -224,9 +224,14 @@ def compared_edition(participants: ParticipantsSummary) -> str:
     return f"{participants.previous_year} (dernière édition saisie)"
 
 
+def _present(count: int, when: str) -> str:
+    """« le seul territoire présent les deux années », « les 9 territoires présents… »."""
+    return (f"le seul territoire présent {when}" if count == 1
+            else f"les {count} territoires présents {when}")
+
+
 def _both_years(count: int) -> str:
-    return ("le seul territoire présent les deux années" if count == 1
-            else f"les {count} territoires présents les deux années")
+    return _present(count, "les deux années")
 
 
 def _soit(participants: ParticipantsSummary) -> str:
@@ -323,10 +328,9 @@ def missing_note(participants: ParticipantsSummary) -> str:
             sentences.append(f"Pas de données pour {names} en {year} : "
                              f"ces territoires ne sont pas comptés dans {total}.")
     if participants.previous_year is not None and not participants.like_for_like:
-        before = len(participants.rows) - sum(row.previous is None for row in participants.rows)
-        whole = ("le seul territoire présent" if before == 1
-                 else f"les {before} territoires présents")
-        sentences.append(f"Total {participants.previous_year} pour {whole} cette année-là : "
+        before = sum(row.previous is not None for row in participants.rows)
+        sentences.append(f"Total {participants.previous_year} pour "
+                         f"{_present(before, 'cette année-là')} : "
                          f"{plural(participants.previous_total or 0, 'participant')}.")
     return " ".join(sentences)
 
@@ -367,8 +371,7 @@ def _theme_line(count: ThemeCount, phrase: str) -> ThemeLine:
 
 def _card_view(card: IdeaCard) -> CardView:
     count = len(card.suggestions)
-    heading = (f"{'Suggestions' if count > 1 else 'Suggestion'} pour {card.suggestions_year}"
-               if count else "")
+    heading = f"{headed('Suggestion', count)} pour {card.suggestions_year}" if count else ""
     return CardView(
         title=card.title,
         theme=card.theme.label,
