@@ -252,13 +252,16 @@ def _what_was_written(written: tuple[Path, ...]) -> str:
 
 
 class Progress:
-    """« [3/10] compte-rendu-2021-ardennes.docx » on one line, only on a terminal."""
+    """« [3/10] compte-rendu-2021-ardennes.docx » on one line, only on a terminal. Each
+    line is written over the last one with spaces, not an escape code: the Windows
+    console shows those as they are."""
 
     def __init__(self, stream: TextIO, enabled: bool):
         self.stream = stream
         self.enabled = enabled and stream.isatty()
         self.total = 0
         self.done = 0
+        self.width = 0  # of the line shown
 
     def start(self, total: int) -> None:
         self.total = total
@@ -267,12 +270,17 @@ class Progress:
     def advance(self, job: DocumentJob) -> None:
         self.done += 1
         if self.enabled:
-            self.stream.write(f"\r\033[K[{self.done}/{self.total}] {job.label}")
-            self.stream.flush()
+            self._show(f"[{self.done}/{self.total}] {job.label}")
+
+    def _show(self, text: str) -> None:
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = len(text)
 
     def close(self) -> None:
         if self.enabled and self.done:
-            self.stream.write("\r\033[K")
+            self._show("")
+            self.stream.write("\r")
             self.stream.flush()
 
 
