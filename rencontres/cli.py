@@ -11,7 +11,13 @@ from typing import TextIO
 
 from .build.pipeline import BuildOptions, BuildReport, build
 from .build.plan import DocumentJob, Project
-from .errors import RencontresError, UsageError, display_path, system_error
+from .errors import (
+    DistributionError,
+    RencontresError,
+    UsageError,
+    display_path,
+    system_error,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -23,6 +29,8 @@ COMMANDS = {
     "verifier": ("check", "vérifier"),
     "champs": ("fields",),
     "nouvelle-edition": ("new-edition", "nouvelle-édition"),
+    "diffuser": ("distribute",),
+    "changements": ("changes",),
 }
 DEFAULT_COMMAND = "construire"
 
@@ -125,6 +133,28 @@ def _parser() -> argparse.ArgumentParser:
                     "structure, chiffres et textes vidés, prêts à remplir.")
     scaffold_parser.add_argument("annee", type=int, metavar="ANNÉE",
                                  help="année de la nouvelle édition, ex. 2022")
+    release_parser = commands.add_parser(
+        "diffuser", aliases=list(COMMANDS["diffuser"]), parents=[common],
+        help="construit toute l'édition avec les PDF et enregistre une diffusion numérotée",
+        description="Construit toute l'édition avec les PDF, sans rien écrire si un "
+                    "document échoue, puis enregistre la diffusion suivante (v1, v2…) "
+                    "dans output/<année>/diffusions/vN/ : le paquet à envoyer et le "
+                    "contenu dont il est fait.")
+    release_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                                help="édition à diffuser (par défaut la plus récente)")
+    release_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                                metavar="N", help="documents construits en parallèle "
+                                                  "(par défaut : nombre de processeurs)")
+
+    changes_parser = commands.add_parser(
+        "changements", aliases=list(COMMANDS["changements"]), parents=[common],
+        help="dit ce qui a changé, document par document, depuis la dernière diffusion",
+        description="Compare le contenu actuel à celui de la dernière diffusion et dit, "
+                    "pour chaque document, ce qui a changé ; l'écrit aussi dans "
+                    "output/<année>/modifications-vN.txt, que la diffusion suivante "
+                    "joint au paquet.")
+    changes_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                                help="édition à comparer (par défaut la plus récente)")
     return parser
 
 
@@ -230,10 +260,15 @@ def _run(argv: list[str] | None) -> int:
             return _check(project)
         if command == "champs":
             return _fields(project, arguments.ecrire)
+        if command == "diffuser":
+            return _distribute(project, arguments)
+        if command == "changements":
+            return _changes(project, arguments.edition)
         return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
-        if command == "construire":
+        if command == "construire" or (command == "diffuser"
+                                       and not isinstance(error, DistributionError)):
             print(_what_was_written(error.written), file=sys.stderr)
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except BaseException as error:
@@ -295,6 +330,35 @@ def _build(project: Project, arguments: argparse.Namespace) -> int:
         progress.close()
     _print_report(report, arguments.quiet, arguments.verbose)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _distribute(project: Project, arguments: argparse.Namespace) -> int:
+    from .build.releases import distribute, modifications_name
+
+    progress = Progress(sys.stderr, enabled=True)
+    try:
+        done = distribute(project, BuildOptions(year=arguments.edition,
+                                                workers=arguments.jobs),
+                          progress=progress.advance, on_start=progress.start)
+    finally:
+        progress.close()
+    _print_report(done.report, quiet=False, verbose=False)
+    release = done.distribution
+    joined = f" (avec {modifications_name(release.version)})" if done.changes else ""
+    print(f"Diffusion v{release.version} de l'édition {release.year} enregistrée : "
+          f"{display_path(release.package)}{joined}")
+    print("C'est le paquet à envoyer aux membres.")
+    return EXIT_OK
+
+
+def _changes(project: Project, year: int | None) -> int:
+    from .build.releases import changes_since_last
+
+    found = changes_since_last(project, year)
+    print(found.changes.text(), end="")
+    print(f"Écrit : {display_path(found.written)} (joint au paquet de la diffusion "
+          f"v{found.version})", file=sys.stderr)
+    return EXIT_OK
 
 
 def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:

@@ -44,7 +44,10 @@ def remove_leftover_temporaries(folder: Path) -> None:
     """Remove the temporary files of a build that was killed outright (SIGKILL, power
     cut), the one case where it could not clean up after itself."""
     for leftover in folder.rglob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():  # a distribution's folder being written (write_new_folder)
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
     for leftover in folder.glob(".pdf-*"):  # a PDF conversion's folder (pdf.WORK_PREFIX)
         shutil.rmtree(leftover, ignore_errors=True)
 
