@@ -31,6 +31,7 @@ COMMANDS = {
     "nouvelle-edition": ("new-edition", "nouvelle-édition"),
     "diffuser": ("distribute",),
     "changements": ("changes",),
+    "apercu": ("preview", "aperçu"),
 }
 DEFAULT_COMMAND = "construire"
 
@@ -155,7 +156,36 @@ def _parser() -> argparse.ArgumentParser:
                     "joint au paquet.")
     changes_parser.add_argument("--edition", type=int, metavar="ANNÉE",
                                 help="édition à comparer (par défaut la plus récente)")
+    preview_parser = commands.add_parser(
+        "apercu", aliases=list(COMMANDS["apercu"]), parents=[common],
+        help="reconstruit à chaque enregistrement et montre les documents dans le "
+             "navigateur",
+        description="Construit l'édition, puis la reconstruit à chaque enregistrement "
+                    "d'un fichier de contenu ou d'un modèle, et montre sur une page web "
+                    "locale les pages des documents et les problèmes de la dernière "
+                    "construction. Ctrl+C pour arrêter.")
+    preview_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                                help="édition à montrer (par défaut la plus récente)")
+    preview_parser.add_argument("--territoire", action="append", default=[], metavar="ID",
+                                help="ne montrer que le compte-rendu de ce territoire "
+                                     "(répétable)")
+    preview_parser.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                                help="port de la page, sur 127.0.0.1 (par défaut 8000 ; "
+                                     "0 : un port libre)")
+    preview_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                                metavar="N", help="documents construits en parallèle "
+                                                  "(par défaut : nombre de processeurs)")
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("un port va de 0 à 65535")
+    return value
 
 
 def _program_name() -> str:
@@ -264,6 +294,8 @@ def _run(argv: list[str] | None) -> int:
             return _distribute(project, arguments)
         if command == "changements":
             return _changes(project, arguments.edition)
+        if command == "apercu":
+            return _preview(project, arguments)
         return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
@@ -349,6 +381,32 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
           f"{display_path(release.package)}{joined}")
     print("C'est le paquet à envoyer aux membres.")
     return EXIT_OK
+
+
+def _preview(project: Project, arguments: argparse.Namespace) -> int:
+    from .build.preview import Preview, serve, watch
+
+    options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
+                           workers=arguments.jobs)
+    preview = Preview(project, options, summarize=summary)
+    server = serve(preview, arguments.port)
+    try:
+        print(f"Aperçu : http://127.0.0.1:{server.server_address[1]}/ "
+              "(ouvrez cette adresse dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
+        _show_rebuilt(preview.rebuild())
+        watch(preview, _show_rebuilt)
+    except KeyboardInterrupt:
+        print("Aperçu arrêté.")
+    finally:
+        server.shutdown()
+    return EXIT_OK
+
+
+def _show_rebuilt(state) -> None:
+    problems = len(state.problems)
+    told = f" ; {problems} problème{'s' if problems > 1 else ''} (voir la page)" \
+        if problems else ""
+    print(f"[{state.time}] {state.summary}{told}", flush=True)
 
 
 def _changes(project: Project, year: int | None) -> int:
