@@ -418,7 +418,7 @@ def test_progress_is_shown_on_a_terminal_for_several_documents():
     for job in jobs:
         progress.advance(job)
     progress.close()
-    assert terminal.getvalue() == "\r\033[K[1/2] a.docx\r\033[K[2/2] b.docx\r\033[K"
+    assert terminal.getvalue() == ("\r[1/2] a.docx\r[2/2] b.docx\r" + " " * 12 + "\r")
     for stream, total in ((io.StringIO(), 2), (_Terminal(), 1)):
         quiet = Progress(stream, enabled=True)
         quiet.start(total)
