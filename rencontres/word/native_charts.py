@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zipfile
+import zlib
 from typing import Iterator, Sequence
 
 from lxml import etree
@@ -75,6 +77,17 @@ def drawings(element) -> Iterator[tuple[etree._Element, str]]:
         doc_pr = frame.find(f"{{{NS['wp']}}}docPr")
         if chart is not None and doc_pr is not None:
             yield doc_pr, chart.get(f"{{{NS['r']}}}id")
+
+
+def native_chart_names(template: bytes) -> set[str]:
+    """The names of the native charts in the body of a template's bytes (nothing for a
+    template that cannot be read: its problems are the checker's)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as archive:
+            body = etree.fromstring(archive.read("word/document.xml"))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.Error):
+        return set()
+    return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
 
 
 def linked_file(part) -> str | None:
