@@ -91,7 +91,7 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
             results.append(_render_safely(content, sources, job, charts_cache))
             progress(job)
         return results
-    _share_imports(charts_cache, _draws_pictures(jobs, sources))
+    _share_imports(charts_cache, jobs, sources)
     # The content goes to each worker once, with its start (inherited on fork,
     # pickled once per worker otherwise), not with every job: sending it with each
     # job made a build quadratic in the number of territories.
@@ -148,7 +148,8 @@ def _draws_pictures(jobs: list[DocumentJob], sources: Mapping[Path, bytes]) -> b
     return False
 
 
-def _share_imports(charts_cache: Path | None, pictures: bool) -> None:
+def _share_imports(charts_cache: Path | None, jobs: list[DocumentJob],
+                   sources: Mapping[Path, bytes]) -> None:
     """Import once, before the workers are forked, what each of them would import:
     the rendering modules, and matplotlib when charts are drawn as pictures and none
     is cached yet (a first build, where every chart is drawn). Forked workers share
@@ -166,7 +167,7 @@ def _share_imports(charts_cache: Path | None, pictures: bool) -> None:
         cold = charts_cache is None or not any(charts_cache.iterdir())
     except OSError:
         cold = True
-    if cold and pictures:
+    if cold and _draws_pictures(jobs, sources):
         from ..documents import charts
 
         charts._pyplot()

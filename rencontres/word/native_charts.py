@@ -42,7 +42,9 @@ NS = {
 }
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PACKAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELATIONSHIP = f"{RELATIONSHIPS}/package"
+CHART_RELATIONSHIP = f"{RELATIONSHIPS}/chart"
 # The kinds of chart whose series have categories (c:cat) and values (c:val).
 CATEGORY_CHARTS = {f"{{{C}}}{kind}" for kind in (
     "barChart", "bar3DChart", "lineChart", "line3DChart", "areaChart", "area3DChart",
@@ -139,6 +141,12 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
                                     f"graphique « {name} » : {error}"))
     if problems:
         raise TemplateError(problems)
+    # A chart removed (by its field, or by a {%p if %} around it) is not published with
+    # the template's sample data.
+    shown = {rel_id for _, rel_id in drawings(document.element.body)}
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype == CHART_RELATIONSHIP and rel_id not in shown:
+            document.part.drop_rel(rel_id)
 
 
 def fill_chart(part, chart: Chart, date: datetime.date) -> None:
