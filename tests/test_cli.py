@@ -245,7 +245,7 @@ def test_fields_lists_every_template_field(in_project, capsys):
     code, out, _ = run(capsys, "champs")
     assert code == 0
     assert "## Modèle `compte-rendu.docx`" in out and "## Modèle `synthese.docx`" in out
-    assert "- `votes_chart` (image (graphique) (peut être vide)) :" in out
+    assert "- `graphique_votes` (image (graphique) (peut être vide)) :" in out
 
 
 def test_fields_reference_in_docs_is_current(capsys):
@@ -345,7 +345,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs)
     previous = Path("output/2021/compte-rendu-2021-ardennes.docx").read_bytes()
     # Only Hauts-de-France has a place: the Ardennes document now fails to render.
     make_template(Path("templates/compte-rendu.docx"),
-                  ["{{ territory.name }}", "{{ report.place.upper() }}"])
+                  ["{{ territoire.nom }}", "{{ lieu.upper() }}"])
     code, out, err = run(capsys, "--jobs", jobs)
     assert code == 1
     assert "Construit : output/2021/compte-rendu-2021-hauts-de-france.docx" in out
@@ -364,7 +364,7 @@ def test_strict_stops_the_batch_before_writing(in_project, capsys):
 
     _second_reported_territory(in_project)
     make_template(Path("templates/compte-rendu.docx"),
-                  ["{{ territory.name }}", "{{ report.place.upper() }}"])
+                  ["{{ territoire.nom }}", "{{ lieu.upper() }}"])
     code, out, err = run(capsys, "--strict", "--jobs", "1")
     assert code == 1
     assert out == ""

@@ -217,7 +217,7 @@ def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys)
     path.write_text(text.replace("    themes_votes: [Gouvernance]\n",
                                  '    themes_votes: ["Gouvernance 🚆"]\n', 1), "utf-8")
     # The votes chart as a picture, drawn by matplotlib (a native one is drawn by Word).
-    make_template(Path("templates/compte-rendu.docx"), ["{{ votes_chart }}"])
+    make_template(Path("templates/compte-rendu.docx"), ["{{ graphique_votes }}"])
     code, out, err = run(capsys, "--jobs", "1", "-q")
     assert code == 0
     assert err.splitlines() == [

@@ -19,12 +19,11 @@ from lxml import etree
 
 from rencontres.cli import main
 from rencontres.errors import TemplateError
-from rencontres.word.native_charts import chart_name
 from rencontres.word.render import Properties, render
 from templates import make_chart_template, make_template
 from test_render import HDF, hdf_context
 
-VOTES = chart_name("votes_chart")
+VOTES = "graphique-votes"
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
 HDF_LABELS = ["Citoyenneté / Culture", "Gouvernance", "Mobilité", "Ressources / Biens communs",
               "Ingénierie", "Services publics", "Observation", "Obstacles",
@@ -297,5 +296,5 @@ def test_a_native_chart_build_imports_no_matplotlib_numpy_or_pillow(project):
     assert {"rencontres", "docx", "xlsxwriter"} <= imported  # the chart was filled
     assert imported & {"matplotlib", "numpy", "PIL"} == set()
     # The same build with the chart as a picture does import them.
-    make_template(project / "templates/compte-rendu.docx", ["{{ votes_chart }}"])
+    make_template(project / "templates/compte-rendu.docx", ["{{ graphique_votes }}"])
     assert {"matplotlib", "numpy", "PIL"} <= _imported(project)

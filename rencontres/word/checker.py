@@ -22,10 +22,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..content.source import shown
 from ..content.validation import did_you_mean
 from ..documents.charts import Chart
+from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
 from .native_charts import CHART_CONTENT_TYPE, chart_fields, chart_name, drawings, \
     linked_file, linked_reason
+from .quotes import straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
 
@@ -253,10 +255,12 @@ def _qn(tag: str) -> str:
 
 
 def _text(element) -> str:
+    """A paragraph's text as docxtpl renders it: Word's typographic quotes in a tag
+    read as straight ones."""
     parts = []
     for node in element.iter(_qn("w:t"), _qn("w:tab"), _qn("w:br")):
         parts.append(node.text or "" if node.tag == _qn("w:t") else " ")
-    return "".join(parts)
+    return straight_quotes("".join(parts))
 
 
 def _body_paragraphs(body) -> Iterator[Paragraph]:
@@ -351,24 +355,19 @@ def _top_scope(context: type) -> dict[str, Any]:
     """The names a template starts with: its fields, and what the sandbox offers
     (range, namespace, dict…)."""
     return {**{name: Any for name in GLOBALS},
-            **{name: info.annotation for name, info in context.model_fields.items()}}
+            **{name: annotation for name, (_, annotation) in attributes(context).items()}}
 
 
 # Jinja's words (English), in French.
 _TOKENS = {"end of print statement": "}}", "end of statement block": "%}",
            "end of template": "la fin de la balise", "name": "un nom"}
-_TYPOGRAPHIC = "‘’“”«»"
 
 
 def _french(message: str | None) -> str:
-    """Jinja's syntax error, in French: « unexpected char '’' at 3 » is Word's AutoCorrect."""
+    """Jinja's syntax error, in French."""
     message = message or ""
     if found := re.match(r"unexpected char '(.)'", message):
-        char = found.group(1)
-        hint = (" : Word a remplacé un guillemet droit par un guillemet typographique ; "
-                "retapez-le avec la correction automatique désactivée"
-                if char in _TYPOGRAPHIC else "")
-        return f"caractère « {char} » inattendu{hint}"
+        return f"caractère « {found.group(1)} » inattendu"
     if found := re.match(r"expected token '(.+?)', got '(.+?)'", message):
         expected = _TOKENS.get(found.group(1), found.group(1))
         return f"« {found.group(2)} » inattendu, « {expected} » attendu"
@@ -571,10 +570,19 @@ class _FieldChecker:
             return Any
         if isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in scope:
-                self._report(node, f"champ inconnu « {node.name} »"
-                             + did_you_mean(node.name, [n for n in scope
-                                                         if n != "loop" and n not in GLOBALS]))
+                hint = self._renamed(node.name) or did_you_mean(
+                    node.name, [n for n in scope if n != "loop" and n not in GLOBALS])
+                self._report(node, f"champ inconnu « {node.name} »{hint}")
             return scope.get(node.name, Any)
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) \
+                and node.node.name not in scope \
+                and self._former_names().get(node.node.name) == "":
+            # `report.place` of the first templates: the group is gone, its fields are
+            # at the top level under their French names.
+            new = FORMER_ATTRIBUTES.get(node.attr, node.attr)
+            self._report(node, f"champ inconnu « {node.node.name}.{node.attr} » : il "
+                               f"s'appelle désormais « {new} »")
+            return scope.get(new, Any)
         if isinstance(node, nodes.Filter) and node.name == "attr" and any(
                 isinstance(arg, nodes.Const) and str(arg.value).startswith("_")
                 for arg in node.args):
@@ -590,10 +598,13 @@ class _FieldChecker:
             if is_model(owner):
                 known = attributes(owner)
                 if node.attr not in known:
+                    former = FORMER_ATTRIBUTES.get(node.attr)
+                    hint = (f" : il s'appelle désormais « {former} »" if former in known
+                            else did_you_mean(node.attr, known))
                     self._report(node, f"champ inconnu « {node.attr} » dans "
-                                 f"« {_dotted(node.node)} »" + did_you_mean(node.attr, known))
+                                 f"« {_dotted(node.node)} »" + hint)
                     return Any
-                return known[node.attr]
+                return known[node.attr][1]
             if owner is Chart:
                 self._report(node, f"« {_dotted(node.node)} » est un graphique : il "
                              f"s'insère tel quel, « {{{{ {_dotted(node.node)} }}}} », "
@@ -606,6 +617,19 @@ class _FieldChecker:
         for child in node.iter_child_nodes():
             self.visit(child, scope)
         return Any
+
+    def _former_names(self) -> dict[str, str]:
+        return getattr(self.context, "FORMER_NAMES", {})
+
+    def _renamed(self, name: str) -> str:
+        """« : il s'appelle désormais « territoire » » for a name of the first, English
+        templates; else nothing."""
+        new = self._former_names().get(name)
+        if new is None:
+            return ""
+        if new == "":
+            return " : ses champs sont désormais au premier niveau (voir « champs »)"
+        return f" : il s'appelle désormais « {new} »"
 
     def _report(self, node: nodes.Node, message: str) -> None:
         paragraph = self.paragraphs[min(node.lineno, len(self.paragraphs)) - 1]

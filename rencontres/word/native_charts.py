@@ -62,10 +62,10 @@ def chart_name(field: str) -> str:
     return field.replace("_", "-")
 
 
-def chart_fields(context: type) -> list[str]:
-    """The fields of a context that are charts."""
-    return [name for name, info in context.model_fields.items()
-            if unwrap_optional(info.annotation) is Chart]
+def chart_fields(context: type) -> dict[str, str]:
+    """The fields of a context that are charts: the name templates see → the attribute."""
+    return {info.alias or name: name for name, info in context.model_fields.items()
+            if unwrap_optional(info.annotation) is Chart}
 
 
 def drawings(element) -> Iterator[tuple[etree._Element, str]]:
@@ -117,7 +117,8 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
     context's field of its name; remove a chart whose field is empty (as a picture
     field prints nothing). Charts of other names are left as they are: the checker
     refuses them before any build."""
-    fields = {chart_name(field): field for field in chart_fields(type(context))}
+    fields = {chart_name(field): attribute
+              for field, attribute in chart_fields(type(context)).items()}
     filled: set[str] = set()
     problems = []
     for doc_pr, rel_id in list(drawings(document.element.body)):

@@ -19,6 +19,7 @@ from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
 from .checker import damaged_message
 from .native_charts import fill_charts
+from .quotes import straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
 from .values import template_values
@@ -146,14 +147,15 @@ _patched: dict[str, str] = {}
 
 class _Template(DocxTemplate):
     """docxtpl's template, whose XML clean-up (a dozen regular expressions over each
-    part, before compiling) is done once per process for the same source."""
+    part, before compiling) is done once per process for the same source, and which
+    reads French quotes in a tag as straight ones."""
 
     def patch_xml(self, src_xml: str) -> str:
         patched = _patched.get(src_xml)
         if patched is None:
             if len(_patched) >= Sandbox.MAX_SOURCES:
                 _patched.clear()
-            patched = _patched[src_xml] = super().patch_xml(src_xml)
+            patched = _patched[src_xml] = straight_quotes(super().patch_xml(src_xml))
         return patched
 
 
