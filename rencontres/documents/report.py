@@ -176,15 +176,13 @@ def _vote_lines(report: TerritoryReport) -> list[str]:
 
 
 def votes_chart(votes: list[VoteRow]) -> Chart:
-    from .charts import horizontal_bars
-
-    png = horizontal_bars(
-        [row.label for row in votes],
-        [Series("Votes", [row.votes for row in votes], style.NAVY)],
-        bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
-        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
-    )
     stated = " ; ".join(
         f"{row.label} : {row.votes} vote{'s' if row.votes > 1 else ''}"
         + (" (MOT particulièrement attendue)" if row.level1 else "") for row in votes)
-    return Chart(png, f"Nombre de votes par thème. {stated}.")
+    return Chart(
+        [row.label for row in votes],
+        [Series("Votes", [row.votes for row in votes], style.NAVY)],
+        f"Nombre de votes par thème. {stated}.",
+        bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
+        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
+    )

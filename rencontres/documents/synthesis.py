@@ -441,26 +441,22 @@ def _participants_word(count: int) -> str:
 def participants_chart(participants: ParticipantsSummary) -> Chart:
     """Territories with a file in the edition, most participants first; with the previous
     edition side by side when there is one."""
-    from .charts import horizontal_bars
-
     rows = sorted(participants.present,
                   key=lambda row: (-(row.current or 0), sort_key(row.territory.name)))
     year, previous_year = participants.year, participants.previous_year
     current = Series(str(year), [row.current or 0 for row in rows], style.NAVY)
     if previous_year is None:
         labels = [row.territory.name for row in rows]
-        png = horizontal_bars(labels, [current])
         stated = " ; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
                            for row in rows)
         alt = (f"Nombre de participants par territoire aux Rencontres territoriales {year}. "
                f"{stated}. Total : {_participants_word(participants.total)}.")
-        return Chart(png, alt)
+        return Chart(labels, [current], alt)
     # A territory without a file the previous year has no bar that year (drawn as 0):
     # its label says so.
     labels = [row.territory.name if row.previous is not None
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
     previous = Series(str(previous_year), [row.previous or 0 for row in rows], style.SKY)
-    png = horizontal_bars(labels, [previous, current])
     stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None
@@ -480,12 +476,10 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
                      f"Aucun territoire présent en {previous_year} et en {year}."))
     alt = (f"Nombre de participants par territoire aux Rencontres territoriales {previous_year} "
            f"et {year}. {stated}. {totals}")
-    return Chart(png, alt)
+    return Chart(labels, [previous, current], alt)
 
 
 def categories_chart(split: CategorySplit) -> Chart:
-    from .charts import horizontal_bars
-
     labels = [c.category.label for c in split.counts]
     values = [c.count for c in split.counts]
     colors = [style.NAVY] * len(values)
@@ -494,20 +488,17 @@ def categories_chart(split: CategorySplit) -> Chart:
         labels.append("Catégorie non précisée")
         values.append(unknown)
         colors.append(style.SKY)
-    png = horizontal_bars(labels, [Series("Participants", values, style.NAVY)],
-                          bar_colors=colors)
     stated = " ; ".join(f"{label} : {_participants_word(value)}"
                        for label, value in zip(labels, values))
-    return Chart(png, f"Participants par catégorie. {categories_note(split)} {stated}.",
-                 width_mm=150)
+    return Chart(labels, [Series("Participants", values, style.NAVY)],
+                 f"Participants par catégorie. {categories_note(split)} {stated}.",
+                 bar_colors=colors, width_mm=150)
 
 
 def themes_chart(counts: tuple[ThemeCount, ...], title: str, color: str) -> Chart:
     """Number of territories per theme, most cited first, in one color; `title` opens
     the alt text."""
-    from .charts import horizontal_bars
-
-    png = horizontal_bars([c.theme.label for c in counts],
-                          [Series("Territoires", [c.count for c in counts], color)])
     stated = " ; ".join(f"{c.theme.label} : {plural(c.count, 'territoire')}" for c in counts)
-    return Chart(png, f"{title} {stated}.", width_mm=150)
+    return Chart([c.theme.label for c in counts],
+                 [Series("Territoires", [c.count for c in counts], color)],
+                 f"{title} {stated}.", width_mm=150)

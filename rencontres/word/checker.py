@@ -25,6 +25,8 @@ from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
+from .native_charts import CHART_CONTENT_TYPE, chart_fields, chart_name, drawings, \
+    linked_file, linked_reason
 from .quotes import straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
@@ -52,6 +54,7 @@ class Paragraph:
     place: str  # « paragraphe 12 », « tableau 1, ligne 2, colonne 1 », « en-tête »
     in_table: bool
     row_text: str = ""  # in a table, the text of the paragraph's whole row
+    charts: tuple[str, ...] = ()  # the names of the native charts it holds
 
     def where(self) -> str:
         excerpt = self.text.strip()
@@ -103,7 +106,8 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
         return error.problems
     name = display_path(path)
     problems = [Problem(name, None, None, message)
-                for message in _unrendered(document) + _external(document)]
+                for message in _unrendered(document) + _external(document)
+                + _linked_charts(document)]
     for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
@@ -215,6 +219,8 @@ def _external(document) -> list[str]:
     built from it would carry to its readers (a remote attachedTemplate, a linked image)."""
     messages = []
     for part in document.part.package.iter_parts():
+        if part.content_type == CHART_CONTENT_TYPE:
+            continue  # said with the chart's name (_linked_charts)
         for rel in part.rels.values():
             kind = rel.reltype.rpartition("/")[2]
             if rel.is_external and kind != "hyperlink":
@@ -223,6 +229,22 @@ def _external(document) -> list[str]:
                                 "irait chercher ce fichier à chaque ouverture des documents "
                                 "publiés ; intégrez-le au modèle (sans « Lier au fichier ») "
                                 "ou retirez ce lien")
+    return messages
+
+
+def _linked_charts(document) -> list[str]:
+    """Native charts whose data is linked to an outside workbook (pasted from Excel
+    « avec liaison »): Word would update them from that file, over the build's data."""
+    names = {}
+    for doc_pr, rel_id in drawings(document.element.body):
+        part = document.part.related_parts.get(rel_id)
+        if part is not None:
+            names.setdefault(part, doc_pr.get("name", ""))
+    messages = []
+    for part, name in names.items():
+        target = linked_file(part)
+        if target is not None:
+            messages.append(f"graphique « {name} » : {linked_reason(shown(target))}")
     return messages
 
 
@@ -252,7 +274,8 @@ def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
     for child in container.iterchildren():
         if child.tag == _qn("w:p"):
             counts["paragraphs"] += 1
-            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False)
+            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False,
+                            charts=_chart_names(child))
         elif child.tag == _qn("w:tbl"):
             counts["tables"] += 1
             tables = counts["tables"]
@@ -261,15 +284,52 @@ def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
                 for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
                     for p in cell.iter(_qn("w:p")):
                         yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
-                                        True, row_text)
+                                        True, row_text, _chart_names(p))
         elif child.tag != _qn("w:sectPr"):
             yield from _blocks(child, counts)
 
 
+def _chart_names(paragraph) -> tuple[str, ...]:
+    return tuple(doc_pr.get("name", "") for doc_pr, _ in drawings(paragraph))
+
+
 def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
+    charts: list[str] = []
+    tags = _check_story_tags(paragraphs, context, charts)
+    return charts + tags
+
+
+def _check_charts(paragraph: Paragraph, stack: list[tuple[str, Paragraph]],
+                  context: type) -> list[str]:
+    """A native chart must have a name the build knows, and be shown once: a chart in
+    a loop would show the same data at each turn."""
+    known = [chart_name(field) for field in chart_fields(context)]
+    loops = [opened for keyword, opened in stack if keyword == "for"]
+    messages = []
+    for name in paragraph.charts:
+        if name not in known:
+            messages.append(
+                f"{paragraph.place} : graphique « {shown(name)} » inconnu"
+                f"{did_you_mean(name, known)} : donnez-lui dans Word le nom d'un graphique "
+                "connu (Accueil > Sélectionner > Volet Sélection) ; graphiques connus : "
+                + ", ".join(f"« {known_name} »" for known_name in known))
+        if loops:
+            messages.append(
+                f"{paragraph.place} : le graphique « {shown(name)} » est dans une boucle "
+                f"« for » (ouverte en {loops[-1].place}) : un graphique Word n'a qu'un jeu de "
+                "données, chaque tour de boucle montrerait les mêmes ; placez-le hors de la "
+                "boucle")
+    return messages
+
+
+def _check_story_tags(paragraphs: list[Paragraph], context: type,
+                      charts: list[str]) -> list[str]:
+    """The tags' problems; the charts' go to `charts`, found on the way (a chart's
+    problems need the blocks open where it is)."""
     messages: list[str] = []
     stack: list[tuple[str, Paragraph]] = []
     for paragraph in paragraphs:
+        charts += _check_charts(paragraph, stack, context)
         messages += _check_markers(paragraph)
         for tag in TAG.findall(paragraph.text):
             messages += _check_tag_syntax(tag, paragraph)
