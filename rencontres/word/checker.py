@@ -11,7 +11,7 @@ import re
 import typing
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -26,6 +26,7 @@ from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
+from .toc import result_paragraphs
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.
@@ -50,6 +51,7 @@ class Paragraph:
     place: str  # « paragraphe 12 », « tableau 1, ligne 2, colonne 1 », « en-tête »
     in_table: bool
     row_text: str = ""  # in a table, the text of the paragraph's whole row
+    element: Any = field(default=None, compare=False, repr=False)  # its w:p, in the body
 
     def where(self) -> str:
         excerpt = self.text.strip()
@@ -239,16 +241,18 @@ def _text(element) -> str:
 
 def _body_paragraphs(body) -> Iterator[Paragraph]:
     counts = {"paragraphs": 0, "tables": 0}
-    yield from _blocks(body, counts)
+    yield from _blocks(body, counts, result_paragraphs(body))
 
 
-def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
+def _blocks(container, counts: dict[str, int], toc_entries: set) -> Iterator[Paragraph]:
     """The paragraphs and tables of the body in order, those inside block content
-    controls (w:sdt) and other wrappers too: docxtpl renders them all."""
+    controls (w:sdt) and other wrappers too: docxtpl renders them all. The entries a
+    table of contents displays are counted but not read: the build replaces them."""
     for child in container.iterchildren():
         if child.tag == _qn("w:p"):
             counts["paragraphs"] += 1
-            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False)
+            yield Paragraph("" if child in toc_entries else _text(child),
+                            f"paragraphe {counts['paragraphs']}", False, element=child)
         elif child.tag == _qn("w:tbl"):
             counts["tables"] += 1
             tables = counts["tables"]
@@ -257,9 +261,9 @@ def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
                 for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
                     for p in cell.iter(_qn("w:p")):
                         yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
-                                        True, row_text)
+                                        True, row_text, element=p)
         elif child.tag != _qn("w:sectPr"):
-            yield from _blocks(child, counts)
+            yield from _blocks(child, counts, toc_entries)
 
 
 def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:

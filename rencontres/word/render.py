@@ -20,6 +20,7 @@ from .archive import deterministic_zip
 from .checker import damaged_message
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
+from .toc import clear_results
 from .values import template_values
 
 
@@ -57,6 +58,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     `data`: the template's bytes, when the caller has read them already."""
     name = display_path(template_path)
     template = _open(template_path, read_template(template_path) if data is None else data)
+    clear_results(template.docx.element.body)  # filled after rendering (build/toc.py)
     # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate.
     values = template_values(context, lambda chart: DescribedImage(template, chart).__html__)
     # docxtpl renders these properties as templates too, where the checker does not
