@@ -26,7 +26,7 @@ from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
-from .toc import result_paragraphs
+from .toc import result_paragraphs, template_warnings
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.
@@ -108,6 +108,23 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
     return problems
+
+
+def toc_warnings(path: Path, data: bytes | None = None) -> list[Problem]:
+    """`verifier`'s warnings on a template's tables of contents (what they would list
+    badly), each with the paragraph in question; none for a template it cannot open."""
+    try:
+        document = _document(path, read_template(path) if data is None else data)
+    except TemplateError:
+        return []  # reported by check_template
+    body = document.element.body
+    paragraphs = {paragraph.element: paragraph for paragraph in _body_paragraphs(body)}
+    return [Problem(display_path(path), None, None, f"{_place(paragraphs[element])} : {message}")
+            for element, message in template_warnings(body, document.styles.element)]
+
+
+def _place(paragraph: Paragraph) -> str:
+    return paragraph.where() if paragraph.text.strip() else f"{paragraph.place} (sommaire)"
 
 
 def _document(path: Path, data: bytes):

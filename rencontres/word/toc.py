@@ -218,6 +218,37 @@ def _text(paragraph: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
+def template_warnings(body: etree._Element,
+                      styles: etree._Element) -> list[tuple[etree._Element, str]]:
+    """What a template's tables of contents would list badly, each with its paragraph:
+    a TOC with no heading to list, a heading one level too deep for the one before it
+    (the TOC then skips a level)."""
+    warnings = []
+    for field in toc_fields(body):
+        listed = headings(body, styles, field)
+        if not listed:
+            warnings.append((field.begin.getparent(), _no_heading(field.levels)))
+        previous = None
+        for heading in listed:
+            expected = field.levels.start if previous is None else previous + 1
+            if heading.level > expected:
+                after = ("en premier titre du sommaire" if previous is None
+                         else f"juste après un titre de niveau {previous}")
+                warnings.append((heading.paragraph, (
+                    f"titre de niveau {heading.level} {after} : le sommaire sautera un "
+                    f"niveau ; donnez-lui le style « Titre {expected} », ou limitez les "
+                    "niveaux du sommaire (Références > Table des matières > Table des "
+                    "matières personnalisée)")))
+            previous = heading.level
+    return warnings
+
+
+def _no_heading(levels: range) -> str:
+    styles = (f"le style « Titre {levels.start} »" if len(levels) == 1 else
+              f"les styles « Titre {levels.start} » à « Titre {levels.stop - 1} »")
+    return f"le sommaire n'a aucun titre à lister : appliquez {styles} aux titres du modèle"
+
+
 # --- filling a rendered document ------------------------------------------------------
 
 def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
