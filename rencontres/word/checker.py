@@ -110,20 +110,23 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
     return problems
 
 
-def toc_warnings(path: Path, data: bytes | None = None) -> list[Problem]:
+def toc_warnings(path: Path) -> list[Problem]:
     """`verifier`'s warnings on a template's tables of contents (what they would list
     badly), each with the paragraph in question; none for a template it cannot open."""
     try:
-        document = _document(path, read_template(path) if data is None else data)
+        document = _document(path, read_template(path))
     except TemplateError:
         return []  # reported by check_template
     body = document.element.body
     paragraphs = {paragraph.element: paragraph for paragraph in _body_paragraphs(body)}
-    return [Problem(display_path(path), None, None, f"{_place(paragraphs[element])} : {message}")
+    return [Problem(display_path(path), None, None,
+                    f"{_place(paragraphs.get(element))} : {message}")
             for element, message in template_warnings(body, document.styles.element)]
 
 
-def _place(paragraph: Paragraph) -> str:
+def _place(paragraph: Paragraph | None) -> str:
+    if paragraph is None:
+        return "corps du document"
     return paragraph.where() if paragraph.text.strip() else f"{paragraph.place} (sommaire)"
 
 

@@ -70,9 +70,11 @@ def toc_fields(body: etree._Element) -> list[TocField]:
         elif kind == "end" and stack:
             field = stack.pop()
             parsed = _switches(field["code"])
-            if not stack and parsed and field["separate"] is not None:
-                found.append(TocField(field["begin"], field["separate"], node.getparent(),
-                                      *parsed))
+            runs = (field["begin"], field["separate"], node.getparent())
+            # As Word writes it: its runs right in paragraphs (not in a link, a change).
+            if not stack and parsed and all(run is not None and run.getparent().tag == _w("p")
+                                            for run in runs):
+                found.append(TocField(*runs, *parsed))
     return found
 
 
@@ -126,7 +128,7 @@ def clear_results(body: etree._Element) -> None:
 
 
 def result_paragraphs(body: etree._Element) -> set[etree._Element]:
-    """The paragraphs a template's TOC displays, which the checker reads as plain text."""
+    """The paragraphs a template's TOC displays, which the checker does not read."""
     found = set()
     for field in toc_fields(body):
         for node in _result(field):
