@@ -262,11 +262,9 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
     document = etree.fromstring(parts[DOCUMENT])
     body = document.find(_w("body"))
     fields = toc_fields(body) if body is not None else []
-    if not fields:
+    if not fields or STYLES not in parts:  # python-docx always writes the styles
         return None
-    styles = etree.fromstring(parts[STYLES]) if STYLES in parts else None
-    if styles is None:
-        return None  # no styles, no headings: python-docx always writes them
+    styles = etree.fromstring(parts[STYLES])
     clear_results(body)
     listed = [headings(body, styles, field) for field in fields]
     bookmarks = _bookmark(body, [h.paragraph for entries in listed for h in entries])
@@ -289,7 +287,8 @@ def _serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _bookmark(body: etree._Element, paragraphs: list[etree._Element]) -> dict:
+def _bookmark(body: etree._Element,
+              paragraphs: list[etree._Element]) -> dict[etree._Element, str]:
     """A bookmark around each heading listed, named in the order of the document; the
     _Toc bookmarks already there (copied by a loop, or left by Word) are removed."""
     old = {start.get(_w("id")) for start in body.iter(_w("bookmarkStart"))
