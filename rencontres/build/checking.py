@@ -18,7 +18,7 @@ class CheckResult:
 
 def check_project(project: Project) -> CheckResult:
     """Raise one CheckError listing the problems of the content and of the templates."""
-    from ..word.checker import check_template
+    from ..word.checker import check_template, toc_warnings
     from ..word.fields import contexts
 
     problems: list[Problem] = []
@@ -34,7 +34,9 @@ def check_project(project: Project) -> CheckResult:
     files = sum(len(edition.reports) for edition in content.editions.values())
     warnings = [*map(str, content.warnings),
                 *(warning for edition in content.editions.values()
-                  for warning in edition_warnings(content, edition))]
+                  for warning in edition_warnings(content, edition)),
+                *(str(warning) for kind in KINDS
+                  for warning in toc_warnings(project.template(kind)))]
     return CheckResult(
         summary=", ".join([plural(len(content.editions), "édition"),
                            plural(files, "fichier de territoire", "fichiers de territoire"),

@@ -1,7 +1,8 @@
-"""PDF conversion with LibreOffice headless: one run for the whole batch."""
+"""LibreOffice headless: PDFs (one run for the whole batch), and where its pages fall."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
@@ -9,6 +10,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import OutputError, Problem, display_path
 
@@ -50,23 +52,8 @@ def convert(documents: list[Path], output_dir: Path,
     if not documents:
         return {}
     program = require_libreoffice()
-    # In output/, not in the system's temporary folder: a build killed outright leaves
-    # it where the next build, under the lock, removes it.
-    work = output_dir / f"{WORK_PREFIX}{os.getpid()}"
-    try:
-        work.mkdir(parents=True, exist_ok=True)
-        # A private profile: a LibreOffice already open on the desktop does not
-        # swallow the conversion, and two builds do not share a profile lock.
-        profile = (work / "profil").resolve().as_uri()
-        command = [program, f"-env:UserInstallation={profile}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(work), *map(str, documents)]
-        try:
-            # In UTC, the creation date has one length whatever the machine's zone.
-            subprocess.run(command, check=False, capture_output=True, timeout=TIMEOUT_SECONDS,
-                           env={**os.environ, "TZ": "UTC"})
-        except subprocess.TimeoutExpired:
-            raise OutputError([Problem("--pdf", None, None,
-                                       "LibreOffice ne répond plus (conversion interrompue)")])
+    with _work_folder(output_dir) as work:
+        _run(program, work, documents, "pdf")
         results: dict[Path, bytes] = {}
         missing = []
         for document in documents:
@@ -80,8 +67,73 @@ def convert(documents: list[Path], output_dir: Path,
         if missing:
             raise OutputError(missing)
         return results
+
+
+# Word's bookmarks become the PDF's named destinations, each with its page.
+_WITH_DESTINATIONS = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":'
+                      '{"type":"boolean","value":"true"}}')
+
+
+def bookmark_pages(documents: dict[str, bytes], output_dir: Path) -> dict[str, dict[str, int]]:
+    """For each DOCX (file name → bytes), the page where LibreOffice lays out each of its
+    bookmarks, counted from 1; a document it could not lay out is left out. Only read
+    from the PDF: the document is never saved by LibreOffice (it would rename the
+    styles whose names have accents, and unlink the charts' data). Raise OutputError
+    when LibreOffice is missing or stops answering."""
+    from pypdf import PdfReader
+
+    program = require_libreoffice()
+    with _work_folder(output_dir) as work:
+        sources = work / "documents"
+        sources.mkdir()
+        for name, data in documents.items():
+            (sources / name).write_bytes(data)
+        _run(program, work, [sources / name for name in documents], _WITH_DESTINATIONS)
+        pages = {}
+        for name in documents:
+            pdf = work / Path(name).with_suffix(".pdf").name
+            try:
+                reader = PdfReader(pdf)
+                pages[name] = {_bookmark(key): reader.get_destination_page_number(target) + 1
+                               for key, target in reader.named_destinations.items()}
+            except Exception:  # no PDF, or a damaged one (pypdf raises many kinds)
+                continue
+        return pages
+
+
+def _bookmark(destination: str) -> str:
+    """The bookmark a destination is named after: LibreOffice writes every character
+    other than a letter, a digit or « - » as its code (« _Toc1 » as « 5FToc1 », or
+    « #5FToc1 », which pypdf reads « _Toc1 »)."""
+    return re.sub(r"#?5F", "_", destination.lstrip("/"))
+
+
+@contextlib.contextmanager
+def _work_folder(output_dir: Path) -> Iterator[Path]:
+    # In output/, not in the system's temporary folder: a build killed outright leaves
+    # it where the next build, under the lock, removes it.
+    work = output_dir / f"{WORK_PREFIX}{os.getpid()}"
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(program: str, work: Path, documents: list[Path], target: str) -> None:
+    """One LibreOffice run converting every document into `work`."""
+    # A private profile: a LibreOffice already open on the desktop does not
+    # swallow the conversion, and two builds do not share a profile lock.
+    profile = (work / "profil").resolve().as_uri()
+    command = [program, f"-env:UserInstallation={profile}", "--headless",
+               "--convert-to", target, "--outdir", str(work), *map(str, documents)]
+    try:
+        # In UTC, the creation date has one length whatever the machine's zone.
+        subprocess.run(command, check=False, capture_output=True, timeout=TIMEOUT_SECONDS,
+                       env={**os.environ, "TZ": "UTC"})
+    except subprocess.TimeoutExpired:
+        raise OutputError([Problem("--pdf", None, None,
+                                   "LibreOffice ne répond plus (conversion interrompue)")])
 
 
 _CREATED = re.compile(rb"/CreationDate\(D:\d{14}Z'\)")

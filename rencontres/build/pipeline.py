@@ -139,6 +139,7 @@ def _render_and_write(content: Content, sources: dict[Path, bytes], todo: list[D
                       on_start: Callable[[int], None], project: Project,
                       state: BuildState, report: BuildReport) -> None:
     from ..word.checker import check_templates
+    from .toc import number_pages
 
     check_templates({job.template: job.kind for job in todo}, sources)
     on_start(len(todo))
@@ -148,11 +149,13 @@ def _render_and_write(content: Content, sources: dict[Path, bytes], todo: list[D
     if failures and options.strict:
         raise TemplateError([p for _, error in failures for p in error.problems])
     report.failed = failures
+    results = number_pages(todo, results, project.output_dir)
     try:
         for job, result in zip(todo, results):
             if isinstance(result, Rendered):
                 write_atomic(job.output, result.data)
-                state.record(job.output, inputs[job], result.data)
+                if result.complete:
+                    state.record(job.output, inputs[job], result.data)
                 report.built.append(job)
                 report.warnings += result.notes
     finally:

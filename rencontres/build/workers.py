@@ -63,6 +63,7 @@ class Rendered:
 
     data: bytes
     notes: tuple[str, ...] = ()
+    complete: bool = True  # False: to build again (a table of contents without numbers)
 
 
 def _render_safely(content: Content, sources: Mapping[Path, bytes], job: DocumentJob,

@@ -11,7 +11,7 @@ import re
 import typing
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -25,11 +25,18 @@ from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
-from .native_charts import CHART_CONTENT_TYPE, chart_fields, chart_name, drawings, \
-    linked_file, linked_reason
+from .native_charts import (
+    CHART_CONTENT_TYPE,
+    chart_fields,
+    chart_name,
+    drawings,
+    linked_file,
+    linked_reason,
+)
 from .quotes import straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
+from .toc import result_paragraphs, template_warnings
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.
@@ -55,6 +62,7 @@ class Paragraph:
     in_table: bool
     row_text: str = ""  # in a table, the text of the paragraph's whole row
     charts: tuple[str, ...] = ()  # the names of the native charts it holds
+    element: Any = field(default=None, compare=False, repr=False)  # its w:p, in the body
 
     def where(self) -> str:
         excerpt = self.text.strip()
@@ -112,6 +120,26 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
     return problems
+
+
+def toc_warnings(path: Path) -> list[Problem]:
+    """`verifier`'s warnings on a template's tables of contents (what they would list
+    badly), each with the paragraph in question; none for a template it cannot open."""
+    try:
+        document = _document(path, read_template(path))
+    except TemplateError:
+        return []  # reported by check_template
+    body = document.element.body
+    paragraphs = {paragraph.element: paragraph for paragraph in _body_paragraphs(body)}
+    return [Problem(display_path(path), None, None,
+                    f"{_place(paragraphs.get(element))} : {message}")
+            for element, message in template_warnings(body, document.styles.element)]
+
+
+def _place(paragraph: Paragraph | None) -> str:
+    if paragraph is None:
+        return "corps du document"
+    return paragraph.where() if paragraph.text.strip() else f"{paragraph.place} (sommaire)"
 
 
 def _document(path: Path, data: bytes):
@@ -265,17 +293,19 @@ def _text(element) -> str:
 
 def _body_paragraphs(body) -> Iterator[Paragraph]:
     counts = {"paragraphs": 0, "tables": 0}
-    yield from _blocks(body, counts)
+    yield from _blocks(body, counts, result_paragraphs(body))
 
 
-def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
+def _blocks(container, counts: dict[str, int], toc_entries: set) -> Iterator[Paragraph]:
     """The paragraphs and tables of the body in order, those inside block content
-    controls (w:sdt) and other wrappers too: docxtpl renders them all."""
+    controls (w:sdt) and other wrappers too: docxtpl renders them all. The entries a
+    table of contents displays are counted but not read: the build replaces them."""
     for child in container.iterchildren():
         if child.tag == _qn("w:p"):
             counts["paragraphs"] += 1
-            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False,
-                            charts=_chart_names(child))
+            yield Paragraph("" if child in toc_entries else _text(child),
+                            f"paragraphe {counts['paragraphs']}", False,
+                            charts=_chart_names(child), element=child)
         elif child.tag == _qn("w:tbl"):
             counts["tables"] += 1
             tables = counts["tables"]
@@ -284,9 +314,9 @@ def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
                 for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
                     for p in cell.iter(_qn("w:p")):
                         yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
-                                        True, row_text, _chart_names(p))
+                                        True, row_text, _chart_names(p), element=p)
         elif child.tag != _qn("w:sectPr"):
-            yield from _blocks(child, counts)
+            yield from _blocks(child, counts, toc_entries)
 
 
 def _chart_names(paragraph) -> tuple[str, ...]:

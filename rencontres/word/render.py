@@ -22,6 +22,7 @@ from .native_charts import fill_charts
 from .quotes import straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
+from .toc import clear_results
 from .values import template_values
 
 
@@ -59,6 +60,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     `data`: the template's bytes, when the caller has read them already."""
     name = display_path(template_path)
     template = _open(template_path, read_template(template_path) if data is None else data)
+    clear_results(template.docx.element.body)  # filled after rendering (build/toc.py)
     # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate. The
     # image is drawn when the template prints it, not before: a chart the template has as
     # a native Word chart is never drawn.

@@ -15,6 +15,7 @@ sees the Windows-like modules.
 """
 
 import concurrent.futures.process  # noqa: F401
+import fcntl as _posix_fcntl
 import multiprocessing
 import multiprocessing.popen_fork  # noqa: F401
 import multiprocessing.popen_spawn_posix  # noqa: F401
@@ -24,8 +25,6 @@ import signal
 import subprocess  # noqa: F401
 import sys
 import types
-
-import fcntl as _posix_fcntl
 
 WINDOWS_SIGNAL_NAMES = {
     "SIGABRT", "SIGFPE", "SIGILL", "SIGINT", "SIGSEGV", "SIGTERM", "SIGBREAK",
