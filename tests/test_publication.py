@@ -1,0 +1,130 @@
+"""What the MOT publishes: both templates and both documents built from the example
+content open in Word without « compatibility mode » nor « repair », and pass the
+accessibility rules (word/accessibility.py, word/schema_order.py)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from rencontres.cli import main
+from rencontres.documents import style
+from rencontres.word.accessibility import contrast, findings
+from rencontres.word.schema_order import misplaced_in_package, misplaced_in_part
+
+REPO = Path(__file__).resolve().parent.parent
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEMPLATES = {name: REPO / "templates" / f"{name}.docx" for name in ("compte-rendu", "synthese")}
+BUILT = {"compte-rendu": "compte-rendu-2021-hauts-de-france.docx",
+         "synthese": "synthese-2021.docx"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, bytes]:
+    """The two documents of the example content, built once."""
+    root = tmp_path_factory.mktemp("publication") / "projet"
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    assert main(["--jobs", "1", "--quiet", "--projet", str(root)]) == 0
+    return {kind: (root / "output" / "2021" / name).read_bytes() for kind, name in BUILT.items()}
+
+
+def packages(built) -> list[tuple[str, bytes]]:
+    return [*((f"modèle {kind}", path.read_bytes()) for kind, path in TEMPLATES.items()),
+            *((f"document {kind}", data) for kind, data in built.items())]
+
+
+def part(data: bytes, name: str):
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return etree.fromstring(package.read(name))
+
+
+def test_templates_and_documents_hold_their_properties_in_schema_order(built):
+    for label, data in packages(built):
+        assert misplaced_in_package(data) == [], label
+
+
+def test_a_property_out_of_order_is_named_with_its_style():
+    styles = (b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+              b'main"><w:style w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr>'
+              b'<w:spacing w:after="280"/><w:outlineLvl w:val="0"/><w:pBdr/></w:pPr>'
+              b'</w:style></w:styles>')
+    assert [str(m) for m in misplaced_in_part("word/styles.xml", styles)] == [
+        "word/styles.xml, style « heading 1 » : dans w:pPr, w:pBdr doit précéder "
+        "w:outlineLvl (ordre du schéma OOXML ; Word « réparerait » le document en "
+        "supprimant la mise en forme)"]
+
+
+def test_templates_and_documents_are_in_word_2013_mode_with_french_settings(built):
+    for label, data in packages(built):
+        settings = part(data, "word/settings.xml")
+        modes = [s.get(W + "val") for s in settings.iter(W + "compatSetting")
+                 if s.get(W + "name") == "compatibilityMode"]
+        assert modes == ["15"], label
+        assert settings.find(W + "decimalSymbol").get(W + "val") == ",", label
+        assert settings.find(W + "listSeparator").get(W + "val") == ";", label
+        assert settings.find(W + "themeFontLang").get(W + "val") == "fr-FR", label
+        assert settings.find(W + "proofState") is None, label  # spelling not « checked »
+
+
+def test_templates_and_documents_pass_the_accessibility_rules(built):
+    """No layout table, no empty paragraph, no skipped heading, no text under 4.5:1
+    (3:1 when large), no image without alt text."""
+    for label, data in packages(built):
+        assert [str(finding) for finding in findings(data)] == [], label
+
+
+# PDF's standard structure types (ISO 32000-1, 14.8.4): a style of the same name
+# would be role-mapped onto itself in the tagged PDF.
+PDF_TYPES = {"Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI",
+             "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4", "H5", "H6",
+             "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot",
+             "Span", "Quote", "Note", "Reference", "BibEntry", "Code", "Link", "Annot",
+             "Ruby", "Warichu", "Figure", "Formula", "Form"}
+
+
+def test_no_style_of_ours_is_named_as_a_pdf_structure_type(built):
+    for label, data in packages(built):
+        names = {s.find(W + "name").get(W + "val")
+                 for s in part(data, "word/styles.xml").iter(W + "style")
+                 if s.get(W + "customStyle") == "1"}
+        assert "Illustration" in names and "Encadré MOT" in names, label
+        assert not names & PDF_TYPES, label
+
+
+def test_the_cover_title_is_in_the_title_style(built):
+    def titles(data):
+        body = part(data, "word/document.xml").find(W + "body")
+        return ["".join(t.text or "" for t in p.iter(W + "t")) for p in body.iter(W + "p")
+                if p.find(f"{W}pPr/{W}pStyle[@{W}val='Title']") is not None]
+
+    assert titles(built["compte-rendu"]) == ["Hauts-de-France"]
+    assert titles(built["synthese"]) == ["Synthèse des Rencontres territoriales"]
+
+
+def test_heading_levels_follow_each_other(built):
+    """« Nombre de votes par thème » and « Participants par territoire » were level 3
+    straight under a level 1."""
+    def levels(data):
+        body = part(data, "word/document.xml").find(W + "body")
+        return {"".join(t.text or "" for t in p.iter(W + "t")): p.find(f"{W}pPr/{W}pStyle").get(W + "val")
+                for p in body.iter(W + "p") if p.find(f"{W}pPr/{W}pStyle") is not None}
+
+    assert levels(built["compte-rendu"])["Nombre de votes par thème :"] == "Heading2"
+    assert levels(built["synthese"])["Participants par territoire"] == "Heading2"
+
+
+def test_contrast_is_computed_as_wcag_does():
+    assert round(contrast("E07B39", "FFFFFF"), 2) == 2.97
+    assert round(contrast("000000", "FFFFFF"), 2) == 21.0
+    assert round(contrast("B0501A", "FFFFFF"), 2) == 5.24
+
+
+def test_chart_colours_stand_out_from_the_page():
+    for colour in (style.NAVY, style.ORANGE, style.SKY, style.GREY):
+        assert contrast(colour.lstrip("#"), "FFFFFF") >= 3, colour
