@@ -31,6 +31,12 @@ def require_libreoffice() -> str:
     return program
 
 
+# A tagged PDF (its structure tree read aloud in order, headings, lists, tables, the
+# alt text of each figure), declared PDF/UA: the document's title is shown, its
+# language (fr-FR, from the styles) read. LibreOffice's JSON filter options.
+EXPORT_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+                 '"PDFUACompliance":{"type":"boolean","value":"true"}}')
+
 WORK_PREFIX = ".pdf-"  # the conversion's folder in output/, removed by the next build if left
 
 
@@ -50,7 +56,7 @@ def convert(documents: list[Path], output_dir: Path,
         # swallow the conversion, and two builds do not share a profile lock.
         profile = (work / "profil").resolve().as_uri()
         command = [program, f"-env:UserInstallation={profile}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(work), *map(str, documents)]
+                   "--convert-to", EXPORT_FILTER, "--outdir", str(work), *map(str, documents)]
         try:
             # In UTC, the creation date has one length whatever the machine's zone.
             subprocess.run(command, check=False, capture_output=True, timeout=TIMEOUT_SECONDS,
@@ -76,6 +82,7 @@ def convert(documents: list[Path], output_dir: Path,
 
 
 _CREATED = re.compile(rb"/CreationDate\(D:\d{14}Z'\)")
+_XMP_CREATED = re.compile(rb"<xmp:CreateDate>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</xmp:CreateDate>")
 _IDENTIFIERS = re.compile(rb"/ID \[ <[0-9A-F]{32}>\s*<[0-9A-F]{32}> \]|/DocChecksum /[0-9A-F]{32}")
 
 
@@ -88,6 +95,9 @@ def reproducible(pdf: bytes, document: bytes, published: datetime.date) -> bytes
     digest = hashlib.md5(document).hexdigest().upper().encode()
     stamp = f"/CreationDate(D:{published:%Y%m%d}120000Z')".encode()
     pdf = _CREATED.sub(lambda found: stamp, pdf)
+    # The XMP metadata stream of a PDF/UA says it too, uncompressed.
+    xmp = f"<xmp:CreateDate>{published:%Y-%m-%d}T12:00:00Z</xmp:CreateDate>".encode()
+    pdf = _XMP_CREATED.sub(lambda found: xmp, pdf)
 
     def identifier(found: re.Match) -> bytes:
         text = found.group(0)
