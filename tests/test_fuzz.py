@@ -34,6 +34,7 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rencontres.documents.typography import french
 from rencontres.build.chart_cache import ChartCache
 from rencontres.build.plan import REPORT, SYNTHESIS, Project, plan
 from rencontres.build.workers import render_job
@@ -218,7 +219,8 @@ def assert_outcome(sandbox: Sandbox, field: str, value: str, raw: bool) -> str:
         for problem in error.problems:
             assert problem.file.endswith(".yaml") and problem.line is not None, str(problem)
         return "refusé"
-    expected = normalised(value)
+    # French typography is applied to every text handed to a template.
+    expected = normalised(french(value))
     for kind in kinds:
         text = normalised(document_text(rendered[kind]))
         assert expected in text, (kind, expected)
