@@ -115,7 +115,7 @@ def test_heading_levels_follow_each_other(built):
         return {"".join(t.text or "" for t in p.iter(W + "t")): p.find(f"{W}pPr/{W}pStyle").get(W + "val")
                 for p in body.iter(W + "p") if p.find(f"{W}pPr/{W}pStyle") is not None}
 
-    assert levels(built["compte-rendu"])["Nombre de votes par thème :"] == "Heading2"
+    assert levels(built["compte-rendu"])["Nombre de votes par thème\u00a0:"] == "Heading2"
     assert levels(built["synthese"])["Participants par territoire"] == "Heading2"
 
 
@@ -169,3 +169,21 @@ def test_pictures_are_named_by_what_they_show(built):
         "priorité locale",
         "Graphique : nombre de territoires (sur 9) où la MOT est particulièrement "
         "attendue, par thème"]
+
+
+def test_headings_are_kept_with_what_follows_and_sub_bullets_differ(built):
+    for label, data in packages(built):
+        styles = {s.get(W + "styleId"): s for s in part(data, "word/styles.xml").iter(W + "style")}
+        for level in (1, 2, 3):
+            assert styles[f"Heading{level}"].find(f"{W}pPr/{W}keepNext") is not None, label
+
+        def bullet(style_id):
+            number = styles[style_id].find(f"{W}pPr/{W}numPr/{W}numId").get(W + "val")
+            numbering = part(data, "word/numbering.xml")
+            abstract = next(n for n in numbering.iter(W + "num")
+                            if n.get(W + "numId") == number).find(W + "abstractNumId")
+            definition = next(a for a in numbering.iter(W + "abstractNum") if a.get(
+                W + "abstractNumId") == abstract.get(W + "val"))
+            return definition.find(f"{W}lvl/{W}lvlText").get(W + "val")
+
+        assert (bullet("ListBullet"), bullet("ListBullet2")) == ("\uf0b7", "–"), label

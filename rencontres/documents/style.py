@@ -6,6 +6,12 @@ its bars are a shade darker; text in orange, in the templates, is darker still
 (#B0501A, 5.2:1)."""
 
 FONT_FAMILY = ["Liberation Sans", "Arial", "DejaVu Sans"]
+# The body font of the templates (Arial, or Liberation Sans, its metric twin where
+# Arial is not installed), by the files charts register: regular and bold.
+FONT_FILES = {"Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+              "Arial": ("arial.ttf", "arialbd.ttf")}
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts",
+                "~/.fonts", "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
 
 NAVY = "#1F3A5F"      # titles, main series
 ORANGE = "#DD7836"    # highlight: themes on which the MOT is expected

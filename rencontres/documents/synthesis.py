@@ -125,7 +125,8 @@ class SynthesisContext(TemplateContext):
     categories: list[CategoryRow] = Field(
         description="Participants par catégorie, vide si aucun territoire n'a donné de répartition.")
     categories_note: str = Field(
-        description="Sur quels territoires porte la répartition par catégorie, ou vide.")
+        description="Sur quels territoires porte la répartition par catégorie ; sans "
+                    "répartition, la phrase qui le dit.")
     categories_chart: Chart | None = Field(
         description="Graphique des participants par catégorie, ou rien.")
     local_priority_themes: list[ThemeLine] = Field(
@@ -335,10 +336,15 @@ def missing_note(participants: ParticipantsSummary) -> str:
     return " ".join(sentences)
 
 
+NO_SPLIT = ("Aucun territoire n’a donné la répartition de ses participants par catégorie "
+            "(techniciens, élus, représentants du niveau national…).")
+
+
 def categories_note(split: CategorySplit) -> str:
-    """« Répartition connue pour 3 territoires sur 9 (120 participants). »"""
+    """« Répartition connue pour 3 territoires sur 9 (120 participants). »; when no
+    territory gave it, that in one line."""
     if not split.counts:
-        return ""
+        return NO_SPLIT
     known = len(split.territories)
     if known == split.territories_present:
         scope = ("pour le seul territoire" if known == 1 else f"pour les {known} territoires")
