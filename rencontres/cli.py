@@ -113,11 +113,14 @@ def _parser() -> argparse.ArgumentParser:
     verbosity.add_argument("--verbose", "-v", action="store_true",
                            help="lister aussi les documents à jour")
 
-    commands.add_parser(
+    check_parser = commands.add_parser(
         "verifier", aliases=list(COMMANDS["verifier"]), parents=[common],
         help="vérifie le contenu et les modèles Word sans rien écrire",
         description="Vérifie tous les fichiers de contenu et tous les modèles Word, et "
                     "signale tous les problèmes à la fois ; n'écrit rien.")
+    check_parser.add_argument("--strict", action="store_true",
+                              help="les avertissements d'accessibilité des modèles "
+                                   "deviennent des erreurs")
 
     fields_parser = commands.add_parser(
         "champs", aliases=list(COMMANDS["champs"]), parents=[common],
@@ -287,7 +290,7 @@ def _run(argv: list[str] | None) -> int:
         if command == "construire":
             return _build(project, arguments)
         if command == "verifier":
-            return _check(project)
+            return _check(project, arguments.strict)
         if command == "champs":
             return _fields(project, arguments.ecrire)
         if command == "diffuser":
@@ -464,10 +467,10 @@ def summary(report: BuildReport) -> str:
     return text
 
 
-def _check(project: Project) -> int:
+def _check(project: Project, strict: bool) -> int:
     from .build.checking import check_project
 
-    checked = check_project(project)
+    checked = check_project(project, strict)
     for warning in checked.warnings:
         print(f"Avertissement : {warning}", file=sys.stderr)
     print(f"Contenu et modèles valides : {checked.summary}.")

@@ -40,7 +40,7 @@ def partial_synthesis(tmp_path_factory) -> list[str]:
 def test_a_partial_edition_after_skipped_years_is_compared_like_for_like(partial_synthesis):
     text = partial_synthesis
     assert "3 territoires sur 9 · 88 participants" in text
-    assert ("88 participants dans 3 territoires sur 9 ; pour les 3 territoires présents les "
+    assert ("88 participants dans 3 territoires sur 9\u202f; pour les 3 territoires présents les "
             f"deux années, 88 contre 75 en 2021 (dernière édition saisie), soit +17{NBSP}%"
             in text)
     # The table: each territory, and the total of those present both times.
@@ -50,9 +50,9 @@ def test_a_partial_edition_after_skipped_years_is_compared_like_for_like(partial
     # The absent territories are named, never counted; the previous edition's whole total
     # is still given, labelled as such.
     assert ("Pas de données pour Rhin Supérieur, Arc Jurassien, Genevois / Alpes du Nord, "
-            "Sud FR-IT-Monaco, Pyrénées Est & Centre et Pyrénées Ouest en 2025 : ces "
+            "Sud FR-IT-Monaco, Pyrénées Est & Centre et Pyrénées Ouest en 2025\u00a0: ces "
             "territoires ne sont pas comptés dans le total. Total 2021 pour les 9 territoires "
-            "présents cette année-là : 195 participants.") in text
+            "présents cette année-là\u00a0: 195 participants.") in text
     # The Rencontres of the edition, from the territory files.
     table = text.index("Les Rencontres 2025")
     assert text[table + 1:table + 17] == [

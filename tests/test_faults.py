@@ -222,5 +222,5 @@ def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys)
     assert code == 0
     assert err.splitlines() == [
         "Avertissement : compte-rendu-2021-hauts-de-france.docx : graphique : le caractère "
-        "« 🚆 » n'existe pas dans la police DejaVu Sans : il y apparaît comme un carré (le "
+        "« 🚆 » n'existe pas dans la police Liberation Sans : il y apparaît comme un carré (le "
         "texte du document le garde)"]

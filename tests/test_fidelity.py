@@ -98,13 +98,28 @@ TYPO_FIXES = [
     ("Palier l’absence de convention", "Pallier l’absence de convention"),
     # Parenthesis opened and never closed.
     ("(techniciens, organe de coordination", "(techniciens, organe de coordination)"),
+    # Capital accents, « etc. » after a comma, « cf. » and « ex. » with their point.
+    ("(ex : rencontre", "(ex. : rencontre"),
+    ("dans les pays voisins etc.", "dans les pays voisins, etc."),
+    ("Etudes / benchmark", "Études / benchmark"),
+    ("(cf Eurodistrict", "(cf. Eurodistrict"),
+    ("(cf Comité du Détroit)", "(cf. Comité du Détroit)"),
+    ("l’Etat français", "l’État français"),
+    ("(en lien avec le cyclotourisme) etc.", "(en lien avec le cyclotourisme), etc."),
+    ("fréquences etc.)", "fréquences, etc.)"),
+    ("Echanger avec les acteurs wallons", "Échanger avec les acteurs wallons"),
+    ("Energie", "Énergie"),
+    ("mobilité, emploi etc.)", "mobilité, emploi, etc.)"),
+    ("Elaborer des scénarios", "Élaborer des scénarios"),
 ]
 
 # Paragraphs of the sections' part of the document that come from the template only.
 LEVEL1_NOTE = "Thème de niveau 1 : la MOT est particulièrement attendue"
 LEVEL2_HEADING = "Les autres thèmes prioritaires"
 LEVEL2_NOTE = "Thèmes de niveau 2 : les objectifs territoriaux exprimés par les participants."
-TEMPLATE_LINES = {LEVEL1_NOTE, LEVEL2_HEADING, LEVEL2_NOTE}
+# The project-ideas part is labelled as its slides are, over the slide's question.
+PROJECTS_LABEL = "Montage de projets"
+TEMPLATE_LINES = {LEVEL1_NOTE, LEVEL2_HEADING, LEVEL2_NOTE, PROJECTS_LABEL}
 
 
 def normalise(text: str) -> str:
@@ -331,7 +346,7 @@ def test_each_slide_is_in_its_section_under_its_headings(document, slides):
     # paragraph: the image) or a heading.
     for block in slides[0].blocks:
         run = _block_run(body, 0, starts[0], block)
-        assert body[run.stop] in headings | {titles[0], ""}, \
+        assert body[run.stop] in headings | {titles[0], ""} | {PROJECTS_LABEL}, \
             f"ligne en trop après le bloc « {block.heading} » : {body[run.stop]!r}"
 
     for slide in slides[1:]:
@@ -345,7 +360,7 @@ def test_each_slide_is_in_its_section_under_its_headings(document, slides):
                 f"« {title} » devrait être de niveau 1"
         for block in slide.blocks:
             run = _block_run(body, start, end, block)
-            assert run.stop == end or body[run.stop] in headings, \
+            assert run.stop == end or body[run.stop] in headings | {PROJECTS_LABEL}, \
                 f"ligne en trop après le bloc « {block.heading} » : {body[run.stop]!r}"
             covered.update(run)
 

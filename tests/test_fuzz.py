@@ -39,6 +39,7 @@ from rencontres.build.plan import REPORT, SYNTHESIS, Project, plan
 from rencontres.build.workers import render_job
 from rencontres.content.loading import load_content
 from rencontres.documents import charts
+from rencontres.documents.typography import french
 from rencontres.errors import ContentError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -218,7 +219,8 @@ def assert_outcome(sandbox: Sandbox, field: str, value: str, raw: bool) -> str:
         for problem in error.problems:
             assert problem.file.endswith(".yaml") and problem.line is not None, str(problem)
         return "refusé"
-    expected = normalised(value)
+    # French typography is applied to every text handed to a template.
+    expected = normalised(french(value))
     for kind in kinds:
         text = normalised(document_text(rendered[kind]))
         assert expected in text, (kind, expected)

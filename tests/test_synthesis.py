@@ -282,7 +282,7 @@ def test_real_2021_cards_in_the_seed_order(real):
     assert cards[1].suggestions[0].text == ("Proposition d’un cahier MOT sur la mobilité des "
                                             "professionnels et la reconnaissance des diplômes")
     assert cards[1].problem == ("Enjeu de la reconnaissance des diplômes de part et d’autre de "
-                                "la frontière, dans différents domaines (santé, tourisme etc.)")
+                                "la frontière, dans différents domaines (santé, tourisme, etc.)")
     assert {card.suggestions_year for card in cards} == {2022}
 
 

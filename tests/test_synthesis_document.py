@@ -60,8 +60,10 @@ def test_real_2021_figures_and_evolution_line(context_2021):
         row("Pyrénées Ouest", "18", "13", f"−28{NBSP}%"),
     ]
     assert (c.missing_note, c.introduction, c.cards_year) == ("", "", 2022)
-    # The source's pie chart of categories did not survive: no split, no chart.
-    assert (c.categories, c.categories_note, c.categories_chart) == ([], "", None)
+    # The source's pie chart of categories did not survive: no split, no chart, a line.
+    assert (c.categories, c.categories_note, c.categories_chart) == (
+        [], "Aucun territoire n’a donné la répartition de ses participants par catégorie "
+            "(techniciens, élus, représentants du niveau national…).", None)
 
 
 def test_real_2021_theme_sentences(context_2021):
@@ -281,3 +283,47 @@ def test_changing_one_territory_changes_totals_rows_and_chart(project):
 def _content_2021(project: Path):
     content = load_content(project / "content")
     return content, content.editions[2021]
+
+
+def test_categories_shown_as_chart_and_table_when_territories_give_the_split(tmp_path):
+    import datetime
+
+    import docx
+
+    from rencontres.word.render import Properties, render
+
+    content = build_content(edition(
+        2021,
+        report("nord", 20, by_category={"techniciens": 12, "elus": 8}),
+        report("sud", 20, by_category={"techniciens": 10, "national": 5})))
+    context = synthesis_context(content, content.editions[2021])
+    data = render(REPO / "templates" / "synthese.docx", context,
+                  Properties("Synthèse", "", "", datetime.date(2021, 12, 31)))
+    document = docx.Document(io.BytesIO(data))
+    tables = [[[cell.text for cell in row.cells] for row in table.rows]
+              for table in document.tables]
+    assert [["Catégorie", "Participants"], ["Techniciens", "22"], ["Élus", "8"],
+            ["National", "5"]] in tables
+    texts = [p.text for p in document.paragraphs]
+    assert "Les participants par catégorie" in texts
+    assert "Nombre de participants par catégorie, tous territoires confondus." in texts
+    import zipfile
+
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert 'name="Graphique : participants par catégorie"' in body
+
+
+def test_without_a_split_the_synthesis_says_so_in_one_line(context_2021):
+    import datetime
+
+    import docx
+
+    from rencontres.word.render import Properties, render
+
+    data = render(REPO / "templates" / "synthese.docx", context_2021,
+                  Properties("Synthèse", "", "", datetime.date(2021, 12, 31)))
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert "Les participants par catégorie" not in texts
+    assert texts.count("Aucun territoire n’a donné la répartition de ses participants "
+                       "par catégorie (techniciens, élus, représentants du niveau "
+                       "national…).") == 1

@@ -16,9 +16,10 @@ class CheckResult:
     warnings: list[str]
 
 
-def check_project(project: Project) -> CheckResult:
-    """Raise one CheckError listing the problems of the content and of the templates."""
-    from ..word.checker import check_template, toc_warnings
+def check_project(project: Project, strict: bool = False) -> CheckResult:
+    """Raise one CheckError listing the problems of the content and of the templates;
+    `strict`: the templates' accessibility warnings are problems too."""
+    from ..word.checker import accessibility_problems, check_template, toc_warnings
     from ..word.fields import contexts
 
     problems: list[Problem] = []
@@ -27,12 +28,18 @@ def check_project(project: Project) -> CheckResult:
         content = load_content(project.content_dir)
     except ContentError as error:
         problems += error.problems
+    accessibility: list[Problem] = []
     for kind in KINDS:
-        problems += check_template(project.template(kind), contexts()[kind])
+        found = check_template(project.template(kind), contexts()[kind])
+        problems += found
+        if not found:
+            accessibility += accessibility_problems(project.template(kind))
+    if strict:
+        problems += accessibility
     if problems:
         raise CheckError(problems)
     files = sum(len(edition.reports) for edition in content.editions.values())
-    warnings = [*map(str, content.warnings),
+    warnings = [*map(str, content.warnings), *map(str, accessibility),
                 *(warning for edition in content.editions.values()
                   for warning in edition_warnings(content, edition)),
                 *(str(warning) for kind in KINDS

@@ -42,6 +42,12 @@ def require_libreoffice() -> str:
     return program
 
 
+# A tagged PDF (its structure tree read aloud in order, headings, lists, tables, the
+# alt text of each figure), declared PDF/UA: the document's title is shown, its
+# language (fr-FR, from the styles) read. LibreOffice's JSON filter options.
+EXPORT_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+                 '"PDFUACompliance":{"type":"boolean","value":"true"}}')
+
 WORK_PREFIX = ".pdf-"  # the conversion's folder in output/, removed by the next build if left
 
 
@@ -53,7 +59,7 @@ def convert(documents: list[Path], output_dir: Path,
         return {}
     program = require_libreoffice()
     with _work_folder(output_dir) as work:
-        _run(program, work, documents, "pdf")
+        _run(program, work, documents, EXPORT_FILTER)
         results: dict[Path, bytes] = {}
         missing = []
         for document in documents:
@@ -137,6 +143,7 @@ def _run(program: str, work: Path, documents: list[Path], target: str) -> None:
 
 
 _CREATED = re.compile(rb"/CreationDate\(D:\d{14}Z'\)")
+_XMP_CREATED = re.compile(rb"<xmp:CreateDate>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</xmp:CreateDate>")
 _IDENTIFIERS = re.compile(rb"/ID \[ <[0-9A-F]{32}>\s*<[0-9A-F]{32}> \]|/DocChecksum /[0-9A-F]{32}")
 
 
@@ -149,6 +156,9 @@ def reproducible(pdf: bytes, document: bytes, published: datetime.date) -> bytes
     digest = hashlib.md5(document).hexdigest().upper().encode()
     stamp = f"/CreationDate(D:{published:%Y%m%d}120000Z')".encode()
     pdf = _CREATED.sub(lambda found: stamp, pdf)
+    # The XMP metadata stream of a PDF/UA says it too, uncompressed.
+    xmp = f"<xmp:CreateDate>{published:%Y-%m-%d}T12:00:00Z</xmp:CreateDate>".encode()
+    pdf = _XMP_CREATED.sub(lambda found: xmp, pdf)
 
     def identifier(found: re.Match) -> bytes:
         text = found.group(0)

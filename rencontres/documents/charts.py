@@ -61,10 +61,13 @@ def _pyplot():
     import matplotlib.pyplot as plt
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    family = [name for name in style.FONT_FAMILY if name in installed] or ["sans-serif"]
+    font = body_font()
+    if font is not None:
+        for path in font.files:
+            font_manager.fontManager.addfont(path)
     plt.rcParams.update({
-        "font.family": family,
+        # Never a silent fallback: without the body font, matplotlib's own, and a note.
+        "font.family": [font.family if font else "DejaVu Sans"],
         "font.size": 10,
         "axes.edgecolor": style.GREY,
         "axes.labelcolor": style.GREY,
@@ -212,6 +215,7 @@ def _drawn(draw: Callable[[], bytes]) -> bytes:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = draw()
+    _missing_font_note()
     for warning in caught:
         missing = _MISSING_GLYPH.search(str(warning.message))
         if missing:
@@ -221,12 +225,56 @@ def _drawn(draw: Callable[[], bytes]) -> bytes:
     return png
 
 
+@dataclass(frozen=True)
+class Font:
+    family: str
+    files: tuple[str, ...]
+    digest: str  # of the files: a chart drawn in another version is drawn again
+
+
+_font: list[Font | None] = []
+
+
+def body_font() -> Font | None:
+    """The templates' body font as files on this machine (style.FONT_FILES), found
+    without matplotlib: a build whose charts are all cached never imports it."""
+    if not _font:
+        import hashlib
+        from pathlib import Path
+
+        found = None
+        for family, names in style.FONT_FILES.items():
+            files = [next((str(path) for folder in style.FONT_FOLDERS
+                           for path in sorted(Path(folder).expanduser().rglob(name))), None)
+                     for name in names]
+            if all(files):
+                digest = hashlib.sha256(b"".join(Path(f).read_bytes() for f in files))
+                found = Font(family, tuple(files), digest.hexdigest()[:16])
+                break
+        _font.append(found)
+    return _font[0]
+
+
+def _font_key() -> str:
+    font = body_font()
+    return f"{font.family}:{font.digest}" if font else "sans police"
+
+
+def _missing_font_note() -> None:
+    if body_font() is None:
+        wanted = " ni ".join(f"« {family} » ({', '.join(names)})"
+                             for family, names in style.FONT_FILES.items())
+        _notes.append(f"graphiques : police du texte introuvable, ni {wanted} dans "
+                      f"{', '.join(style.FONT_FOLDERS)} : ils sont dessinés en DejaVu Sans "
+                      "(installez fonts-liberation2)")
+
+
 def horizontal_bars(labels: Sequence[str], series: Sequence[Series],
                     bar_colors: Sequence[str] | None = None,
                     legend: Sequence[tuple[str, str]] = (), unit: str = "") -> bytes:
     """Bars listed top to bottom in the order given, each value written at its end."""
     drawing = repr((list(labels), [(s.name, list(s.values), s.color) for s in series],
-                    list(bar_colors or ()), list(legend), unit))
+                    list(bar_colors or ()), list(legend), unit, _font_key()))
     return _cached(drawing, lambda: _draw_bars(labels, series, bar_colors, legend, unit))
 
 

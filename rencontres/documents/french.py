@@ -22,10 +22,20 @@ def join_words(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " et " + words[-1]
 
 
+def number(value: int) -> str:
+    """« 35 », « 1 250 » (thousands apart by a narrow no-break space, as babel writes
+    French numbers)."""
+    if abs(value) < 1000:
+        return str(value)
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="fr_FR")
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """« 1 territoire », « 3 territoires »."""
+    """« 1 territoire », « 3 territoires », « 1 250 participants »."""
     word = singular if count < 2 else (plural_form or singular + "s")
-    return f"{count} {word}"
+    return f"{number(count)} {word}"
 
 
 def counted(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -50,4 +60,4 @@ def percent_change(before: int, after: int) -> str:
     if change == 0:
         return "0\u00a0%"
     sign = "+" if (after - before) * before > 0 else "−"
-    return f"{sign}{change}\u00a0%"
+    return f"{sign}{number(change)}\u00a0%"

@@ -145,8 +145,10 @@ class SynthesisContext(TemplateContext):
                     "côte s'il y a une édition précédente), ou rien.")
     categories: list[CategoryRow] = Field(alias="categories",
         description="Participants par catégorie, vide si aucun territoire n'a donné de répartition.")
-    categories_note: str = Field(alias="note_categories",
-        description="Sur quels territoires porte la répartition par catégorie, ou vide.")
+    categories_note: str = Field(
+        alias="note_categories",
+        description="Sur quels territoires porte la répartition par catégorie ; sans "
+                    "répartition, la phrase qui le dit.")
     categories_chart: Chart | None = Field(alias="graphique_categories",
         description="Graphique des participants par catégorie, ou rien.")
     local_priority_themes: list[ThemeLine] = Field(alias="priorites_locales",
@@ -382,10 +384,15 @@ def missing_note(participants: ParticipantsSummary) -> str:
     return " ".join(sentences)
 
 
+NO_SPLIT = ("Aucun territoire n’a donné la répartition de ses participants par catégorie "
+            "(techniciens, élus, représentants du niveau national…).")
+
+
 def categories_note(split: CategorySplit) -> str:
-    """« Répartition connue pour 3 territoires sur 9 (120 participants). »"""
+    """« Répartition connue pour 3 territoires sur 9 (120 participants). »; when no
+    territory gave it, that in one line."""
     if not split.counts:
-        return ""
+        return NO_SPLIT
     known = len(split.territories)
     if known == split.territories_present:
         scope = ("pour le seul territoire" if known == 1 else f"pour les {known} territoires")

@@ -142,6 +142,18 @@ def _place(paragraph: Paragraph | None) -> str:
     return paragraph.where() if paragraph.text.strip() else f"{paragraph.place} (sommaire)"
 
 
+def accessibility_problems(path: Path, data: bytes | None = None) -> list[Problem]:
+    """What Word's accessibility checker and the OOXML schema would say of a valid
+    template, each with its place: warnings, or errors under « verifier --strict »."""
+    from .accessibility import findings
+    from .schema_order import misplaced_in_package
+
+    data = read_template(path) if data is None else data
+    name = display_path(path)
+    return [Problem(name, None, None, str(found))
+            for found in [*findings(data), *misplaced_in_package(data)]]
+
+
 def _document(path: Path, data: bytes):
     import docx
 

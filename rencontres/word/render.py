@@ -48,10 +48,20 @@ class DescribedImage(InlineImage):
     def _insert_image(self) -> str:
         xml = super()._insert_image()
         escaped = str(literal(self.alt_text)).replace('"', "&quot;")
-        # A function, not a replacement string: a « \\ » of the alt text stays a character.
-        return re.sub(r'(<wp:docPr [^>]*?)(/?>)',
-                      lambda match: f'{match.group(1)} descr="{escaped}"{match.group(2)}',
-                      xml, count=1)
+        name = str(literal(picture_name(self.alt_text))).replace('"', "&quot;")
+        # Functions, not replacement strings: a « \\ » of the alt text stays a character.
+        xml = re.sub(r'(<wp:docPr [^>]*?)(/?>)',
+                     lambda match: f'{match.group(1)} descr="{escaped}"{match.group(2)}',
+                     xml, count=1)
+        # Named by what it shows in Word's selection pane, not « Picture 1 ».
+        return re.sub(r'(<(?:wp:docPr|pic:cNvPr) [^>]*?name=")[^"]*(")',
+                      lambda match: f"{match.group(1)}{name}{match.group(2)}", xml)
+
+
+def picture_name(alt_text: str) -> str:
+    """« Graphique : nombre de votes par thème », from the alt text's first sentence."""
+    first = alt_text.split(". ", 1)[0].rstrip(".")
+    return f"Graphique : {first[:1].lower()}{first[1:]}"
 
 
 def render(template_path: Path, context: TemplateContext, properties: Properties,
@@ -209,8 +219,50 @@ def _set_properties(template: DocxTemplate, properties: Properties) -> None:
     core.language = properties.language
     core.created = moment
     core.modified = moment
-    core.last_printed = moment
     core.revision = 1
+    _clean_package(template)
+
+
+# What the build writes for every document, whatever the template held: French
+# numbers and lists, spelling to be checked by Word, no counts that were the
+# template's (Word recounts), no producer but the build.
+_SETTINGS = {"decimalSymbol": ",", "listSeparator": ";"}  # in the schema's order
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties"><Template>Normal.dotm</Template><Application>'
+        'MOT - Rencontres territoriales</Application><DocSecurity>0</DocSecurity>'
+        '<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>'
+        '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+        '</Properties>').encode()
+
+
+def _clean_package(template: DocxTemplate) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    core = template.docx.core_properties._element
+    for element in list(core):  # the template's empty description, identifier…
+        if not (element.text or "").strip() and not len(element):
+            core.remove(element)
+    settings = template.docx.settings.element
+    for proof in settings.findall(qn("w:proofState")):
+        settings.remove(proof)
+    for language in settings.findall(qn("w:themeFontLang")):
+        language.set(qn("w:val"), "fr-FR")
+    for name, value in _SETTINGS.items():
+        found = settings.find(qn(f"w:{name}"))
+        if found is None:  # the last of the schema's settings, before Word 2010's own
+            found = OxmlElement(f"w:{name}")
+            extension = next((e for e in settings if not e.tag.startswith(_W)), None)
+            if extension is None:
+                settings.append(found)
+            else:
+                extension.addprevious(found)
+        found.set(qn("w:val"), value)
+    for part in template.docx.part.package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP
 
 
 def normalize_zip(data: bytes) -> bytes:

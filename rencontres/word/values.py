@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from ..documents.charts import Chart
 from ..documents.context import TemplateContext
+from ..documents.typography import french
 from .fields import attributes
 
 # The only kinds of value a template meets, containers aside.
@@ -71,10 +72,11 @@ def template_values(context: TemplateContext,
 
 
 def plain(value: Any, picture: Callable[[Chart], Callable[[], str]]) -> object:
+    if isinstance(value, str):  # a subclass of str may carry methods of its own
+        # The one place French typography is applied: every text a template prints.
+        return french(str(value))
     if type(value) in SCALARS:
         return value
-    if isinstance(value, str):  # a subclass of str may carry methods of its own
-        return str(value)
     if isinstance(value, Chart):
         return Picture(picture(value))
     if isinstance(value, BaseModel):
