@@ -145,7 +145,7 @@ def _replace_in_template(path: Path, part: str, edit) -> None:
 def test_a_restyled_chart_keeps_its_style_after_a_rebuild_with_other_votes(project):
     template = project / "templates/compte-rendu.docx"
     _replace_in_template(template, "word/charts/chart1.xml", lambda xml: xml.replace(
-        b"E07B39", b"00A000").replace(b'typeface="Arial"', b'typeface="Georgia"').replace(
+        b"DD7836", b"00A000").replace(b'typeface="Arial"', b'typeface="Georgia"').replace(
         b'sz="900" b="1"', b'sz="1200" b="0"'))
     with zipfile.ZipFile(template) as package:
         restyled = etree.fromstring(package.read("word/charts/chart1.xml"))
@@ -155,7 +155,7 @@ def test_a_restyled_chart_keeps_its_style_after_a_rebuild_with_other_votes(proje
     _, space, workbook = native_chart(build(project).read_bytes())
     assert _without_data(space) == _without_data(restyled)
     xml = etree.tostring(space)
-    assert b"00A000" in xml and b"E07B39" not in xml
+    assert b"00A000" in xml and b"DD7836" not in xml
     assert b'typeface="Georgia"' in xml and b'typeface="Arial"' not in xml
     expected, other = (values for _, _, values in series_of(space))
     assert series_of(space)[0][1][:2] == ["Citoyenneté / Culture", "Emploi / insertion"]

@@ -76,7 +76,7 @@ def test_distribute_correct_see_the_changes_distribute_again(in_project, capsys)
         f"  - texte reformulé ({PART}, objectifs) :",
         f"      avant : « {OLD_OBJECTIVE} »",
         f"      après : « {NEW_OBJECTIVE} »",
-        f"  - texte ajouté ({PART}, idées de projet, sous-points de « Etudes / benchmark "
+        f"  - texte ajouté ({PART}, idées de projet, sous-points de « Études / benchmark "
         "sur : ») : « sur les radios frontalières »",
         "",
         "synthese-2021.docx (Synthèse des Rencontres territoriales 2021) : 2 modifications",

@@ -217,7 +217,9 @@ def _text(paragraph: etree._Element) -> str:
         if next(node.iterancestors(_w("del"), _w("moveFrom")), None) is not None:
             continue
         parts.append(node.text or "" if node.tag == _w("t") else " ")
-    return " ".join("".join(parts).split())
+    # Runs of ordinary white space become one space; the no-break spaces of French
+    # typography (« thème : ») stay what they are.
+    return re.sub(r"[ \t\n\r]+", " ", "".join(parts)).strip(" ")
 
 
 def template_warnings(body: etree._Element,
