@@ -19,8 +19,11 @@ from pathlib import Path
 
 from ..content.loading import Content, Edition
 from ..content.model import MAP_LATITUDES, MAP_LONGITUDES
+from pydantic import Field
+
 from . import style
 from .charts import Chart
+from .context import TemplateContext
 from .french import join_words, plural
 
 BOUNDARIES = Path(__file__).parent / "data" / "frontieres.json"
@@ -277,6 +280,34 @@ def _legend_box(km_pt: float, lines: tuple[str, ...]) -> Box:
 
 
 # --- the chart -----------------------------------------------------------------------
+
+class MapFields(TemplateContext):
+    """The map's fields of templates/synthese.docx (see SynthesisContext)."""
+
+    carte: Chart | None = Field(
+        description="Carte des territoires le long des frontières, un cercle par territoire "
+                    "(surface proportionnelle aux participants, cercle pointillé pour "
+                    "l'édition précédente), ou rien si aucun territoire n'a de « carte » dans "
+                    "le référentiel.")
+    legende_carte: str = Field(
+        description="Légende de la carte, ex. « Participants aux Rencontres territoriales "
+                    "2020 et 2021 par territoire… », ou vide.")
+
+
+def map_fields(content: Content, edition: Edition) -> dict[str, object]:
+    """The values of MapFields for the synthesis of `edition`."""
+    chart = territories_map(content, edition)
+    if chart is None:
+        return dict(carte=None, legende_carte="")
+    previous = content.previous(edition)
+    years = f"{previous.year} et {edition.year}" if previous else str(edition.year)
+    caption = (f"Participants aux Rencontres territoriales {years} par territoire ; la "
+               "surface de chaque cercle est proportionnelle au nombre de participants.")
+    unplaced = [t.name for t in content.referentiel.territories if t.map_place is None]
+    if unplaced:
+        caption += f" Non placés sur la carte : {join_words(unplaced)}."
+    return dict(carte=chart, legende_carte=caption)
+
 
 def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
     """The territories that have a place on the map, in the referentiel's order."""

@@ -22,7 +22,10 @@ from .figures import (
     sort_key,
     synthesize,
 )
+from .follow_up import FollowUpFields, follow_up_fields
 from .french import counted, headed, join_words, long_date, plural
+from .map import MapFields, map_fields
+from .trends import TrendFields, trend_fields
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
 
@@ -82,8 +85,9 @@ class CardView(_View):
     suggestions: list[SuggestionLine] = Field(description="Les suggestions, dans l'ordre.")
 
 
-class SynthesisContext(TemplateContext):
-    """Context of templates/synthese.docx."""
+class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
+    """Context of templates/synthese.docx (the map, the trends and the follow-up of
+    suggestions: documents/map.py, trends.py, follow_up.py)."""
 
     edition: EditionInfo = Field(description="L'édition (année, titre, date).")
     title: str = Field(description="Titre du document, ex. « Synthèse des Rencontres territoriales 2021 ».")
@@ -170,6 +174,8 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         "où la MOT est particulièrement attendue, par thème.", data.expected_recorded,
         participants)
     return SynthesisContext(
+        **map_fields(content, edition), **trend_fields(content, edition),
+        **follow_up_fields(content, edition),
         edition=edition.info,
         title=synthesis_title(edition),
         introduction=data.introduction or "",
