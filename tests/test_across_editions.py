@@ -145,8 +145,8 @@ def test_three_editions_one_territory_absent_in_the_middle(tmp_path):
         "Est", "20", "n. d.", "25", f"+25{NBSP}% de 2020 à 2023",
         "Sud", "30", "33", "30", f"0{NBSP}% de 2020 à 2023",
         "Total", "60", "45", "70", f"+17{NBSP}% de 2020 à 2023"]
-    assert ("Année sans édition saisie : 2022. « n. d. » : pas de fichier pour le territoire "
-            "cette année-là (Est en 2021), non compté dans le total.") in text
+    assert ("Éditions saisies : 2020, 2021 et 2023. « n. d. » : pas de fichier pour le "
+            "territoire cette année-là, non compté dans le total (2021 : Est).") in text
     themes = text.index("Priorités locales les plus citées")
     assert text[themes + 1:themes + 13] == [
         "Thème", "2020", "2021", "2023",

@@ -60,8 +60,8 @@ class TrendFields(TemplateContext):
                     "édition ; son évolution compare les territoires présents aux deux "
                     "éditions comparées.")
     tendances_note: str = Field(
-        description="Ce que signifie « n. d. », les éditions non saisies et les territoires "
-                    "absents, ou vide.")
+        description="Les éditions saisies quand des années manquent, ce que signifie « n. d. » "
+                    "et qui l'est, ou vide.")
     graphique_tendances: Chart | None = Field(
         description="Graphique des participants par territoire, une barre par édition "
                     "(aucune barre quand le territoire est absent), ou rien.")
@@ -123,17 +123,16 @@ def total_row(rows: list[tuple[Territory, list[int | None]]], years: list[int]) 
 
 
 def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> str:
+    """The editions entered when years were skipped; who is « n. d. », edition by edition."""
     sentences = []
-    skipped = [year for year in range(years[0], years[-1] + 1) if year not in years]
-    if skipped:
-        sentences.append(f"{'Année' if len(skipped) == 1 else 'Années'} sans édition saisie : "
-                         f"{join_words([str(y) for y in skipped])}.")
-    absent = [(t.name, [str(y) for y, v in zip(years, values) if v is None])
-              for t, values in rows if None in values]
-    if absent:
-        said = " ; ".join(f"{name} en {join_words(missing)}" for name, missing in absent)
-        sentences.append(f"« n. d. » : pas de fichier pour le territoire cette année-là ({said}), "
-                         "non compté dans le total.")
+    if years[-1] - years[0] + 1 != len(years):
+        sentences.append(f"Éditions saisies : {join_words([str(y) for y in years])}.")
+    absent = [(year, [t.name for t, values in rows if values[index] is None])
+              for index, year in enumerate(years)]
+    said = " ; ".join(f"{year} : {join_words(names)}" for year, names in absent if names)
+    if said:
+        sentences.append("« n. d. » : pas de fichier pour le territoire cette année-là, non "
+                         f"compté dans le total ({said}).")
     return " ".join(sentences)
 
 
