@@ -11,7 +11,13 @@ from typing import TextIO
 
 from .build.pipeline import BuildOptions, BuildReport, build
 from .build.plan import DocumentJob, Project
-from .errors import RencontresError, UsageError, display_path, system_error
+from .errors import (
+    DistributionError,
+    RencontresError,
+    UsageError,
+    display_path,
+    system_error,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -23,6 +29,9 @@ COMMANDS = {
     "verifier": ("check", "vérifier"),
     "champs": ("fields",),
     "nouvelle-edition": ("new-edition", "nouvelle-édition"),
+    "diffuser": ("distribute",),
+    "changements": ("changes",),
+    "apercu": ("preview", "aperçu"),
 }
 DEFAULT_COMMAND = "construire"
 
@@ -125,7 +134,58 @@ def _parser() -> argparse.ArgumentParser:
                     "structure, chiffres et textes vidés, prêts à remplir.")
     scaffold_parser.add_argument("annee", type=int, metavar="ANNÉE",
                                  help="année de la nouvelle édition, ex. 2022")
+    release_parser = commands.add_parser(
+        "diffuser", aliases=list(COMMANDS["diffuser"]), parents=[common],
+        help="construit toute l'édition avec les PDF et enregistre une diffusion numérotée",
+        description="Construit toute l'édition avec les PDF, sans rien écrire si un "
+                    "document échoue, puis enregistre la diffusion suivante (v1, v2…) "
+                    "dans output/<année>/diffusions/vN/ : le paquet à envoyer et le "
+                    "contenu dont il est fait.")
+    release_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                                help="édition à diffuser (par défaut la plus récente)")
+    release_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                                metavar="N", help="documents construits en parallèle "
+                                                  "(par défaut : nombre de processeurs)")
+
+    changes_parser = commands.add_parser(
+        "changements", aliases=list(COMMANDS["changements"]), parents=[common],
+        help="dit ce qui a changé, document par document, depuis la dernière diffusion",
+        description="Compare le contenu actuel à celui de la dernière diffusion et dit, "
+                    "pour chaque document, ce qui a changé ; l'écrit aussi dans "
+                    "output/<année>/modifications-vN.txt, que la diffusion suivante "
+                    "joint au paquet.")
+    changes_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                                help="édition à comparer (par défaut la plus récente)")
+    preview_parser = commands.add_parser(
+        "apercu", aliases=list(COMMANDS["apercu"]), parents=[common],
+        help="reconstruit à chaque enregistrement et montre les documents dans le "
+             "navigateur",
+        description="Construit l'édition, puis la reconstruit à chaque enregistrement "
+                    "d'un fichier de contenu ou d'un modèle, et montre sur une page web "
+                    "locale les pages des documents et les problèmes de la dernière "
+                    "construction. Ctrl+C pour arrêter.")
+    preview_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                                help="édition à montrer (par défaut la plus récente)")
+    preview_parser.add_argument("--territoire", action="append", default=[], metavar="ID",
+                                help="ne montrer que le compte-rendu de ce territoire "
+                                     "(répétable)")
+    preview_parser.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                                help="port de la page, sur 127.0.0.1 (par défaut 8000 ; "
+                                     "0 : un port libre)")
+    preview_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                                metavar="N", help="documents construits en parallèle "
+                                                  "(par défaut : nombre de processeurs)")
     return parser
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("un port va de 0 à 65535")
+    return value
 
 
 def _program_name() -> str:
@@ -230,10 +290,17 @@ def _run(argv: list[str] | None) -> int:
             return _check(project)
         if command == "champs":
             return _fields(project, arguments.ecrire)
+        if command == "diffuser":
+            return _distribute(project, arguments)
+        if command == "changements":
+            return _changes(project, arguments.edition)
+        if command == "apercu":
+            return _preview(project, arguments)
         return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
-        if command == "construire":
+        if command == "construire" or (command == "diffuser"
+                                       and not isinstance(error, DistributionError)):
             print(_what_was_written(error.written), file=sys.stderr)
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except BaseException as error:
@@ -252,13 +319,16 @@ def _what_was_written(written: tuple[Path, ...]) -> str:
 
 
 class Progress:
-    """« [3/10] compte-rendu-2021-ardennes.docx » on one line, only on a terminal."""
+    """« [3/10] compte-rendu-2021-ardennes.docx » on one line, only on a terminal. Each
+    line is written over the last one with spaces, not an escape code: the Windows
+    console shows those as they are."""
 
     def __init__(self, stream: TextIO, enabled: bool):
         self.stream = stream
         self.enabled = enabled and stream.isatty()
         self.total = 0
         self.done = 0
+        self.width = 0  # of the line shown
 
     def start(self, total: int) -> None:
         self.total = total
@@ -267,12 +337,17 @@ class Progress:
     def advance(self, job: DocumentJob) -> None:
         self.done += 1
         if self.enabled:
-            self.stream.write(f"\r\033[K[{self.done}/{self.total}] {job.label}")
-            self.stream.flush()
+            self._show(f"[{self.done}/{self.total}] {job.label}")
+
+    def _show(self, text: str) -> None:
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = len(text)
 
     def close(self) -> None:
         if self.enabled and self.done:
-            self.stream.write("\r\033[K")
+            self._show("")
+            self.stream.write("\r")
             self.stream.flush()
 
 
@@ -287,6 +362,61 @@ def _build(project: Project, arguments: argparse.Namespace) -> int:
         progress.close()
     _print_report(report, arguments.quiet, arguments.verbose)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _distribute(project: Project, arguments: argparse.Namespace) -> int:
+    from .build.releases import distribute, modifications_name
+
+    progress = Progress(sys.stderr, enabled=True)
+    try:
+        done = distribute(project, BuildOptions(year=arguments.edition,
+                                                workers=arguments.jobs),
+                          progress=progress.advance, on_start=progress.start)
+    finally:
+        progress.close()
+    _print_report(done.report, quiet=False, verbose=False)
+    release = done.distribution
+    joined = f" (avec {modifications_name(release.version)})" if done.changes else ""
+    print(f"Diffusion v{release.version} de l'édition {release.year} enregistrée : "
+          f"{display_path(release.package)}{joined}")
+    print("C'est le paquet à envoyer aux membres.")
+    return EXIT_OK
+
+
+def _preview(project: Project, arguments: argparse.Namespace) -> int:
+    from .build.preview import Preview, serve, watch
+
+    options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
+                           workers=arguments.jobs)
+    preview = Preview(project, options, summarize=summary)
+    server = serve(preview, arguments.port)
+    try:
+        print(f"Aperçu : http://127.0.0.1:{server.server_address[1]}/ "
+              "(ouvrez cette adresse dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
+        _show_rebuilt(preview.rebuild())
+        watch(preview, _show_rebuilt)
+    except KeyboardInterrupt:
+        print("Aperçu arrêté.")
+    finally:
+        server.shutdown()
+    return EXIT_OK
+
+
+def _show_rebuilt(state) -> None:
+    problems = len(state.problems)
+    told = f" ; {problems} problème{'s' if problems > 1 else ''} (voir la page)" \
+        if problems else ""
+    print(f"[{state.time}] {state.summary}{told}", flush=True)
+
+
+def _changes(project: Project, year: int | None) -> int:
+    from .build.releases import changes_since_last
+
+    found = changes_since_last(project, year)
+    print(found.changes.text(), end="")
+    print(f"Écrit : {display_path(found.written)} (joint au paquet de la diffusion "
+          f"v{found.version})", file=sys.stderr)
+    return EXIT_OK
 
 
 def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:

@@ -108,6 +108,13 @@ class UsageError(RencontresError):
     title = "Option invalide"
 
 
+class DistributionError(RencontresError):
+    """A distribution that cannot be recorded (`diffuser`) or compared (`changements`);
+    the build before it, if any, went well."""
+
+    title = "Diffusion impossible"
+
+
 class BuildError(RencontresError):
     title = "Construction interrompue"
 

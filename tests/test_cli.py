@@ -245,7 +245,7 @@ def test_fields_lists_every_template_field(in_project, capsys):
     code, out, _ = run(capsys, "champs")
     assert code == 0
     assert "## Modèle `compte-rendu.docx`" in out and "## Modèle `synthese.docx`" in out
-    assert "- `votes_chart` (image (graphique) (peut être vide)) :" in out
+    assert "- `graphique_votes` (image (graphique) (peut être vide)) :" in out
 
 
 def test_fields_reference_in_docs_is_current(capsys):
@@ -315,7 +315,8 @@ def test_nothing_to_do_does_not_import_matplotlib(in_project, capsys):
 def test_charts_are_cached_by_their_data(in_project, capsys):
     run(capsys, "--jobs", "1")
     cached = sorted(Path("output/.cache/graphiques").glob("*.png"))
-    assert len(cached) == 5  # votes; participants; local priorities; MOT expected; the map
+    # participants; local priorities; MOT expected; the map (the votes chart is a native one)
+    assert len(cached) == 4
     probe = ("import sys; from rencontres.cli import main; code = main(['--force', '--quiet']); "
              "print(code, 'matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
@@ -344,7 +345,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs)
     previous = Path("output/2021/compte-rendu-2021-ardennes.docx").read_bytes()
     # Only Hauts-de-France has a place: the Ardennes document now fails to render.
     make_template(Path("templates/compte-rendu.docx"),
-                  ["{{ territory.name }}", "{{ report.place.upper() }}"])
+                  ["{{ territoire.nom }}", "{{ lieu.upper() }}"])
     code, out, err = run(capsys, "--jobs", jobs)
     assert code == 1
     assert "Construit : output/2021/compte-rendu-2021-hauts-de-france.docx" in out
@@ -363,7 +364,7 @@ def test_strict_stops_the_batch_before_writing(in_project, capsys):
 
     _second_reported_territory(in_project)
     make_template(Path("templates/compte-rendu.docx"),
-                  ["{{ territory.name }}", "{{ report.place.upper() }}"])
+                  ["{{ territoire.nom }}", "{{ lieu.upper() }}"])
     code, out, err = run(capsys, "--strict", "--jobs", "1")
     assert code == 1
     assert out == ""
@@ -418,7 +419,7 @@ def test_progress_is_shown_on_a_terminal_for_several_documents():
     for job in jobs:
         progress.advance(job)
     progress.close()
-    assert terminal.getvalue() == "\r\033[K[1/2] a.docx\r\033[K[2/2] b.docx\r\033[K"
+    assert terminal.getvalue() == ("\r[1/2] a.docx\r[2/2] b.docx\r" + " " * 12 + "\r")
     for stream, total in ((io.StringIO(), 2), (_Terminal(), 1)):
         quiet = Progress(stream, enabled=True)
         quiet.start(total)

@@ -285,38 +285,31 @@ def _set_text(paragraph, text: str) -> None:
 
 
 def _prefix_votes(paragraphs):
-    target = next(p for p in paragraphs if p.text == "{%p for line in vote_lines %}")
+    target = next(p for p in paragraphs if p.text == "{%p for ligne in lignes_votes %}")
     _set_text(target, "Votes : " + target.text)
 
 
 def _delete_end_of_level1_loop(paragraphs):
     texts = [p.text for p in paragraphs]
-    end = texts.index("{%p if level2_sections %}") - 1
+    end = texts.index("{%p if parties_niveau_2 %}") - 1
     assert texts[end] == "{%p endfor %}"
     paragraphs[end]._element.getparent().remove(paragraphs[end]._element)
 
 
-def _translate_title(paragraphs):
-    _set_text(next(p for p in paragraphs if p.text == "{{ section.title }}"),
-              "{{ section.titre }}")
-
-
-def _curly_quotes(paragraphs):
-    target = next(p for p in paragraphs if "join(', ')" in p.text)
-    quotes = iter("‘’‘’")
-    _set_text(target, re.sub("'", lambda _: next(quotes, "'"), target.text))
+def _former_name(paragraphs):
+    _set_text(next(p for p in paragraphs if p.text == "{{ partie.titre }}"),
+              "{{ partie.title }}")
 
 
 def _year_of_meeting(paragraphs):
-    target = next(p for p in paragraphs if p.text == "{{ edition.title }}")
-    _set_text(target, target.text + " {{ report.date.year }}")
+    target = next(p for p in paragraphs if p.text == "{{ edition.titre }}")
+    _set_text(target, target.text + " {{ date.year }}")
 
 
 TEMPLATE_BREAKS = [
     ("balise-p-pas-seule", _prefix_votes, ["verifier"]),
     ("fin-de-bloc-effacee", _delete_end_of_level1_loop, ["verifier"]),
-    ("champ-traduit", _translate_title, ["verifier"]),
-    ("guillemets-typographiques", _curly_quotes, ["verifier"]),
+    ("ancien-nom-de-champ", _former_name, ["verifier"]),
     ("champ-vide-pour-un-document", _year_of_meeting, []),
 ]
 

@@ -14,6 +14,7 @@ import pytest
 
 from rencontres.build import workers
 from rencontres.cli import main
+from templates import make_template
 
 REPO = Path(__file__).resolve().parent.parent
 NOT_WRITTEN = "Aucun document n'a été écrit ; les documents déjà présents sont intacts."
@@ -215,6 +216,8 @@ def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys)
                                            '  - libelle: "Gouvernance 🚆"\n', 1)
     path.write_text(text.replace("    themes_votes: [Gouvernance]\n",
                                  '    themes_votes: ["Gouvernance 🚆"]\n', 1), "utf-8")
+    # The votes chart as a picture, drawn by matplotlib (a native one is drawn by Word).
+    make_template(Path("templates/compte-rendu.docx"), ["{{ graphique_votes }}"])
     code, out, err = run(capsys, "--jobs", "1", "-q")
     assert code == 0
     assert err.splitlines() == [

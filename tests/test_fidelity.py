@@ -135,9 +135,14 @@ class Slide:
 
 
 def seed_part() -> str:
+    """The seed's Hauts-de-France part. A clone alone (no shared/ beside it) skips the
+    tests that compare with it; CI, which always has it, fails instead."""
     if not SEED.is_file():
-        pytest.fail(f"source introuvable : {SEED} (le dossier shared/ doit être à côté "
-                    "du dépôt)")
+        reason = (f"source introuvable : {SEED} (le dossier shared/ n'est pas à côté du "
+                  "dépôt) : comparaison avec la source non faite")
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
     text = SEED.read_text("utf-8")
     part, found, _ = text.partition(SEED_END)
     assert found, f"« {SEED_END} » absent de la source"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -42,7 +41,7 @@ def test_markup_in_content_stays_literal_text(project, tmp_path):
     path.write_text(text.replace("  - titre: Mobilité\n",
                                  f"  - titre: '{typed}'\n", 1), "utf-8")
     template = make_template(tmp_path / "modele.docx", [
-        "{%p for section in level1_sections %}", "{{ section.title }}", "{%p endfor %}"])
+        "{%p for partie in parties_niveau_1 %}", "{{ partie.titre }}", "{%p endfor %}"])
     lines = rendered_lines(render(template, hdf_context(project), PROPERTIES), tmp_path)
     assert typed in lines
     assert "49" not in "".join(lines)
@@ -50,19 +49,19 @@ def test_markup_in_content_stays_literal_text(project, tmp_path):
 
 def test_undefined_field_names_the_template_and_the_field(project, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    template = make_template(Path("modele.docx"), ["{{ territory.nom }}"])
+    template = make_template(Path("modele.docx"), ["{{ territoire.non }}"])
     with pytest.raises(TemplateError) as error:
         render(template, hdf_context(project), PROPERTIES)
     assert error.value.report().splitlines() == [
         "Modèle Word invalide : 1 problème",
-        "  modele.docx: champ inconnu « nom » (voir la liste des champs)",
+        "  modele.docx: champ inconnu « non » (voir la liste des champs)",
     ]
 
 
 @pytest.mark.parametrize("expression", [
     "''.__class__.__mro__",
     "territory.__class__.__init__.__globals__",
-    "report.model_validate.__func__",
+    "participants.model_validate.__func__",
 ])
 def test_templates_cannot_reach_python_internals(project, tmp_path, monkeypatch, expression):
     monkeypatch.chdir(tmp_path)
@@ -87,7 +86,7 @@ GROWN = "{% set l = [] %}{% for i in range(20) %}{{ l.append('x' * 100000) }}{% 
     ("{{ 10.0 ** 400 }}", "un nombre de plus de 1000 chiffres"),
     ("{{ 'x' * 10**10 }}",
      "un texte ou une liste de plus de 1000000 éléments"),
-    ("{{ territory.name * 100000 * 100000 }}",
+    ("{{ territoire.nom * 100000 * 100000 }}",
      "un texte ou une liste de plus de 1000000 éléments"),
     ("{{ [0] * 1000 + [1] * 1000000 }}",
      "un texte ou une liste de plus de 1000000 éléments"),
@@ -102,9 +101,9 @@ GROWN = "{% set l = [] %}{% for i in range(20) %}{{ l.append('x' * 100000) }}{% 
      "{% endif %}{% endfor %}", "des boucles de plus de 100000 tours en tout"),
     ("{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}",
      "une boucle « recursive » qui ne s'arrête pas"),
-    ("{{ territory.name|center(1000000000) }}",
+    ("{{ territoire.nom|center(1000000000) }}",
      "le nombre 1000000000 donné à un filtre ou une fonction, au plus 1000000"),
-    ("{{ territory.name.ljust(1000000000) }}",
+    ("{{ territoire.nom.ljust(1000000000) }}",
      "le nombre 1000000000 donné à un filtre ou une fonction, au plus 1000000"),
     ("{{ '%1000000000d' % 1 }}", "une largeur de 1000000000 dans un format, au plus 1000000"),
     ("{{ '%*d' % (1000000000, 1) }}", "une largeur de « * » dans un format, au plus 1000000"),
@@ -135,15 +134,15 @@ GROWN = "{% set l = [] %}{% for i in range(20) %}{{ l.append('x' * 100000) }}{% 
     ("{% set l = [] %}{% for i in range(100000) %}{% set _ = l.append('x' * 1000) %}"
      "{% endfor %}", "des calculs de plus de 5000000 caractères en tout"),
 ])
-def test_a_result_too_big_to_compute_is_refused_fast(project, tmp_path, monkeypatch,
+def test_a_result_too_big_to_compute_is_refused(project, tmp_path, monkeypatch,
                                                      line, what):
     monkeypatch.chdir(tmp_path)
     context = hdf_context(project)
-    template = make_template(Path("modele.docx"), ["{{ territory.name }}", line])
-    start = time.perf_counter()
+    template = make_template(Path("modele.docx"), ["{{ territoire.nom }}", line])
+    # The sandbox's counters stop it (the message names the limit reached), not a clock:
+    # a timed assertion fails on a loaded machine.
     with pytest.raises(TemplateError) as error:
         render(template, context, PROPERTIES)
-    assert time.perf_counter() - start < 1
     assert error.value.report().splitlines() == [
         "Modèle Word invalide : 1 problème", f"  modele.docx: {TOO_BIG.format(what)}"]
 
@@ -151,8 +150,8 @@ def test_a_result_too_big_to_compute_is_refused_fast(project, tmp_path, monkeypa
 def test_small_computations_still_render(project, tmp_path):
     template = make_template(tmp_path / "modele.docx", [
         "{{ 2**10 }} {{ 3 * 4 }} {{ '-' * 5 }} {{ '%5.1f' % 3.14159 }} {{ '%d'|format(2000000) }}",
-        "{{ territory.name|center(19) }}|{{ 'a' ~ 'b' }} {{ [1, 2] + [3] }}",
-        "{% for s in level1_sections %}{{ loop.index }}/{{ loop.length }}"
+        "{{ territoire.nom|center(19) }}|{{ 'a' ~ 'b' }} {{ [1, 2] + [3] }}",
+        "{% for s in parties_niveau_1 %}{{ loop.index }}/{{ loop.length }}"
         "{% if loop.last %}.{% endif %}{% endfor %}",
     ])
     lines = rendered_lines(render(template, hdf_context(project), PROPERTIES), tmp_path)
@@ -161,7 +160,7 @@ def test_small_computations_still_render(project, tmp_path):
 
 
 def test_chart_is_an_image_with_alt_text_stating_the_data(project, tmp_path):
-    template = make_template(tmp_path / "modele.docx", ["{{ votes_chart }}"])
+    template = make_template(tmp_path / "modele.docx", ["{{ graphique_votes }}"])
     data = render(template, hdf_context(project), PROPERTIES)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         xml = package.read("word/document.xml").decode("utf-8")
@@ -173,7 +172,7 @@ def test_chart_is_an_image_with_alt_text_stating_the_data(project, tmp_path):
 
 
 def test_properties_and_zip_entries_are_fixed(project, tmp_path):
-    template = make_template(tmp_path / "modele.docx", ["{{ territory.name }}"])
+    template = make_template(tmp_path / "modele.docx", ["{{ territoire.nom }}"])
     data = render(template, hdf_context(project), PROPERTIES)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         infos = package.infolist()
@@ -206,15 +205,14 @@ def test_core_properties_are_not_rendered(project, tmp_path, monkeypatch):
     one looks: a macro hidden in « Comments » ran for ever. They are dropped, and the
     document carries the build's own."""
     monkeypatch.chdir(tmp_path)
-    template = make_template(Path("modele.docx"), ["{{ territory.name }}"])
+    template = make_template(Path("modele.docx"), ["{{ territoire.nom }}"])
     document = docx.Document(str(template))
     document.core_properties.comments = (
         "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}"
         "{{ m(60) }}")
-    document.core_properties.identifier = "{{ territory.name }}"
+    document.core_properties.identifier = "{{ territoire.nom }}"
     document.save(str(template))
-    start = time.perf_counter()
+    # Rendered, the macro would stop the build at the sandbox's macro-call limit.
     data = render(template, hdf_context(project), PROPERTIES)
-    assert time.perf_counter() - start < 1
     properties = docx.Document(io.BytesIO(data)).core_properties
     assert (properties.comments, properties.identifier, properties.title) == ("", "", "Titre")

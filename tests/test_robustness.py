@@ -154,13 +154,13 @@ def test_build_with_a_broken_template_writes_nothing(name, rebuilt, capsys):
 
 
 def test_field_split_across_runs_half_bold_is_recognised(rebuilt, capsys):
-    """Word cuts « {{ territory.name }} » into runs when part of it is formatted: the
+    """Word cuts « {{ territoire.nom }} » into runs when part of it is formatted: the
     checker reads the paragraph's text, docxtpl merges the runs, and the value takes
-    the formatting of the run where « {{ » begins (the bold of « name » is dropped)."""
+    the formatting of the run where « {{ » begins (the bold of « nom » is dropped)."""
     name = "champ-coupe-en-gras"
     with zipfile.ZipFile(SCENARIOS / name / "modele.docx") as package:
         xml = package.read("word/document.xml").decode("utf-8")
-    assert "<w:b/>" in xml and "{{ territory.name }}" not in xml  # really split
+    assert "<w:b/>" in xml and "{{ territoire.nom }}" not in xml  # really split
     check_templates({SCENARIOS / name / "modele.docx": kind_of(name)})
 
     shutil.copyfile(SCENARIOS / name / "modele.docx", rebuilt / "templates" / "compte-rendu.docx")
@@ -176,21 +176,21 @@ def test_field_split_across_runs_half_bold_is_recognised(rebuilt, capsys):
 # Templates the checker accepts but that fail on rendering: the document fails with a
 # French message, keeps its previous version, and the others are still built.
 @pytest.mark.parametrize("line, message", [
-    ("{{ territory.name() }}", "une balise du modèle ne peut pas être calculée "
+    ("{{ territoire.nom() }}", "une balise du modèle ne peut pas être calculée "
                                "(TypeError : 'str' object is not callable)"),
-    ("{{ report.participants.total / 0 }}", "une balise du modèle ne peut pas être calculée "
+    ("{{ participants.total / 0 }}", "une balise du modèle ne peut pas être calculée "
                                             "(ZeroDivisionError : division by zero)"),
-    ("{{ edition.year + territory.name }}", "une balise du modèle ne peut pas être calculée "
+    ("{{ edition.annee + territoire.nom }}", "une balise du modèle ne peut pas être calculée "
      "(TypeError : unsupported operand type(s) for +: 'int' and 'str')"),
-    ("{{ report.sections[99].title }}",
+    ("{{ sections[99].title }}",
      "la liste n'a pas d'élément numéro 99 (le premier est le numéro 0)"),
-    ("{{ territory.name.format.__self__ }}", "expression interdite (accès à un attribut "
+    ("{{ territoire.nom.format.__self__ }}", "expression interdite (accès à un attribut "
      "interne « _ ») : un modèle ne peut lire que les champs listés par « champs »"),
 ])
 def test_template_failing_on_rendering_keeps_the_previous_version(line, message, rebuilt,
                                                                    capsys):
     previous = REPORT.read_bytes()
-    make_template(Path("templates/compte-rendu.docx"), ["{{ territory.name }}", line])
+    make_template(Path("templates/compte-rendu.docx"), ["{{ territoire.nom }}", line])
     code, out, err = run(capsys, "--jobs", "1", "--force", "--projet", str(rebuilt))
     assert code == 1
     assert "Traceback" not in err

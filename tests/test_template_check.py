@@ -27,22 +27,22 @@ def test_repository_templates_are_valid(kind):
 def test_three_different_mistakes_are_all_reported_with_their_places(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = make_template(Path("modele.docx"), [
-        "Compte-rendu {{ territory.nom }}",
-        "{%p for section in level1_sections %}",
-        "{{ section.title }",
-        "{%p if section.objectives %}",
+        "Compte-rendu {{ territory.name }}",
+        "{%p for partie in parties_niveau_1 %}",
+        "{{ partie.titre }",
+        "{%p if partie.objectifs %}",
         "Objectifs",
         "{%p endfor %}",
     ])
     assert report_of(path) == [
         "Modèle Word invalide : 5 problèmes",
-        "  modele.docx: paragraphe 1 « Compte-rendu {{ territory.nom }} » : "
-        "champ inconnu « nom » dans « territory »",
-        "  modele.docx: paragraphe 2 « {%p for section in level1_sections %} » : "
+        "  modele.docx: paragraphe 1 « Compte-rendu {{ territory.name }} » : "
+        "champ inconnu « territory » : il s'appelle désormais « territoire »",
+        "  modele.docx: paragraphe 2 « {%p for partie in parties_niveau_1 %} » : "
         "bloc « for » jamais fermé (il manque « {%p endfor %} »)",
-        "  modele.docx: paragraphe 3 « {{ section.title } » : "
+        "  modele.docx: paragraphe 3 « {{ partie.titre } » : "
         "balise « {{ » non fermée (il manque « }} »)",
-        "  modele.docx: paragraphe 4 « {%p if section.objectives %} » : "
+        "  modele.docx: paragraphe 4 « {%p if partie.objectifs %} » : "
         "bloc « if » jamais fermé (il manque « {%p endif %} »)",
         "  modele.docx: paragraphe 6 « {%p endfor %} » : "
         "« endfor » ferme un bloc « if » ouvert en paragraphe 4",
@@ -52,17 +52,17 @@ def test_three_different_mistakes_are_all_reported_with_their_places(tmp_path, m
 def test_misplaced_docxtpl_tags_are_named(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = make_template(Path("modele.docx"), [
-        "Votes : {%p for row in votes %}",
-        "{{ row.label }}",
+        "Votes : {%p for ligne in themes_votes %}",
+        "{{ ligne.libelle }}",
         "{%p endfor %}",
-        "{%tr for row in votes %}",
+        "{%tr for ligne in themes_votes %}",
         "{%tr endfor %}",
     ])
     assert report_of(path)[1:] == [
-        "  modele.docx: paragraphe 1 « Votes : {%p for row in votes %} » : une balise "
+        "  modele.docx: paragraphe 1 « Votes : {%p for ligne in themes_votes %} » : une balise "
         "« {%p … %} » doit être seule dans son paragraphe (le reste du paragraphe serait "
         "supprimé)",
-        "  modele.docx: paragraphe 4 « {%tr for row in votes %} » : une balise « {%tr … %} » "
+        "  modele.docx: paragraphe 4 « {%tr for ligne in themes_votes %} » : une balise « {%tr … %} » "
         "doit être dans une cellule de tableau",
         "  modele.docx: paragraphe 5 « {%tr endfor %} » : une balise « {%tr … %} » doit être "
         "dans une cellule de tableau",
@@ -72,40 +72,40 @@ def test_misplaced_docxtpl_tags_are_named(tmp_path, monkeypatch):
 def test_fields_are_typed_through_loops_and_suggested(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = make_template(Path("modele.docx"), [
-        "{{ terrritory.name }}",
-        "{%p for section in level1_sections %}",
-        "{{ section.titre }}",
-        "{%p for item in section.objectives %}",
-        "{{ item.text }} {{ item.subpoint }}",
+        "{{ terrritoire.nom }}",
+        "{%p for partie in parties_niveau_1 %}",
+        "{{ partie.titr }}",
+        "{%p for point in partie.objectifs %}",
+        "{{ point.texte }} {{ point.sous_point }}",
         "{%p endfor %}",
         "{%p endfor %}",
-        "{{ votes.label }}",
+        "{{ themes_votes.libelle }}",
     ])
     assert report_of(path)[1:] == [
-        "  modele.docx: paragraphe 1 « {{ terrritory.name }} » : champ inconnu « terrritory » "
-        "(vouliez-vous dire « territory » ?)",
-        "  modele.docx: paragraphe 3 « {{ section.titre }} » : champ inconnu « titre » dans "
-        "« section » (vouliez-vous dire « title » ?)",
-        "  modele.docx: paragraphe 5 « {{ item.text }} {{ item.subpoint }} » : champ inconnu "
-        "« subpoint » dans « item » (vouliez-vous dire « subpoints » ?)",
-        "  modele.docx: paragraphe 8 « {{ votes.label }} » : « votes » est une liste : "
-        "parcourez-la avec « {%p for … in votes %} »",
+        "  modele.docx: paragraphe 1 « {{ terrritoire.nom }} » : champ inconnu « terrritoire » "
+        "(vouliez-vous dire « territoire » ?)",
+        "  modele.docx: paragraphe 3 « {{ partie.titr }} » : champ inconnu « titr » dans "
+        "« partie » (vouliez-vous dire « titre » ?)",
+        "  modele.docx: paragraphe 5 « {{ point.texte }} {{ point.sous_point }} » : champ inconnu "
+        "« sous_point » dans « point » (vouliez-vous dire « sous_points » ?)",
+        "  modele.docx: paragraphe 8 « {{ themes_votes.libelle }} » : « themes_votes » est une "
+        "liste : parcourez-la avec « {%p for … in themes_votes %} »",
     ]
 
 
 def test_table_cells_and_unknown_tags_are_located(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    path = make_template(Path("modele.docx"), ["{% iff cards %}"], table=[
+    path = make_template(Path("modele.docx"), ["{% iff idees_communes %}"], table=[
         ["Territoire", "Participants"],
-        ["{{ row.territory }}", "{{ row.curent }}"],
+        ["{{ ligne.territoire }}", "{{ ligne.actuel }}"],
     ])
     assert report_of(path, "synthese")[1:] == [
-        "  modele.docx: paragraphe 1 « {% iff cards %} » : balise inconnue « iff » "
+        "  modele.docx: paragraphe 1 « {% iff idees_communes %} » : balise inconnue « iff » "
         "(vouliez-vous dire « if » ?)",
-        "  modele.docx: tableau 1, ligne 2, colonne 1 « {{ row.territory }} » : "
-        "champ inconnu « row »",
-        "  modele.docx: tableau 1, ligne 2, colonne 2 « {{ row.curent }} » : "
-        "champ inconnu « row »",
+        "  modele.docx: tableau 1, ligne 2, colonne 1 « {{ ligne.territoire }} » : "
+        "champ inconnu « ligne »",
+        "  modele.docx: tableau 1, ligne 2, colonne 2 « {{ ligne.actuel }} » : "
+        "champ inconnu « ligne »",
     ]
 
 
@@ -141,17 +141,17 @@ def test_powers_and_huge_numbers_are_refused_where_they_are(tmp_path, monkeypatc
     path = make_template(Path("modele.docx"), [
         "{{ '-' * 20 }} {{ 1000000 }} {{ -1000000 }} {{ 2.5 }}",  # accepted
         "{{ 9**(9**9) }}",
-        "{%p if territory.name|length > 10000000 %}",
-        "{{ territory.name * 3 ** 2 }}",
+        "{%p if territoire.nom|length > 10000000 %}",
+        "{{ territoire.nom * 3 ** 2 }}",
     ])
     assert report_of(path) == [
         "Modèle Word invalide : 4 problèmes",
         f"  modele.docx: paragraphe 2 « {{{{ 9**(9**9) }}}} » : expression interdite "
         f"(puissance « ** ») : {refused}",
-        "  modele.docx: paragraphe 3 « {%p if territory.name|length > 10000000 %} » : "
+        "  modele.docx: paragraphe 3 « {%p if territoire.nom|length > 10000000 %} » : "
         "bloc « if » jamais fermé (il manque « {%p endif %} »)",
-        "  modele.docx: paragraphe 3 « {%p if territory.name|length > 10000000 %} » : "
+        "  modele.docx: paragraphe 3 « {%p if territoire.nom|length > 10000000 %} » : "
         f"expression interdite (nombre 10000000 supérieur à 1000000) : {refused}",
-        f"  modele.docx: paragraphe 4 « {{{{ territory.name * 3 ** 2 }}}} » : expression "
+        f"  modele.docx: paragraphe 4 « {{{{ territoire.nom * 3 ** 2 }}}} » : expression "
         f"interdite (puissance « ** ») : {refused}",
     ]

@@ -113,11 +113,11 @@ def test_the_walk_finds_what_docxtpl_would_have_handed_over(tmp_path):
 
 
 @pytest.mark.parametrize("line", [
-    "{% if votes_chart.tpl.docx.save('ecrit.docx') %}{% endif %}",
-    "{{ votes_chart.tpl.replace_zipname('word/document.xml', '/etc/passwd') }}",
-    "{{ report.model_dump() }}",
-    "{{ report.parse_file('/etc/passwd') }}",
-    "{{ territory.model_copy(update={'name': 'x'}) }}",
+    "{% if graphique_votes.tpl.docx.save('ecrit.docx') %}{% endif %}",
+    "{{ graphique_votes.tpl.replace_zipname('word/document.xml', '/etc/passwd') }}",
+    "{{ participants.model_dump() }}",
+    "{{ participants.parse_file('/etc/passwd') }}",
+    "{{ territoire.model_copy(update={'name': 'x'}) }}",
 ])
 def test_a_template_that_reaches_for_an_action_fails_and_writes_nothing(
         project, tmp_path, monkeypatch, line):
@@ -128,7 +128,7 @@ def test_a_template_that_reaches_for_an_action_fails_and_writes_nothing(
     before = {path: path.read_bytes() for path in project.rglob("*") if path.is_file()}
     content = load_content(project / "content")
     context = report_context(content, content.editions[2021], "hauts-de-france")
-    template = make_template(Path("modele.docx"), ["{{ territory.name }}", line])
+    template = make_template(Path("modele.docx"), ["{{ territoire.nom }}", line])
     with pytest.raises(TemplateError) as error:
         render(template, context, PROPERTIES)
     assert error.value.problems[0].message.startswith("champ inconnu « ")

@@ -1,17 +1,52 @@
-"""One build at a time per output folder."""
+"""One build at a time per output folder.
+
+The lock is the system's own lock on the open file `.verrou`: it goes with the process
+that holds it, even one killed outright, so there is never a stale lock to remove by
+hand. `fcntl.flock` on Linux and macOS, `msvcrt.locking` on Windows.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 
 from ..errors import OutputError, Problem, display_path, system_error
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
 LOCK_FILE = ".verrou"
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    """Take the lock without waiting; False when another process holds it."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    # Windows locks a range of bytes of the file: its first byte, whatever it holds.
+    handle.seek(0)
+    try:
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle: IO[str]) -> None:
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 @contextmanager
@@ -30,14 +65,14 @@ def build_lock(output_dir: Path) -> Iterator[None]:
         raise OutputError([Problem(display_path(path), None, None,
                                    f"écriture impossible : {system_error(error)}")]) from None
     with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle):
             raise OutputError([Problem(
                 display_path(path), None, None,
                 "une autre construction est en cours dans ce dossier ; "
-                "attendez qu'elle se termine puis relancez")]) from None
+                "attendez qu'elle se termine puis relancez")])
         try:
+            # The holder's process id, for whoever looks: written after the lock is
+            # taken, never over the id of a build that holds it.
             handle.seek(0)
             handle.truncate()
             handle.write(str(os.getpid()))
@@ -46,7 +81,7 @@ def build_lock(output_dir: Path) -> Iterator[None]:
             yield
         finally:
             _held_descriptor = None
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
 
 
 _held_descriptor: int | None = None
@@ -55,7 +90,8 @@ _held_descriptor: int | None = None
 def close_inherited_lock() -> None:
     """In a worker forked during a build: close its copy of the lock's descriptor. The
     lock belongs to the open file, which every copy shares: a worker outliving a build
-    killed outright would hold it, and every later build would be refused."""
+    killed outright would hold it, and every later build would be refused. (A spawned
+    worker, the only kind on Windows, inherits no descriptor: nothing to close.)"""
     global _held_descriptor
     if _held_descriptor is not None:
         with contextlib.suppress(OSError):

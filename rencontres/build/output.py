@@ -8,6 +8,9 @@ from pathlib import Path
 
 from ..errors import OutputError, Problem, display_path, system_error
 
+OPEN_ELSEWHERE = ("le fichier est ouvert dans Word (ou dans un autre programme), ou en "
+                  "lecture seule : fermez le document dans Word puis relancez")
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename over it."""
@@ -15,6 +18,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     # any point (even inside the call that creates it) never leaves it behind. Its
     # process id keeps parallel writers apart; the build lock keeps builds apart.
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    written = False
     try:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -23,20 +27,27 @@ def write_atomic(path: Path, data: bytes) -> None:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
+            written = True
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise OutputError([Problem(display_path(path), None, None,
-                                   f"écriture impossible : {system_error(error)}")]) from None
+        # The folder took the new file and the old one refused to give up its place:
+        # on Windows, the document is open in Word (or read-only).
+        reason = (OPEN_ELSEWHERE if written and isinstance(error, PermissionError)
+                  else f"écriture impossible : {system_error(error)}")
+        raise OutputError([Problem(display_path(path), None, None, reason)]) from None
 
 
 def remove_leftover_temporaries(folder: Path) -> None:
     """Remove the temporary files of a build that was killed outright (SIGKILL, power
     cut), the one case where it could not clean up after itself."""
     for leftover in folder.rglob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():  # a distribution's folder being written (write_new_folder)
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
     for leftover in folder.glob(".pdf-*"):  # a PDF conversion's folder (pdf.WORK_PREFIX)
         shutil.rmtree(leftover, ignore_errors=True)
 

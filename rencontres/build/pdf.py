@@ -17,16 +17,25 @@ TIMEOUT_SECONDS = 600
 
 
 def find_libreoffice() -> str | None:
-    return next((found for name in CANDIDATES if (found := shutil.which(name))), None)
+    found = next((found for name in CANDIDATES if (found := shutil.which(name))), None)
+    if found is None and os.name == "nt":
+        # Its Windows installer does not put it on the PATH.
+        folders = {os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)")}
+        found = next((str(program) for folder in sorted(filter(None, folders))
+                      if (program := Path(folder, "LibreOffice", "program", "soffice.exe"))
+                      .is_file()), None)
+    return found
 
 
 def require_libreoffice() -> str:
     """The LibreOffice program; checked before a build so that it fails before writing."""
     program = find_libreoffice()
     if program is None:
+        how = ("winget install TheDocumentFoundation.LibreOffice, ou depuis "
+               "fr.libreoffice.org" if os.name == "nt"
+               else "apt-get install libreoffice-writer-nogui")
         raise OutputError([Problem("--pdf", None, None,
-                                   "LibreOffice est introuvable : installez-le "
-                                   "(apt-get install libreoffice-writer-nogui) "
+                                   f"LibreOffice est introuvable : installez-le ({how}) "
                                    "ou relancez sans --pdf")])
     return program
 

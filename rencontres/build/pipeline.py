@@ -91,9 +91,11 @@ def check_territories(content: Content, territories: Iterable[str]) -> None:
 
 def build(project: Project, options: BuildOptions = BuildOptions(),
           progress: Callable[[DocumentJob], None] = lambda job: None,
-          on_start: Callable[[int], None] = lambda count: None) -> BuildReport:
+          on_start: Callable[[int], None] = lambda count: None,
+          then: Callable[[Content, Edition, BuildReport], None] | None = None) -> BuildReport:
     """Build the documents of one edition; raise before writing anything when
-    the content or a template is invalid."""
+    the content or a template is invalid. `then`, given the content as the build read
+    it, runs at the end still under the build's lock (a distribution's record)."""
     _quick_exit()
     if options.pdf:
         from .pdf import require_libreoffice
@@ -124,6 +126,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
             finish_edition(project, content, edition, ready, state, options.pdf,
                            changed=bool(report.built), warn=report.warnings.append,
                            written=report.extras)
+            if then is not None:
+                then(content, edition, report)
         except RencontresError as error:
             error.written = tuple([job.output for job in report.built] + report.extras)
             raise

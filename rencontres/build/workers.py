@@ -91,7 +91,7 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
             results.append(_render_safely(content, sources, job, charts_cache))
             progress(job)
         return results
-    _share_imports(charts_cache)
+    _share_imports(charts_cache, jobs, sources)
     # The content goes to each worker once, with its start (inherited on fork,
     # pickled once per worker otherwise), not with every job: sending it with each
     # job made a build quadratic in the number of territories.
@@ -135,11 +135,26 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
         pool.shutdown(cancel_futures=True)
 
 
-def _share_imports(charts_cache: Path | None) -> None:
+def _draws_pictures(jobs: list[DocumentJob], sources: Mapping[Path, bytes]) -> bool:
+    """Whether some chart of these documents may be drawn as a picture: one whose
+    template has no native chart of its name."""
+    from ..word.fields import contexts
+    from ..word.native_charts import chart_fields, chart_name, native_chart_names
+
+    for template, kind in {(job.template, job.kind) for job in jobs}:
+        native = native_chart_names(sources.get(template, b""))
+        if any(chart_name(field) not in native for field in chart_fields(contexts()[kind])):
+            return True
+    return False
+
+
+def _share_imports(charts_cache: Path | None, jobs: list[DocumentJob],
+                   sources: Mapping[Path, bytes]) -> None:
     """Import once, before the workers are forked, what each of them would import:
-    the rendering modules, and matplotlib when no chart is cached yet (a first build,
-    where every chart is drawn). Forked workers share these modules; each worker
-    importing them itself doubled that work (matplotlib alone is about 0.4 s of CPU)."""
+    the rendering modules, and matplotlib when charts are drawn as pictures and none
+    is cached yet (a first build, where every chart is drawn). Forked workers share
+    these modules; each worker importing them itself doubled that work (matplotlib
+    alone is about 0.4 s of CPU)."""
     if multiprocessing.get_start_method() != "fork":
         return  # spawned workers import everything again anyway
     from ..documents import (
@@ -152,7 +167,7 @@ def _share_imports(charts_cache: Path | None) -> None:
         cold = charts_cache is None or not any(charts_cache.iterdir())
     except OSError:
         cold = True
-    if cold:
+    if cold and _draws_pictures(jobs, sources):
         from ..documents import charts
 
         charts._pyplot()

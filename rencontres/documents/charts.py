@@ -1,4 +1,5 @@
-"""Draw the charts with matplotlib (Agg), as PNG bytes plus alt text."""
+"""The charts: their data and alt text; drawn with matplotlib (Agg) as PNG bytes when a
+template shows them as pictures."""
 
 from __future__ import annotations
 
@@ -7,18 +8,10 @@ import re
 import textwrap
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Protocol, Sequence
 
 from . import style
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A drawn chart: the PNG, the text that states its data, its printed width."""
-
-    png: bytes
-    alt_text: str
-    width_mm: float = 160
 
 
 @dataclass(frozen=True)
@@ -26,6 +19,38 @@ class Series:
     name: str
     values: Sequence[int | None]  # None: no figure that year, a gap (« n. d. »), not a zero
     color: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart: its data, the text that states it, its printed width. Drawn as a PNG
+    only when a template shows it as a picture: a template whose chart of that name is a
+    native Word chart gets its data instead (word/native_charts.py), and matplotlib is
+    then never imported."""
+
+    labels: Sequence[str]
+    series: Sequence[Series]
+    alt_text: str
+    bar_colors: Sequence[str] = ()  # one per bar, for a single series
+    legend: Sequence[tuple[str, str]] = ()  # (name, color) of the bar colors
+    unit: str = ""
+    width_mm: float = 160
+
+    @cached_property
+    def png(self) -> bytes:
+        return horizontal_bars(self.labels, self.series, self.bar_colors, self.legend,
+                               self.unit)
+
+    def columns(self) -> list[tuple[str, list[int | None]]]:
+        """The data as the series of a native chart: bars colored by a legend make one
+        series per legend entry, each bar's value in the series of its color and blank
+        in the others (a restyle of each series in Word survives any data); otherwise
+        the series drawn."""
+        if self.legend and self.bar_colors:
+            return [(name, [value if bar == color else None
+                            for value, bar in zip(self.series[0].values, self.bar_colors)])
+                    for name, color in self.legend]
+        return [(serie.name, list(serie.values)) for serie in self.series]
 
 
 def _pyplot():

@@ -14,7 +14,7 @@ import json
 import math
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..content.loading import Content, Edition
@@ -22,7 +22,7 @@ from ..content.model import MAP_LATITUDES, MAP_LONGITUDES
 from pydantic import Field
 
 from . import style
-from .charts import Chart
+from .charts import Chart, Series
 from .context import TemplateContext
 from .french import join_words, plural
 
@@ -329,7 +329,23 @@ def territories_map(content: Content, edition: Edition) -> Chart | None:
         return None
     previous = content.previous(edition)
     layout = map_layout(entries, edition.year, previous.year if previous else None)
-    return Chart(map_png(layout), map_alt_text(layout, content, edition), width_mm=WIDTH_MM)
+    series = [Series(str(edition.year), [e.current for e in entries], style.NAVY)]
+    if previous is not None:
+        series.insert(0, Series(str(previous.year), [e.previous for e in entries], style.SKY))
+    return MapChart([e.name for e in entries], series, map_alt_text(layout, content, edition),
+                    width_mm=WIDTH_MM, layout=layout)
+
+
+@dataclass(frozen=True)
+class MapChart(Chart):
+    """The map as a chart: a picture of the layout; its data (labels, series) is what a
+    native Word chart of the same name would show instead."""
+
+    layout: MapLayout | None = None
+
+    @cached_property
+    def png(self) -> bytes:
+        return map_png(self.layout)
 
 
 def map_alt_text(layout: MapLayout, content: Content, edition: Edition) -> str:

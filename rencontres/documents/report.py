@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition, has_content
-from ..content.model import EditionInfo, Section, Territory, TerritoryReport
+from ..content.model import (
+    EditionInfo,
+    Item,
+    Participants,
+    Section,
+    Territory,
+    TerritoryReport,
+)
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
@@ -13,52 +23,101 @@ from .french import counted, headed, join_words, long_date
 
 
 class VoteRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=False)
 
-    label: str = Field(description="Le thème voté.")
-    votes: int = Field(description="Son nombre de votes.")
-    level1: bool = Field(description="Vrai si la MOT est particulièrement attendue sur ce thème.")
+    label: str = Field(alias="libelle", description="Le thème voté.")
+    votes: int = Field(alias="votes", description="Son nombre de votes.")
+    level1: bool = Field(alias="niveau_1",
+                         description="Vrai si la MOT est particulièrement attendue sur ce thème.")
 
 
 class SectionView(Section):
     """A part of the compte-rendu, with its headings agreed with what they head."""
 
+    partners_line: str = Field(
+        alias="partenaires_texte",
+        description="Les partenaires pressentis en une ligne, séparés par des virgules "
+                    "comme sur les diapositives, ex. « réseau MOT, 27e région », ou vide.")
     suggestions_heading: str = Field(
+        alias="titre_suggestions",
         description="« Suggestion de la MOT » ou « Suggestions de la MOT ».")
-    remarks_heading: str = Field(description="« Remarque de la MOT » ou « Remarques de la MOT ».")
+    remarks_heading: str = Field(
+        alias="titre_remarques",
+        description="« Remarque de la MOT » ou « Remarques de la MOT ».")
 
 
 def section_view(section: Section) -> SectionView:
     return SectionView.model_construct(
         **dict(section),
+        partners_line=", ".join(section.partners),
         suggestions_heading=headed("Suggestion", len(section.suggestions)) + " de la MOT",
         remarks_heading=headed("Remarque", len(section.remarks)) + " de la MOT")
 
 
 class ReportContext(TemplateContext):
-    """Context of templates/compte-rendu.docx."""
+    """Context of templates/compte-rendu.docx: the territory's file, in its own words,
+    and what is computed from it."""
 
-    edition: EditionInfo = Field(description="L'édition (année, titre, date).")
-    territory: Territory = Field(description="Le territoire (nom, pays).")
-    report: TerritoryReport = Field(description="Le contenu du fichier du territoire.")
-    meeting_date: str = Field(description="Date de la Rencontre en toutes lettres, ou vide.")
-    participants_figure: str = Field(description="Les participants en texte, ex. « 35 participants ».")
-    borders: str = Field(description="Les pays de la frontière, ex. « FR-BE-UK ».")
-    votes: list[VoteRow] = Field(description="Thèmes votés, du plus au moins voté.")
+    edition: EditionInfo = Field(alias="edition", description="L'édition (année, titre, date).")
+    territory: Territory = Field(alias="territoire", description="Le territoire (nom, pays).")
+    date: datetime.date | None = Field(alias="date",
+                                       description="Date de la Rencontre, ou rien.")
+    meeting_date: str = Field(alias="date_en_lettres",
+                              description="Date de la Rencontre en toutes lettres, "
+                                          "ex. « 12 octobre 2021 », ou vide.")
+    place: str | None = Field(alias="lieu", description="Lieu de la Rencontre, ou rien.")
+    participants: Participants = Field(alias="participants", description="Les participants.")
+    participants_figure: str = Field(alias="participants_texte",
+                                     description="Les participants en texte, ex. « 35 participants ».")
+    borders: str = Field(alias="frontiere",
+                         description="Les pays de la frontière, ex. « FR-BE-UK ».")
+    votes: list[VoteRow] = Field(alias="themes_votes",
+                                 description="Thèmes votés, du plus au moins voté.")
     votes_figure: str = Field(
+        alias="themes_votes_texte",
         description="Les thèmes votés en texte, ex. « 9 thèmes prioritaires », « 1 thème prioritaire ».")
     vote_lines: list[str] = Field(
+        alias="lignes_votes",
         description="Les votes en texte, un par partie, ex. « Gouvernance (8) ».")
-    level1_sections: list[SectionView] = Field(description="Parties de niveau 1, dans l'ordre.")
-    level2_sections: list[SectionView] = Field(description="Parties de niveau 2, dans l'ordre.")
-    level1_titles: str = Field(description="Titres des parties de niveau 1, ex. « A, B et C ».")
+    local_priorities: list[str] | None = Field(
+        alias="priorites_locales",
+        description="Thèmes de synthèse retenus comme priorités locales (identifiants du "
+                    "référentiel), ou rien s'ils ne sont pas renseignés.")
+    mot_expected: list[str] | None = Field(
+        alias="mot_attendue",
+        description="Thèmes de synthèse sur lesquels la MOT est particulièrement attendue "
+                    "(identifiants du référentiel), ou rien s'ils ne sont pas renseignés.")
+    sections: list[SectionView] = Field(alias="sections",
+                                        description="Toutes les parties, dans l'ordre.")
+    level1_sections: list[SectionView] = Field(alias="parties_niveau_1",
+                                               description="Parties de niveau 1, dans l'ordre.")
+    level2_sections: list[SectionView] = Field(alias="parties_niveau_2",
+                                               description="Parties de niveau 2, dans l'ordre.")
+    cross_cutting_ideas: list[Item] = Field(alias="idees_transversales",
+                                            description="Idées transversales à certains thèmes.")
+    level1_titles: str = Field(alias="titres_niveau_1",
+                               description="Titres des parties de niveau 1, ex. « A, B et C ».")
     level1_figure: str = Field(
+        alias="niveau_1_texte",
         description="Les thèmes de niveau 1 en texte, ex. « 3 thèmes », « 1 thème ».")
     level1_line: str = Field(
+        alias="niveau_1_phrase",
         description="La suite de la phrase : « sur lesquels la MOT est particulièrement "
                     "attendue : A, B et C » (« sur lequel » pour un seul thème).")
     votes_chart: Chart | None = Field(
+        alias="graphique_votes",
         description="Graphique des votes par thème, ou rien (moins de deux thèmes votés).")
+
+    # The English names of the first templates, for the checker's hint; "" for a group
+    # whose fields are now at the top level.
+    FORMER_NAMES: ClassVar[dict[str, str]] = {
+        "territory": "territoire", "report": "", "meeting_date": "date_en_lettres",
+        "participants_figure": "participants_texte", "borders": "frontiere",
+        "votes": "themes_votes", "votes_figure": "themes_votes_texte",
+        "vote_lines": "lignes_votes", "level1_sections": "parties_niveau_1",
+        "level2_sections": "parties_niveau_2", "level1_titles": "titres_niveau_1",
+        "level1_figure": "niveau_1_texte", "level1_line": "niveau_1_phrase",
+        "votes_chart": "graphique_votes"}
 
 
 def report_context(content: Content, edition: Edition, territory_id: str) -> ReportContext:
@@ -74,8 +133,14 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
     return ReportContext(
         edition=edition.info,
         territory=territory,
-        report=report,
+        date=report.date,
         meeting_date=long_date(report.date),
+        place=report.place,
+        participants=report.participants,
+        local_priorities=report.local_priorities,
+        mot_expected=report.mot_expected,
+        sections=[section_view(s) for s in report.sections],
+        cross_cutting_ideas=report.cross_cutting_ideas,
         participants_figure=counted(report.participants.total, "participant"),
         borders="-".join(territory.countries),
         votes=votes,
@@ -111,15 +176,13 @@ def _vote_lines(report: TerritoryReport) -> list[str]:
 
 
 def votes_chart(votes: list[VoteRow]) -> Chart:
-    from .charts import horizontal_bars
-
-    png = horizontal_bars(
-        [row.label for row in votes],
-        [Series("Votes", [row.votes for row in votes], style.NAVY)],
-        bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
-        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
-    )
     stated = " ; ".join(
         f"{row.label} : {row.votes} vote{'s' if row.votes > 1 else ''}"
         + (" (MOT particulièrement attendue)" if row.level1 else "") for row in votes)
-    return Chart(png, f"Nombre de votes par thème. {stated}.")
+    return Chart(
+        [row.label for row in votes],
+        [Series("Votes", [row.votes for row in votes], style.NAVY)],
+        f"Nombre de votes par thème. {stated}.",
+        bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
+        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
+    )

@@ -6,6 +6,8 @@ in a template; the field descriptions are shown to template editors.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition
@@ -31,129 +33,166 @@ MISSING = "n. d."  # « non disponible »: no file for the territory that year
 
 
 class _View(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built in code by attribute name; templates see each field by its French alias.
+    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=False)
 
 
 class ParticipantRow(_View):
-    territory: str = Field(description="Nom du territoire (ou « Total » pour la ligne de total).")
-    previous: str = Field(
+    territory: str = Field(alias="territoire",
+        description="Nom du territoire (ou « Total » pour la ligne de total).")
+    previous: str = Field(alias="precedent",
         description="Participants à l'édition précédente, « n. d. » si le territoire n'a pas "
                     "de fichier cette année-là, vide s'il n'y a pas d'édition précédente.")
-    current: str = Field(description="Participants à l'édition, ou « n. d. ».")
-    evolution: str = Field(
+    current: str = Field(alias="actuel", description="Participants à l'édition, ou « n. d. ».")
+    evolution: str = Field(alias="evolution",
         description="Évolution, ex. « +250 % » ; « – » si un des deux chiffres manque, "
                     "vide s'il n'y a pas d'édition précédente.")
 
 
 class RencontreRow(_View):
-    territory: str = Field(description="Nom du territoire.")
-    date: str = Field(description="Date de la Rencontre en toutes lettres, ou « n. d. ».")
-    place: str = Field(description="Lieu de la Rencontre, ou « n. d. ».")
-    participants: str = Field(description="Nombre de participants.")
+    territory: str = Field(alias="territoire", description="Nom du territoire.")
+    date: str = Field(alias="date",
+        description="Date de la Rencontre en toutes lettres, ou « n. d. ».")
+    place: str = Field(alias="lieu", description="Lieu de la Rencontre, ou « n. d. ».")
+    participants: str = Field(alias="participants", description="Nombre de participants.")
 
 
 class CategoryRow(_View):
-    label: str = Field(description="Catégorie de participants (référentiel).")
-    count: int = Field(description="Nombre de participants de cette catégorie, tous territoires.")
+    label: str = Field(alias="libelle", description="Catégorie de participants (référentiel).")
+    count: int = Field(alias="nombre",
+        description="Nombre de participants de cette catégorie, tous territoires.")
 
 
 class ThemeLine(_View):
-    label: str = Field(description="Libellé du thème (référentiel).")
-    count: int = Field(description="Nombre de territoires.")
-    text: str = Field(
+    label: str = Field(alias="libelle", description="Libellé du thème (référentiel).")
+    count: int = Field(alias="nombre", description="Nombre de territoires.")
+    text: str = Field(alias="texte",
         description="La phrase à afficher, ex. « identifié comme priorité locale dans "
                     "9 territoires ».")
-    territories: str = Field(description="Les territoires concernés, ex. « Ardennes et Arc Jurassien ».")
+    territories: str = Field(alias="territoires",
+        description="Les territoires concernés, ex. « Ardennes et Arc Jurassien ».")
 
 
 class SuggestionLine(_View):
-    label: str = Field(description="« Suggestion 1 », « Suggestion 2 »… ou « Rappel 2021 ».")
-    text: str = Field(description="Le texte de la suggestion.")
-    reminder: bool = Field(description="Vrai pour le rappel d'une proposition antérieure.")
+    label: str = Field(alias="libelle",
+        description="« Suggestion 1 », « Suggestion 2 »… ou « Rappel 2021 ».")
+    text: str = Field(alias="texte", description="Le texte de la suggestion.")
+    reminder: bool = Field(alias="rappel",
+        description="Vrai pour le rappel d'une proposition antérieure.")
 
 
 class CardView(_View):
-    title: str = Field(description="Titre de la fiche : le titre donné ou le libellé du thème.")
-    theme: str = Field(description="Libellé du thème du référentiel.")
-    problem: str = Field(description="La problématique commune.")
-    territories: str = Field(
+    title: str = Field(alias="titre",
+        description="Titre de la fiche : le titre donné ou le libellé du thème.")
+    subtitle: str = Field(alias="sous_titre",
+        description="Le libellé du thème quand le titre de la fiche en diffère, sinon vide.")
+    theme: str = Field(alias="theme", description="Libellé du thème du référentiel.")
+    problem: str = Field(alias="problematique", description="La problématique commune.")
+    territories: str = Field(alias="territoires",
         description="Les territoires concernés, ex. « Arc Jurassien, Ardennes et Pyrénées Ouest ».")
-    territory_count: int = Field(description="Nombre de territoires concernés.")
-    suggestions_heading: str = Field(
+    territory_count: int = Field(alias="nombre_territoires",
+        description="Nombre de territoires concernés.")
+    suggestions_heading: str = Field(alias="titre_suggestions",
         description="Intitulé des suggestions, ex. « Suggestions pour 2022 » ; vide sans "
                     "suggestion.")
-    suggestions: list[SuggestionLine] = Field(description="Les suggestions, dans l'ordre.")
+    suggestions: list[SuggestionLine] = Field(alias="suggestions",
+        description="Les suggestions, dans l'ordre.")
 
 
 class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
     """Context of templates/synthese.docx (the map, the trends and the follow-up of
     suggestions: documents/map.py, trends.py, follow_up.py)."""
 
-    edition: EditionInfo = Field(description="L'édition (année, titre, date).")
-    title: str = Field(description="Titre du document, ex. « Synthèse des Rencontres territoriales 2021 ».")
-    introduction: str = Field(description="Texte d'introduction de synthese.yaml, ou vide.")
-    territories_count: int = Field(
+    edition: EditionInfo = Field(alias="edition", description="L'édition (année, titre, date).")
+    title: str = Field(alias="titre",
+        description="Titre du document, ex. « Synthèse des Rencontres territoriales 2021 ».")
+    introduction: str = Field(alias="introduction",
+        description="Texte d'introduction de synthese.yaml, ou vide.")
+    territories_count: int = Field(alias="nombre_territoires",
         description="Nombre de territoires ayant un fichier pour l'édition.")
-    territories_figure: str = Field(
+    territories_figure: str = Field(alias="territoires_texte",
         description="Les territoires de l'édition en texte : « 9 territoires », ou "
                     "« 3 territoires sur 9 » quand certains n'ont pas de fichier.")
-    participants_total: int = Field(
+    participants_total: int = Field(alias="participants_total",
         description="Total des participants de l'édition (territoires présents uniquement).")
-    participants_figure: str = Field(description="Le total en texte, ex. « 195 participants ».")
-    participants_line: str = Field(
+    participants_figure: str = Field(alias="participants_texte",
+        description="Le total en texte, ex. « 195 participants ».")
+    participants_line: str = Field(alias="participants_phrase",
         description="La suite de la phrase du total : « dans 9 territoires, contre 94 en "
                     "2020, soit +107 % » ; la comparaison porte sur les mêmes territoires "
                     "aux deux éditions.")
-    previous_year: int | None = Field(
+    previous_year: int | None = Field(alias="annee_precedente",
         description="Année de l'édition précédente, ou rien s'il n'y en a pas.")
-    previous_total: int | None = Field(
+    previous_total: int | None = Field(alias="total_precedent",
         description="Total des participants de l'édition précédente, ou rien.")
-    evolution: str = Field(
+    evolution: str = Field(alias="evolution",
         description="Évolution des participants, ex. « +107 % », sur les territoires présents "
                     "aux deux éditions, ou vide.")
-    evolution_line: str = Field(
+    evolution_line: str = Field(alias="evolution_phrase",
         description="La comparaison avec l'édition précédente saisie, ex. « 94 en 2020, soit "
                     "+107 % », sur les territoires présents aux deux éditions, ou vide.")
-    rencontres: list[RencontreRow] = Field(
+    rencontres: list[RencontreRow] = Field(alias="rencontres",
         description="Les Rencontres de l'édition, une ligne par territoire présent (date, lieu, "
                     "participants) ; vide quand aucun fichier ne donne ni date ni lieu.")
-    participant_rows: list[ParticipantRow] = Field(
+    participant_rows: list[ParticipantRow] = Field(alias="lignes_participants",
         description="Une ligne par territoire, dans l'ordre du référentiel.")
-    participant_total_row: ParticipantRow = Field(description="La ligne « Total » du tableau.")
-    missing_note: str = Field(
+    participant_total_row: ParticipantRow = Field(alias="ligne_total_participants",
+        description="La ligne « Total » du tableau.")
+    missing_note: str = Field(alias="note_territoires_absents",
         description="Note sur les territoires sans fichier (non comptés dans les totaux), "
                     "ou vide.")
-    participants_chart: Chart | None = Field(
+    participants_caption: str = Field(alias="legende_participants",
+        description="Légende du graphique et du tableau des participants, ex. « Nombre de "
+                    "participants par territoire en 2020 et en 2021. »")
+    participants_chart: Chart | None = Field(alias="graphique_participants",
         description="Graphique des participants par territoire (les deux éditions côte à "
                     "côte s'il y a une édition précédente), ou rien.")
-    categories: list[CategoryRow] = Field(
+    categories: list[CategoryRow] = Field(alias="categories",
         description="Participants par catégorie, vide si aucun territoire n'a donné de répartition.")
-    categories_note: str = Field(
+    categories_note: str = Field(alias="note_categories",
         description="Sur quels territoires porte la répartition par catégorie, ou vide.")
-    categories_chart: Chart | None = Field(
+    categories_chart: Chart | None = Field(alias="graphique_categories",
         description="Graphique des participants par catégorie, ou rien.")
-    local_priority_themes: list[ThemeLine] = Field(
+    local_priority_themes: list[ThemeLine] = Field(alias="priorites_locales",
         description="Thèmes retenus comme priorité locale par au moins un territoire, "
                     "du plus au moins cité.")
-    local_priorities_caption: str = Field(
+    local_priorities_caption: str = Field(alias="legende_priorites_locales",
         description="Légende des priorités locales : « Nombre de territoires (sur 9) ayant "
                     "retenu chaque thème comme priorité locale. », sur les territoires qui "
                     "ont renseigné la liste.")
-    local_priorities_chart: Chart | None = Field(
+    local_priorities_chart: Chart | None = Field(alias="graphique_priorites_locales",
         description="Graphique du nombre de territoires par thème (priorités locales), ou rien.")
-    mot_expected_themes: list[ThemeLine] = Field(
+    mot_expected_themes: list[ThemeLine] = Field(alias="mot_attendue",
         description="Thèmes sur lesquels la MOT est particulièrement attendue dans au moins "
                     "un territoire, du plus au moins cité.")
-    mot_expected_caption: str = Field(
+    mot_expected_caption: str = Field(alias="legende_mot_attendue",
         description="Légende des thèmes où la MOT est attendue, sur les territoires qui ont "
                     "renseigné la liste.")
-    mot_expected_chart: Chart | None = Field(
+    mot_expected_chart: Chart | None = Field(alias="graphique_mot_attendue",
         description="Graphique du nombre de territoires par thème où la MOT est attendue, "
                     "ou rien.")
-    cards: list[CardView] = Field(
+    cards: list[CardView] = Field(alias="idees_communes",
         description="Les fiches « idées communes à plusieurs territoires », dans l'ordre de "
                     "synthese.yaml.")
-    cards_year: int = Field(description="Année des suggestions d'action (édition + 1).")
+    cards_year: int = Field(alias="annee_suggestions",
+                            description="Année des suggestions d'action (édition + 1).")
+
+    # The English names of the first templates, for the checker's hint.
+    FORMER_NAMES: ClassVar[dict[str, str]] = {
+        "title": "titre", "territories_count": "nombre_territoires",
+        "territories_figure": "territoires_texte", "participants_figure": "participants_texte",
+        "participants_line": "participants_phrase", "previous_year": "annee_precedente",
+        "previous_total": "total_precedent", "evolution_line": "evolution_phrase",
+        "participant_rows": "lignes_participants",
+        "participant_total_row": "ligne_total_participants",
+        "missing_note": "note_territoires_absents", "participants_chart": "graphique_participants",
+        "categories_note": "note_categories", "categories_chart": "graphique_categories",
+        "local_priority_themes": "priorites_locales",
+        "local_priorities_caption": "legende_priorites_locales",
+        "local_priorities_chart": "graphique_priorites_locales",
+        "mot_expected_themes": "mot_attendue", "mot_expected_caption": "legende_mot_attendue",
+        "mot_expected_chart": "graphique_mot_attendue", "cards": "idees_communes",
+        "cards_year": "annee_suggestions"}
 
 
 def synthesis_title(edition: Edition) -> str:
@@ -192,6 +231,7 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         participant_rows=_participant_rows(participants),
         participant_total_row=_total_row(participants),
         missing_note=missing_note(participants),
+        participants_caption=participants_caption(participants),
         # A chart of one bar compares nothing: the sentence and the table say it.
         participants_chart=(participants_chart(participants)
                             if len(participants.present) > 1 or participants.compared else None),
@@ -212,6 +252,13 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         cards=[_card_view(card) for card in data.cards],
         cards_year=edition.year + 1,
     )
+
+
+def participants_caption(participants: ParticipantsSummary) -> str:
+    """« Nombre de participants par territoire en 2020 et en 2021. »"""
+    years = (f"en {participants.previous_year} et en {participants.year}"
+             if participants.previous_year is not None else f"en {participants.year}")
+    return f"Nombre de participants par territoire {years}."
 
 
 def territories_figure(participants: ParticipantsSummary) -> str:
@@ -380,6 +427,7 @@ def _card_view(card: IdeaCard) -> CardView:
     heading = f"{headed('Suggestion', count)} pour {card.suggestions_year}" if count else ""
     return CardView(
         title=card.title,
+        subtitle=card.theme.label if card.theme.label != card.title else "",
         theme=card.theme.label,
         problem=card.problem,
         territories=join_words([t.name for t in card.territories]),
@@ -399,26 +447,22 @@ def _participants_word(count: int) -> str:
 def participants_chart(participants: ParticipantsSummary) -> Chart:
     """Territories with a file in the edition, most participants first; with the previous
     edition side by side when there is one."""
-    from .charts import horizontal_bars
-
     rows = sorted(participants.present,
                   key=lambda row: (-(row.current or 0), sort_key(row.territory.name)))
     year, previous_year = participants.year, participants.previous_year
     current = Series(str(year), [row.current or 0 for row in rows], style.NAVY)
     if previous_year is None:
         labels = [row.territory.name for row in rows]
-        png = horizontal_bars(labels, [current])
         stated = " ; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
                            for row in rows)
         alt = (f"Nombre de participants par territoire aux Rencontres territoriales {year}. "
                f"{stated}. Total : {_participants_word(participants.total)}.")
-        return Chart(png, alt)
+        return Chart(labels, [current], alt)
     # A territory without a file the previous year has no bar that year (drawn as 0):
     # its label says so.
     labels = [row.territory.name if row.previous is not None
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
     previous = Series(str(previous_year), [row.previous or 0 for row in rows], style.SKY)
-    png = horizontal_bars(labels, [previous, current])
     stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None
@@ -438,12 +482,10 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
                      f"Aucun territoire présent en {previous_year} et en {year}."))
     alt = (f"Nombre de participants par territoire aux Rencontres territoriales {previous_year} "
            f"et {year}. {stated}. {totals}")
-    return Chart(png, alt)
+    return Chart(labels, [previous, current], alt)
 
 
 def categories_chart(split: CategorySplit) -> Chart:
-    from .charts import horizontal_bars
-
     labels = [c.category.label for c in split.counts]
     values = [c.count for c in split.counts]
     colors = [style.NAVY] * len(values)
@@ -452,20 +494,17 @@ def categories_chart(split: CategorySplit) -> Chart:
         labels.append("Catégorie non précisée")
         values.append(unknown)
         colors.append(style.SKY)
-    png = horizontal_bars(labels, [Series("Participants", values, style.NAVY)],
-                          bar_colors=colors)
     stated = " ; ".join(f"{label} : {_participants_word(value)}"
                        for label, value in zip(labels, values))
-    return Chart(png, f"Participants par catégorie. {categories_note(split)} {stated}.",
-                 width_mm=150)
+    return Chart(labels, [Series("Participants", values, style.NAVY)],
+                 f"Participants par catégorie. {categories_note(split)} {stated}.",
+                 bar_colors=colors, width_mm=150)
 
 
 def themes_chart(counts: tuple[ThemeCount, ...], title: str, color: str) -> Chart:
     """Number of territories per theme, most cited first, in one color; `title` opens
     the alt text."""
-    from .charts import horizontal_bars
-
-    png = horizontal_bars([c.theme.label for c in counts],
-                          [Series("Territoires", [c.count for c in counts], color)])
     stated = " ; ".join(f"{c.theme.label} : {plural(c.count, 'territoire')}" for c in counts)
-    return Chart(png, f"{title} {stated}.", width_mm=150)
+    return Chart([c.theme.label for c in counts],
+                 [Series("Territoires", [c.count for c in counts], color)],
+                 f"{title} {stated}.", width_mm=150)

@@ -164,18 +164,16 @@ def edition_colors(count: int) -> list[str]:
 
 
 def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> Chart:
-    from .charts import horizontal_bars
-
     series = [Series(str(year), [values[i] for _, values in rows], color)
               for i, (year, color) in enumerate(zip(years, edition_colors(len(years))))]
-    png = horizontal_bars([t.name for t, _ in rows], series)
     stated = " ; ".join(
         f"{t.name} : " + ", ".join(
             (f"{plural(v, 'participant')} en {y}" if v is not None else f"pas de données en {y}")
             for y, v in zip(years, values))
         for t, values in rows)
-    return Chart(png, f"Participants par territoire aux éditions {join_words([str(y) for y in years])}"
-                      f" des Rencontres territoriales. {stated}.")
+    return Chart([t.name for t, _ in rows], series,
+                 f"Participants par territoire aux éditions {join_words([str(y) for y in years])}"
+                 f" des Rencontres territoriales. {stated}.")
 
 
 def trend_fields(content: Content, edition: Edition) -> dict[str, object]:

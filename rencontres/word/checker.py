@@ -22,8 +22,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..content.source import shown
 from ..content.validation import did_you_mean
 from ..documents.charts import Chart
+from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, contexts, element_type, is_model, unwrap_optional
+from .native_charts import CHART_CONTENT_TYPE, chart_fields, chart_name, drawings, \
+    linked_file, linked_reason
+from .quotes import straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
 
@@ -50,6 +54,7 @@ class Paragraph:
     place: str  # « paragraphe 12 », « tableau 1, ligne 2, colonne 1 », « en-tête »
     in_table: bool
     row_text: str = ""  # in a table, the text of the paragraph's whole row
+    charts: tuple[str, ...] = ()  # the names of the native charts it holds
 
     def where(self) -> str:
         excerpt = self.text.strip()
@@ -101,7 +106,8 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
         return error.problems
     name = display_path(path)
     problems = [Problem(name, None, None, message)
-                for message in _unrendered(document) + _external(document)]
+                for message in _unrendered(document) + _external(document)
+                + _linked_charts(document)]
     for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
@@ -213,6 +219,8 @@ def _external(document) -> list[str]:
     built from it would carry to its readers (a remote attachedTemplate, a linked image)."""
     messages = []
     for part in document.part.package.iter_parts():
+        if part.content_type == CHART_CONTENT_TYPE:
+            continue  # said with the chart's name (_linked_charts)
         for rel in part.rels.values():
             kind = rel.reltype.rpartition("/")[2]
             if rel.is_external and kind != "hyperlink":
@@ -224,6 +232,22 @@ def _external(document) -> list[str]:
     return messages
 
 
+def _linked_charts(document) -> list[str]:
+    """Native charts whose data is linked to an outside workbook (pasted from Excel
+    « avec liaison »): Word would update them from that file, over the build's data."""
+    names = {}
+    for doc_pr, rel_id in drawings(document.element.body):
+        part = document.part.related_parts.get(rel_id)
+        if part is not None:
+            names.setdefault(part, doc_pr.get("name", ""))
+    messages = []
+    for part, name in names.items():
+        target = linked_file(part)
+        if target is not None:
+            messages.append(f"graphique « {name} » : {linked_reason(shown(target))}")
+    return messages
+
+
 def _qn(tag: str) -> str:
     from docx.oxml.ns import qn
 
@@ -231,10 +255,12 @@ def _qn(tag: str) -> str:
 
 
 def _text(element) -> str:
+    """A paragraph's text as docxtpl renders it: Word's typographic quotes in a tag
+    read as straight ones."""
     parts = []
     for node in element.iter(_qn("w:t"), _qn("w:tab"), _qn("w:br")):
         parts.append(node.text or "" if node.tag == _qn("w:t") else " ")
-    return "".join(parts)
+    return straight_quotes("".join(parts))
 
 
 def _body_paragraphs(body) -> Iterator[Paragraph]:
@@ -248,7 +274,8 @@ def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
     for child in container.iterchildren():
         if child.tag == _qn("w:p"):
             counts["paragraphs"] += 1
-            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False)
+            yield Paragraph(_text(child), f"paragraphe {counts['paragraphs']}", False,
+                            charts=_chart_names(child))
         elif child.tag == _qn("w:tbl"):
             counts["tables"] += 1
             tables = counts["tables"]
@@ -257,15 +284,52 @@ def _blocks(container, counts: dict[str, int]) -> Iterator[Paragraph]:
                 for c, cell in enumerate(row.iterchildren(_qn("w:tc")), 1):
                     for p in cell.iter(_qn("w:p")):
                         yield Paragraph(_text(p), f"tableau {tables}, ligne {r}, colonne {c}",
-                                        True, row_text)
+                                        True, row_text, _chart_names(p))
         elif child.tag != _qn("w:sectPr"):
             yield from _blocks(child, counts)
 
 
+def _chart_names(paragraph) -> tuple[str, ...]:
+    return tuple(doc_pr.get("name", "") for doc_pr, _ in drawings(paragraph))
+
+
 def _check_story(paragraphs: list[Paragraph], context: type) -> list[str]:
+    charts: list[str] = []
+    tags = _check_story_tags(paragraphs, context, charts)
+    return charts + tags
+
+
+def _check_charts(paragraph: Paragraph, stack: list[tuple[str, Paragraph]],
+                  context: type) -> list[str]:
+    """A native chart must have a name the build knows, and be shown once: a chart in
+    a loop would show the same data at each turn."""
+    known = [chart_name(field) for field in chart_fields(context)]
+    loops = [opened for keyword, opened in stack if keyword == "for"]
+    messages = []
+    for name in paragraph.charts:
+        if name not in known:
+            messages.append(
+                f"{paragraph.place} : graphique « {shown(name)} » inconnu"
+                f"{did_you_mean(name, known)} : donnez-lui dans Word le nom d'un graphique "
+                "connu (Accueil > Sélectionner > Volet Sélection) ; graphiques connus : "
+                + ", ".join(f"« {known_name} »" for known_name in known))
+        if loops:
+            messages.append(
+                f"{paragraph.place} : le graphique « {shown(name)} » est dans une boucle "
+                f"« for » (ouverte en {loops[-1].place}) : un graphique Word n'a qu'un jeu de "
+                "données, chaque tour de boucle montrerait les mêmes ; placez-le hors de la "
+                "boucle")
+    return messages
+
+
+def _check_story_tags(paragraphs: list[Paragraph], context: type,
+                      charts: list[str]) -> list[str]:
+    """The tags' problems; the charts' go to `charts`, found on the way (a chart's
+    problems need the blocks open where it is)."""
     messages: list[str] = []
     stack: list[tuple[str, Paragraph]] = []
     for paragraph in paragraphs:
+        charts += _check_charts(paragraph, stack, context)
         messages += _check_markers(paragraph)
         for tag in TAG.findall(paragraph.text):
             messages += _check_tag_syntax(tag, paragraph)
@@ -291,24 +355,19 @@ def _top_scope(context: type) -> dict[str, Any]:
     """The names a template starts with: its fields, and what the sandbox offers
     (range, namespace, dict…)."""
     return {**{name: Any for name in GLOBALS},
-            **{name: info.annotation for name, info in context.model_fields.items()}}
+            **{name: annotation for name, (_, annotation) in attributes(context).items()}}
 
 
 # Jinja's words (English), in French.
 _TOKENS = {"end of print statement": "}}", "end of statement block": "%}",
            "end of template": "la fin de la balise", "name": "un nom"}
-_TYPOGRAPHIC = "‘’“”«»"
 
 
 def _french(message: str | None) -> str:
-    """Jinja's syntax error, in French: « unexpected char '’' at 3 » is Word's AutoCorrect."""
+    """Jinja's syntax error, in French."""
     message = message or ""
     if found := re.match(r"unexpected char '(.)'", message):
-        char = found.group(1)
-        hint = (" : Word a remplacé un guillemet droit par un guillemet typographique ; "
-                "retapez-le avec la correction automatique désactivée"
-                if char in _TYPOGRAPHIC else "")
-        return f"caractère « {char} » inattendu{hint}"
+        return f"caractère « {found.group(1)} » inattendu"
     if found := re.match(r"expected token '(.+?)', got '(.+?)'", message):
         expected = _TOKENS.get(found.group(1), found.group(1))
         return f"« {found.group(2)} » inattendu, « {expected} » attendu"
@@ -511,10 +570,19 @@ class _FieldChecker:
             return Any
         if isinstance(node, nodes.Name):
             if node.ctx == "load" and node.name not in scope:
-                self._report(node, f"champ inconnu « {node.name} »"
-                             + did_you_mean(node.name, [n for n in scope
-                                                         if n != "loop" and n not in GLOBALS]))
+                hint = self._renamed(node.name) or did_you_mean(
+                    node.name, [n for n in scope if n != "loop" and n not in GLOBALS])
+                self._report(node, f"champ inconnu « {node.name} »{hint}")
             return scope.get(node.name, Any)
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) \
+                and node.node.name not in scope \
+                and self._former_names().get(node.node.name) == "":
+            # `report.place` of the first templates: the group is gone, its fields are
+            # at the top level under their French names.
+            new = FORMER_ATTRIBUTES.get(node.attr, node.attr)
+            self._report(node, f"champ inconnu « {node.node.name}.{node.attr} » : il "
+                               f"s'appelle désormais « {new} »")
+            return scope.get(new, Any)
         if isinstance(node, nodes.Filter) and node.name == "attr" and any(
                 isinstance(arg, nodes.Const) and str(arg.value).startswith("_")
                 for arg in node.args):
@@ -530,10 +598,13 @@ class _FieldChecker:
             if is_model(owner):
                 known = attributes(owner)
                 if node.attr not in known:
+                    former = FORMER_ATTRIBUTES.get(node.attr)
+                    hint = (f" : il s'appelle désormais « {former} »" if former in known
+                            else did_you_mean(node.attr, known))
                     self._report(node, f"champ inconnu « {node.attr} » dans "
-                                 f"« {_dotted(node.node)} »" + did_you_mean(node.attr, known))
+                                 f"« {_dotted(node.node)} »" + hint)
                     return Any
-                return known[node.attr]
+                return known[node.attr][1]
             if owner is Chart:
                 self._report(node, f"« {_dotted(node.node)} » est un graphique : il "
                              f"s'insère tel quel, « {{{{ {_dotted(node.node)} }}}} », "
@@ -546,6 +617,19 @@ class _FieldChecker:
         for child in node.iter_child_nodes():
             self.visit(child, scope)
         return Any
+
+    def _former_names(self) -> dict[str, str]:
+        return getattr(self.context, "FORMER_NAMES", {})
+
+    def _renamed(self, name: str) -> str:
+        """« : il s'appelle désormais « territoire » » for a name of the first, English
+        templates; else nothing."""
+        new = self._former_names().get(name)
+        if new is None:
+            return ""
+        if new == "":
+            return " : ses champs sont désormais au premier niveau (voir « champs »)"
+        return f" : il s'appelle désormais « {new} »"
 
     def _report(self, node: nodes.Node, message: str) -> None:
         paragraph = self.paragraphs[min(node.lineno, len(self.paragraphs)) - 1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from ..documents.charts import Chart
 
@@ -64,14 +65,16 @@ def is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def attributes(model: type[BaseModel]) -> dict[str, Any]:
-    """Names a template may read on a model: its fields and the properties of our own
-    classes (not pydantic's own, such as `model_fields_set`)."""
-    names: dict[str, Any] = {name: info.annotation for name, info in model.model_fields.items()}
-    for name in sorted(set(dir(model)) - set(dir(BaseModel))):
-        if not name.startswith("_") and isinstance(getattr(model, name, None), property):
-            names[name] = typing.get_type_hints(getattr(model, name).fget).get("return", Any)
-    return names
+def template_name(name: str, info: FieldInfo) -> str:
+    """The name a template uses for a field: the French word of the content files
+    (the field's alias) where there is one."""
+    return info.alias or name
+
+
+def attributes(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
+    """Names a template may read on a model → (the model's attribute, its type)."""
+    return {template_name(name, info): (name, info.annotation)
+            for name, info in model.model_fields.items()}
 
 
 def type_label(annotation: Any) -> str:
@@ -99,7 +102,7 @@ def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
         children = (describe(inner, _seen + (model,))
                     if is_model(inner) and inner not in _seen else [])
         optional = " (peut être vide)" if info.annotation is not annotation else ""
-        docs.append(FieldDoc(name, type_label(annotation) + optional,
+        docs.append(FieldDoc(template_name(name, info), type_label(annotation) + optional,
                              info.description or "", children))
     return docs
 
@@ -114,7 +117,7 @@ def fields_markdown() -> str:
         "Liste générée par `python build.py champs --ecrire` : ne la modifiez pas à la main.\n"
         "Un champ s'écrit `{{ nom }}` ; un champ d'un élément de liste s'utilise dans une\n"
         "boucle `{%p for element in liste %}` … `{%p endfor %}`, par exemple\n"
-        "`{{ section.title }}` dans `{%p for section in level1_sections %}`.\n"
+        "`{{ partie.titre }}` dans `{%p for partie in parties_niveau_1 %}`.\n"
     )
     parts = [render_text(kind, model) for kind, model in contexts().items()]
     return intro + "\n" + "\n".join(parts)

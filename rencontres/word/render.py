@@ -18,6 +18,8 @@ from ..documents.context import TemplateContext
 from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
 from .checker import damaged_message
+from .native_charts import fill_charts
+from .quotes import straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
 from .values import template_values
@@ -57,8 +59,11 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     `data`: the template's bytes, when the caller has read them already."""
     name = display_path(template_path)
     template = _open(template_path, read_template(template_path) if data is None else data)
-    # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate.
-    values = template_values(context, lambda chart: DescribedImage(template, chart).__html__)
+    # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate. The
+    # image is drawn when the template prints it, not before: a chart the template has as
+    # a native Word chart is never drawn.
+    values = template_values(
+        context, lambda chart: lambda: DescribedImage(template, chart).__html__())
     # docxtpl renders these properties as templates too, where the checker does not
     # look and Word hides them (File > Info): a macro hidden in « Comments » ran for
     # ever. The build sets its own (_set_properties); the template's are dropped.
@@ -93,6 +98,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
         raise TemplateError([Problem(name, None, None,
                                      f"une balise du modèle ne peut pas être calculée "
                                      f"({type(error).__name__} : {error})")]) from None
+    fill_charts(template.docx, context, properties.date, name)
     _set_properties(template, properties)
     return _package(template)
 
@@ -141,14 +147,15 @@ _patched: dict[str, str] = {}
 
 class _Template(DocxTemplate):
     """docxtpl's template, whose XML clean-up (a dozen regular expressions over each
-    part, before compiling) is done once per process for the same source."""
+    part, before compiling) is done once per process for the same source, and which
+    reads French quotes in a tag as straight ones."""
 
     def patch_xml(self, src_xml: str) -> str:
         patched = _patched.get(src_xml)
         if patched is None:
             if len(_patched) >= Sandbox.MAX_SOURCES:
                 _patched.clear()
-            patched = _patched[src_xml] = super().patch_xml(src_xml)
+            patched = _patched[src_xml] = straight_quotes(super().patch_xml(src_xml))
         return patched
 
 

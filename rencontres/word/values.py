@@ -79,8 +79,8 @@ def plain(value: Any, picture: Callable[[Chart], Callable[[], str]]) -> object:
         return Picture(picture(value))
     if isinstance(value, BaseModel):
         return Record(type(value).__name__,
-                      {name: plain(getattr(value, name), picture)
-                       for name in attributes(type(value))})
+                      {name: plain(getattr(value, attribute), picture)
+                       for name, (attribute, _) in attributes(type(value)).items()})
     if isinstance(value, (list, tuple)):
         return tuple(plain(item, picture) for item in value)
     if isinstance(value, dict):

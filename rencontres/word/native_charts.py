@@ -1,0 +1,362 @@
+"""Native Word charts: a chart inserted, styled and named in Word receives its data.
+
+The template's author inserts a chart in Word, styles it (colours, fonts, labels) and
+names it in Word's Selection Pane: that name is the drawing's wp:docPr/@name. A chart
+named « graphique-votes » is the template field `graphique_votes` (a Chart, see
+documents/charts.py). At each build only its data is replaced: the series' name,
+categories and values (c:tx, c:cat, c:val: their formulas, caches and point counts) and
+the embedded workbook that Word's « Modifier les données » opens; the drawing's alt text
+states the data. Everything else (series formatting, data labels, axes, fonts, the
+legend) is the template's, so a restyle survives every rebuild.
+
+Written with lxml rather than python-pptx's chart code (pptx.chart.xmlwriter), which
+rebuilds c:cat and c:val from scratch (the template's number format is lost), clones the
+last series when the data has more (every new series takes its colour), and whose
+package imports Pillow. The workbook is written by xlsxwriter (what python-pptx uses too),
+with a fixed creation date and fixed zip times: the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+import zlib
+from typing import Iterator, Sequence
+
+from lxml import etree
+
+from ..documents.charts import Chart
+from ..documents.french import plural
+from ..errors import Problem, TemplateError
+from .fields import unwrap_optional
+from .sandbox import xml_text
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "c": C,
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+}
+CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELATIONSHIP = f"{RELATIONSHIPS}/package"
+CHART_RELATIONSHIP = f"{RELATIONSHIPS}/chart"
+# The kinds of chart whose series have categories (c:cat) and values (c:val).
+CATEGORY_CHARTS = {f"{{{C}}}{kind}" for kind in (
+    "barChart", "bar3DChart", "lineChart", "line3DChart", "areaChart", "area3DChart",
+    "pieChart", "pie3DChart", "doughnutChart", "ofPieChart", "radarChart")}
+DEFAULT_SHEET = "Feuil1"  # what a French Word names the sheet of a new chart
+
+
+def _c(tag: str) -> str:
+    return f"{{{C}}}{tag}"
+
+
+def chart_name(field: str) -> str:
+    """The name of the native chart a template field stands for: graphique_votes →
+    graphique-votes."""
+    return field.replace("_", "-")
+
+
+def chart_fields(context: type) -> dict[str, str]:
+    """The fields of a context that are charts: the name templates see → the attribute."""
+    return {info.alias or name: name for name, info in context.model_fields.items()
+            if unwrap_optional(info.annotation) is Chart}
+
+
+def drawings(element) -> Iterator[tuple[etree._Element, str]]:
+    """(wp:docPr, relationship id of the chart part) of each native chart under
+    `element` (a body, a paragraph)."""
+    for graphic_data in element.iter(f"{{{NS['a']}}}graphicData"):
+        if graphic_data.get("uri") != C:
+            continue
+        chart = graphic_data.find(_c("chart"))
+        frame = graphic_data.getparent().getparent()  # a:graphic's wp:inline or wp:anchor
+        doc_pr = frame.find(f"{{{NS['wp']}}}docPr")
+        if chart is not None and doc_pr is not None:
+            yield doc_pr, chart.get(f"{{{NS['r']}}}id")
+
+
+def native_chart_names(template: bytes) -> set[str]:
+    """The names of the native charts in the body of a template's bytes (nothing for a
+    template that cannot be read: its problems are the checker's)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as archive:
+            body = etree.fromstring(archive.read("word/document.xml"))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.Error):
+        return set()
+    return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
+
+
+def linked_file(part) -> str | None:
+    """The outside file a chart part takes its data from (a chart pasted « avec
+    liaison » from Excel), or None."""
+    for rel in part.rels.values():
+        if rel.is_external:
+            return rel.target_ref
+    return None
+
+
+def linked_reason(target: str) -> str:
+    return (f"ses données sont liées au fichier « {target} », hors du modèle : Word irait "
+            "le chercher à chaque ouverture des documents publiés ; rompez la liaison "
+            "(Fichier > Informations > Modifier les liens d'accès aux fichiers), la "
+            "construction y met ses propres données")
+
+
+class ChartDataError(ValueError):
+    """A native chart that cannot receive its data (a French reason)."""
+
+
+def fill_charts(document, context, date: datetime.date, template_name: str) -> None:
+    """Give each native chart of the rendered `document` (python-docx) the data of the
+    context's field of its name; remove a chart whose field is empty (as a picture
+    field prints nothing). Charts of other names are left as they are: the checker
+    refuses them before any build."""
+    fields = {chart_name(field): attribute
+              for field, attribute in chart_fields(type(context)).items()}
+    filled: set[str] = set()
+    problems = []
+    for doc_pr, rel_id in list(drawings(document.element.body)):
+        name = doc_pr.get("name", "")
+        if name not in fields:
+            continue
+        chart = getattr(context, fields[name])
+        if chart is None:
+            drawing = next(doc_pr.iterancestors(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
+            drawing.getparent().remove(drawing)
+            continue
+        doc_pr.set("descr", xml_text(chart.alt_text))
+        if rel_id in filled:  # the same chart shown twice (a loop): filled once
+            continue
+        filled.add(rel_id)
+        try:
+            fill_chart(document.part.related_parts[rel_id], chart, date)
+        except ChartDataError as error:
+            problems.append(Problem(template_name, None, None,
+                                    f"graphique « {name} » : {error}"))
+    if problems:
+        raise TemplateError(problems)
+    # A chart removed (by its field, or by a {%p if %} around it) is not published with
+    # the template's sample data.
+    shown = {rel_id for _, rel_id in drawings(document.element.body)}
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype == CHART_RELATIONSHIP and rel_id not in shown:
+            document.part.drop_rel(rel_id)
+
+
+def fill_chart(part, chart: Chart, date: datetime.date) -> None:
+    """Replace the data of a chart part (and its embedded workbook) by `chart`'s."""
+    target = linked_file(part)
+    if target is not None:
+        raise ChartDataError(linked_reason(target))
+    space = etree.fromstring(part.blob)
+    columns = chart.columns()
+    labels = [xml_text(label) for label in chart.labels]
+    series = [ser for xchart in space.iterfind("c:chart/c:plotArea/*", NS)
+              if xchart.tag in CATEGORY_CHARTS for ser in xchart.iterfind("c:ser", NS)]
+    if not series:
+        raise ChartDataError("ce type de graphique n'a pas de catégories : choisissez dans "
+                             "Word un graphique en barres, en histogramme, en courbes ou en "
+                             "secteurs")
+    if len(series) < len(columns):
+        names = ", ".join(f"« {name} »" for name, _ in columns)
+        raise ChartDataError(
+            f"le graphique du modèle a {plural(len(series), 'série')}, il en faut "
+            f"{len(columns)} ({names}) : ajoutez-en dans Word (clic droit, « Modifier les "
+            "données »), chacune avec sa couleur")
+    # Series beyond the data are dropped from the end; none is ever added: a series
+    # added would have no style of its own.
+    for extra in series[len(columns):]:
+        extra.getparent().remove(extra)
+    sheet = _sheet(series)
+    reference = _quoted(sheet)
+    rows = len(labels)
+    for index, (ser, (name, values)) in enumerate(zip(series, columns)):
+        column = _column_letter(index + 1)
+        _set_name(ser, f"{reference}!${column}$1", xml_text(name))
+        _set_categories(ser, f"{reference}!$A$2:$A${rows + 1}", labels)
+        _set_values(ser, f"{reference}!${column}$2:${column}${rows + 1}", values)
+        _drop_points_beyond(ser, rows)
+    _square_corners(space)
+    _embed(part, space, workbook(sheet, labels, [(xml_text(n), v) for n, v in columns], date))
+    # The chart part is a plain python-docx Part: its bytes are what is saved.
+    part._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8",
+                                standalone=True)
+
+
+def _sheet(series: list[etree._Element]) -> str:
+    """The sheet the template's formulas name (« Feuil1 », « Sheet1 »…), kept for the
+    new workbook."""
+    for formula in series[0].iterfind(".//c:f", NS):
+        sheet, bang, _ = (formula.text or "").rpartition("!")
+        if bang and sheet:
+            if sheet.startswith("'") and sheet.endswith("'"):
+                sheet = sheet[1:-1].replace("''", "'")
+            if sheet and len(sheet) <= 31 and not re.search(r"[\[\]:*?/\\']", sheet):
+                return sheet
+    return DEFAULT_SHEET
+
+
+def _quoted(sheet: str) -> str:
+    return sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) else f"'{sheet}'"
+
+
+def _column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _element(tag: str, text: str | None = None, **attributes: str) -> etree._Element:
+    element = etree.Element(_c(tag), {key: value for key, value in attributes.items()})
+    element.text = text
+    return element
+
+
+def _strings(formula: str, texts: Sequence[str]) -> etree._Element:
+    reference = _element("strRef")
+    reference.append(_element("f", formula))
+    cache = etree.SubElement(reference, _c("strCache"))
+    cache.append(_element("ptCount", val=str(len(texts))))
+    for index, text in enumerate(texts):
+        point = etree.SubElement(cache, _c("pt"), idx=str(index))
+        point.append(_element("v", text))
+    return reference
+
+
+def _child(ser: etree._Element, tag: str, before: Sequence[str]) -> etree._Element:
+    """The child `tag` of a series, emptied, or a new one placed before the first of
+    `before` present (the order of the schema's CT_*Ser)."""
+    element = ser.find(_c(tag))
+    if element is not None:
+        for child in list(element):
+            element.remove(child)
+        return element
+    element = _element(tag)
+    following = next((found for name in before if (found := ser.find(_c(name))) is not None),
+                     None)
+    if following is None:
+        ser.append(element)
+    else:
+        following.addprevious(element)
+    return element
+
+
+# What follows c:tx, c:cat and c:val in every kind of category series (CT_BarSer,
+# CT_LineSer, CT_PieSer, CT_AreaSer, CT_RadarSer).
+_AFTER_TX = ("spPr", "invertIfNegative", "pictureOptions", "marker", "explosion", "dPt",
+             "dLbls", "trendline", "errBars", "cat", "val", "smooth", "shape", "extLst")
+_AFTER_VAL = ("smooth", "shape", "extLst")
+
+
+def _set_name(ser: etree._Element, formula: str, name: str) -> None:
+    _child(ser, "tx", _AFTER_TX).append(_strings(formula, [name]))
+
+
+def _set_categories(ser: etree._Element, formula: str, labels: Sequence[str]) -> None:
+    _child(ser, "cat", ("val", *_AFTER_VAL)).append(_strings(formula, labels))
+
+
+def _set_values(ser: etree._Element, formula: str, values: Sequence[int | None]) -> None:
+    kept = ser.find("c:val/c:numRef/c:numCache/c:formatCode", NS)
+    number_format = kept.text if kept is not None and kept.text else "General"
+    reference = _element("numRef")
+    reference.append(_element("f", formula))
+    cache = etree.SubElement(reference, _c("numCache"))
+    cache.append(_element("formatCode", number_format))
+    cache.append(_element("ptCount", val=str(len(values))))
+    # A blank value has no point: no bar and no label (a 0 would show « 0 »).
+    for index, value in enumerate(values):
+        if value is not None:
+            point = etree.SubElement(cache, _c("pt"), idx=str(index))
+            point.append(_element("v", str(value)))
+    _child(ser, "val", _AFTER_VAL).append(reference)
+
+
+def _drop_points_beyond(ser: etree._Element, rows: int) -> None:
+    """Formatting of single points (c:dPt, c:dLbl) past the last category would point
+    at nothing."""
+    for point in [*ser.iterfind("c:dPt", NS), *ser.iterfind("c:dLbls/c:dLbl", NS)]:
+        index = point.find("c:idx", NS)
+        if index is not None and int(index.get("val", "0")) >= rows:
+            point.getparent().remove(point)
+
+
+def _square_corners(space: etree._Element) -> None:
+    """c:roundedCorners said explicitly: absent, it means rounded (the schema's default),
+    which Word draws and LibreOffice does not."""
+    if space.find("c:roundedCorners", NS) is not None:
+        return
+    corners = _element("roundedCorners", val="0")
+    previous = [space.find(f"c:{tag}", NS) for tag in ("date1904", "lang")]
+    previous = [element for element in previous if element is not None]
+    if previous:
+        previous[-1].addnext(corners)
+    else:
+        space.insert(0, corners)
+
+
+def _embed(part, space: etree._Element, data: bytes) -> None:
+    """The chart's embedded workbook replaced by `data`, or a new one embedded when the
+    chart had none (its link to an outside file broken) or an old binary one."""
+    from docx.opc.part import Part
+
+    external = space.find("c:externalData", NS)
+    rel_id = None if external is None else external.get(f"{{{NS['r']}}}id")
+    embedded = part.rels.get(rel_id) if rel_id else None
+    if embedded is not None and embedded.target_part.content_type == XLSX_CONTENT_TYPE:
+        embedded.target_part._blob = data
+        return
+    if embedded is not None:
+        part.drop_rel(rel_id)
+    package = part.package
+    workbook_part = Part(package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),
+                         XLSX_CONTENT_TYPE, data, package)
+    new_id = part.relate_to(workbook_part, PACKAGE_RELATIONSHIP)
+    if external is None:
+        external = _element("externalData")
+        external.append(_element("autoUpdate", val="0"))
+        # CT_ChartSpace: … chart, spPr, txPr, externalData, printSettings, userShapes, extLst
+        following = next((found for tag in ("printSettings", "userShapes", "extLst")
+                          if (found := space.find(f"c:{tag}", NS)) is not None), None)
+        if following is None:
+            space.append(external)
+        else:
+            following.addprevious(external)
+    external.set(f"{{{NS['r']}}}id", new_id)
+
+
+def workbook(sheet: str, labels: Sequence[str],
+             columns: Sequence[tuple[str, Sequence[int | None]]],
+             date: datetime.date) -> bytes:
+    """The chart's data as Word's « Modifier les données » shows it: categories in
+    column A, one column per series, its name on the first row; a blank value is an
+    empty cell."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # The creation date is otherwise now: the same data would not give the same bytes.
+    book.set_properties({"created": datetime.datetime.combine(date, datetime.time(12, 0))})
+    worksheet = book.add_worksheet(sheet)
+    for row, label in enumerate(labels, 1):
+        worksheet.write_string(row, 0, label)  # never a formula, whatever it starts with
+    for column, (name, values) in enumerate(columns, 1):
+        worksheet.write_string(0, column, name)
+        for row, value in enumerate(values, 1):
+            if value is not None:
+                worksheet.write_number(row, column, value)
+    worksheet.set_column(0, 0, min(60, max((len(label) for label in labels), default=8) + 2))
+    worksheet.set_column(1, len(columns), 14)
+    book.close()
+    return buffer.getvalue()
