@@ -102,8 +102,9 @@ class Territory(ContentModel):
     name: Text = _text("nom", "Nom du territoire tel qu'il s'affiche dans les documents.")
     countries: Texts = Field(alias="pays", min_length=1,
                                  description="Codes des pays de la frontière (ex. FR, BE).")
+    # Excluded: read by the map's drawing only, never handed to a template.
     map_place: MapPlace | None = Field(
-        None, alias="carte",
+        None, alias="carte", exclude=True,
         description="Place du territoire sur la carte de la synthèse ; sans elle, le "
                     "territoire n'y figure pas.")
 
@@ -142,8 +143,9 @@ class EditionInfo(ContentModel):
 
 # --- <année>/territoires/<id>.yaml ------------------------------------------
 
+# Excluded: a reference between content files, never handed to a template.
 SUGGESTION_ID = Field(
-    None, alias="id", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    None, alias="id", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", exclude=True,
     description="Identifiant court d'une suggestion de la MOT (ex. « cahier-diplomes »), "
                 "pour en donner le suivi à une édition suivante.")
 

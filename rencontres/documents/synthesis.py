@@ -458,11 +458,11 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
         alt = (f"Nombre de participants par territoire aux Rencontres territoriales {year}. "
                f"{stated}. Total : {_participants_word(participants.total)}.")
         return Chart(labels, [current], alt)
-    # A territory without a file the previous year has no bar that year (drawn as 0):
-    # its label says so.
+    # A territory without a file the previous year has no bar that year (« n. d. », never
+    # a zero): its label says so too.
     labels = [row.territory.name if row.previous is not None
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
-    previous = Series(str(previous_year), [row.previous or 0 for row in rows], style.SKY)
+    previous = Series(str(previous_year), [row.previous for row in rows], style.SKY)
     stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None
