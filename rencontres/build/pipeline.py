@@ -56,14 +56,15 @@ class BuildOptions:
 
 
 def years_to_load(content_dir: Path, year: int | None) -> set[int] | None:
-    """The edition to build and the previous one, which its synthesis compares with;
-    None (every edition) when `year` has no folder, so the error lists those there are."""
+    """The edition to build and every earlier one, which its synthesis compares with (the
+    previous one, and all of them for the trends); None (every edition) when `year` has
+    no folder, so the error lists those there are. A later edition being filled in does
+    not stop the build."""
     available = edition_years(content_dir)
     target = year if year is not None else max(available, default=None)
     if target not in available:
         return None
-    previous = [y for y in available if y < target]
-    return {target, *previous[-1:]}
+    return {y for y in available if y <= target}
 
 
 def select_edition(content: Content, year: int | None) -> Edition:

@@ -87,11 +87,14 @@ def plan(project: Project, content: Content, edition: Edition,
     elif wanted:
         skipped.append(("Synthèse", "construction limitée à certains territoires"))
     else:
-        previous = content.previous(edition)
         sources = [*common, edition.directory / SYNTHESIS_FILE, project.template(SYNTHESIS),
                    *edition.report_files.values()]
-        if previous is not None:
-            sources += [previous.directory / EDITION_FILE, *previous.report_files.values()]
+        # Every earlier edition: the comparison, the trends, the suggestions followed up.
+        for earlier in content.editions.values():
+            if earlier.year < edition.year:
+                sources += [earlier.directory / EDITION_FILE, *earlier.report_files.values()]
+                if earlier.synthesis is not None:
+                    sources.append(earlier.directory / SYNTHESIS_FILE)
         jobs.append(DocumentJob(
             SYNTHESIS, edition.year, None, project.template(SYNTHESIS),
             folder / f"synthese-{edition.year}.docx",

@@ -121,8 +121,13 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     if not year_dirs:
         problems.append(Problem(display_path(root), None, None,
                                 "aucune édition : créez un dossier par année (ex. 2021/)"))
-    for directory in year_dirs:
-        edition = _load_edition(directory, referentiel, problems, warnings, digests)
+    for index, directory in enumerate(year_dirs):
+        # The follow-ups of an edition name suggestions of the one before: unknown when
+        # that one is invalid (its problems are listed already).
+        before = editions.get(int(year_dirs[index - 1].name)) if index else None
+        checked = index == 0 or before is not None
+        edition = _load_edition(directory, referentiel, problems, warnings, digests,
+                                before, checked)
         if edition is not None:
             editions[edition.year] = edition
     if problems:
@@ -161,7 +166,9 @@ def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Proble
 
 
 def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
-                  warnings: list[Problem], digests: dict[Path, str]) -> Edition | None:
+                  warnings: list[Problem], digests: dict[Path, str],
+                  previous: Edition | None = None, check_follow_ups: bool = True
+                  ) -> Edition | None:
     info, document = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
     if info is not None and str(info.year) != directory.name:
         problems.append(document.problem(
@@ -171,6 +178,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
 
     reports: dict[str, TerritoryReport] = {}
     report_files: dict[str, Path] = {}
+    documents: list[tuple[TerritoryReport | Synthesis, YamlDocument]] = []
     known_ids = [t.id for t in referentiel.territories] if referentiel else []
     territories_dir = directory / TERRITORIES_DIR
     if not territories_dir.is_dir():
@@ -192,6 +200,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                 warnings += _doubtful(report, doc, directory.name)
                 reports[report.territory] = report
                 report_files[report.territory] = path
+                documents.append((report, doc))
 
     synthesis = None
     synthesis_path = directory / SYNTHESIS_FILE
@@ -199,6 +208,10 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
         synthesis, doc = _load(synthesis_path, Synthesis, problems, warnings, digests)
         if synthesis is not None and referentiel is not None:
             problems += _check_synthesis(synthesis, doc, referentiel)
+            documents.append((synthesis, doc))
+            if check_follow_ups:
+                problems += _check_follow_ups(synthesis, doc, previous)
+    problems += _check_suggestion_ids(documents)
     if info is None:
         return None
     ordered = {tid: reports[tid] for tid in known_ids if tid in reports}
@@ -331,4 +344,78 @@ def _check_synthesis(synthesis: Synthesis, document: YamlDocument,
                                  territory, territories, "territoire")
         problems += _duplicates(document, ("idees_communes", index, "territoires"),
                                 idea.territories, what="territoire")
+    return problems
+
+
+# --- suggestions and their follow-up -------------------------------------------
+
+def _located_ids(model: TerritoryReport | Synthesis) -> Iterable[tuple[YamlPath, str, bool]]:
+    """(where, id, whether it is a MOT suggestion) of every identified item of a file."""
+    if isinstance(model, Synthesis):
+        for index, idea in enumerate(model.common_ideas):
+            for s_index, suggestion in enumerate(idea.suggestions):
+                if suggestion.id is not None:
+                    yield ("idees_communes", index, "suggestions", s_index, "id"), \
+                        suggestion.id, True
+        return
+    for s_index, section in enumerate(model.sections):
+        for key, items in (("objectifs", section.objectives),
+                           ("idees_projet", section.project_ideas),
+                           ("suggestions", section.suggestions),
+                           ("remarques", section.remarks)):
+            for index, item in enumerate(items):
+                if item.id is not None:
+                    yield ("sections", s_index, key, index, "id"), item.id, key == "suggestions"
+    for index, item in enumerate(model.cross_cutting_ideas):
+        if item.id is not None:
+            yield ("idees_transversales", index, "id"), item.id, False
+
+
+def suggestion_ids(edition: Edition) -> list[str]:
+    """The ids given to the MOT's suggestions of an edition, in file order."""
+    models = [*edition.reports.values(), *([edition.synthesis] if edition.synthesis else [])]
+    return [sid for model in models for _, sid, is_suggestion in _located_ids(model)
+            if is_suggestion]
+
+
+def _check_suggestion_ids(documents: list[tuple[TerritoryReport | Synthesis, YamlDocument]]
+                          ) -> list[Problem]:
+    """An id names one suggestion of the MOT in the whole edition."""
+    problems = []
+    first: dict[str, Problem] = {}
+    for model, document in documents:
+        for path, sid, is_suggestion in _located_ids(model):
+            where = document.problem(path, "")
+            if not is_suggestion:
+                problems.append(document.problem(
+                    path, f"identifiant « {shown(sid)} » : seules les suggestions de la MOT "
+                          "en portent un (pour en donner le suivi à l'édition suivante)"))
+            elif sid in first:
+                earlier = first[sid]
+                problems.append(document.problem(
+                    path, f"identifiant de suggestion « {shown(sid)} » déjà donné "
+                          f"({earlier.file}:{earlier.line})"))
+            else:
+                first[sid] = where
+    return problems
+
+
+def _check_follow_ups(synthesis: Synthesis, document: YamlDocument,
+                      previous: Edition | None) -> list[Problem]:
+    """Each follow-up names a suggestion of the previous edition entered, once."""
+    if not synthesis.follow_ups:
+        return []
+    if previous is None:
+        return [document.problem(("suivi",), "aucune édition précédente : pas de suggestion "
+                                             "dont donner le suivi")]
+    known = suggestion_ids(previous)
+    problems = []
+    for index, follow_up in enumerate(synthesis.follow_ups):
+        if follow_up.suggestion not in known:
+            problems.append(document.problem(
+                ("suivi", index, "suggestion"),
+                f"suggestion « {shown_exactly(follow_up.suggestion)} » inconnue de l'édition "
+                f"{previous.year}" + did_you_mean(follow_up.suggestion, known)))
+    problems += _duplicates(document, ("suivi",), [f.suggestion for f in synthesis.follow_ups],
+                            ("suggestion",), "suivi de la suggestion")
     return problems

@@ -80,12 +80,33 @@ MAX_COUNT = 1_000_000
 
 # --- referentiel.yaml -------------------------------------------------------
 
+# The part of Europe the synthesis' map shows, in degrees: a territory is placed inside.
+MAP_LONGITUDES = (-5.5, 10.5)
+MAP_LATITUDES = (41.3, 51.6)
+
+
+class MapPlace(ContentModel):
+    longitude: float = Field(alias="longitude", ge=MAP_LONGITUDES[0], le=MAP_LONGITUDES[1],
+                             description="Longitude du repère du territoire sur la carte, en "
+                                         "degrés (est positif), ex. 2.9.")
+    latitude: float = Field(alias="latitude", ge=MAP_LATITUDES[0], le=MAP_LATITUDES[1],
+                            description="Latitude du repère, en degrés, ex. 50.7.")
+    label_side: Literal["gauche", "droite", "haut", "bas"] = Field(
+        alias="etiquette",
+        description="De quel côté du repère s'écrivent le nom et les chiffres.")
+
+
 class Territory(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court, en minuscules (ex. « hauts-de-france »).",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: Text = _text("nom", "Nom du territoire tel qu'il s'affiche dans les documents.")
     countries: Texts = Field(alias="pays", min_length=1,
                                  description="Codes des pays de la frontière (ex. FR, BE).")
+    # Excluded: read by the map's drawing only, never handed to a template.
+    map_place: MapPlace | None = Field(
+        None, alias="carte", exclude=True,
+        description="Place du territoire sur la carte de la synthèse ; sans elle, le "
+                    "territoire n'y figure pas.")
 
 
 class Theme(ContentModel):
@@ -122,12 +143,20 @@ class EditionInfo(ContentModel):
 
 # --- <année>/territoires/<id>.yaml ------------------------------------------
 
+# Excluded: a reference between content files, never handed to a template.
+SUGGESTION_ID = Field(
+    None, alias="id", pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", exclude=True,
+    description="Identifiant court d'une suggestion de la MOT (ex. « cahier-diplomes »), "
+                "pour en donner le suivi à une édition suivante.")
+
+
 class Item(ContentModel):
     """A point of a list, with optional sub-points. A plain text is accepted too."""
 
     accepts_plain_text: ClassVar[bool] = True
 
     text: Text = _text("texte", "Le texte du point.")
+    id: Id | None = SUGGESTION_ID
     subpoints: Texts = Field(default_factory=list, alias="sous_points",
                                  description="Sous-points, dans l'ordre.")
 
@@ -248,6 +277,7 @@ class CardSuggestion(ContentModel):
     label: OptionalText = Field(None, alias="libelle", min_length=1,
                               description="Libellé imposé (ex. « Rappel 2021 »).")
     text: Text = _text("texte", "Le texte de la suggestion.")
+    id: Id | None = SUGGESTION_ID
 
 
 class CommonIdea(ContentModel):
@@ -274,6 +304,20 @@ class MostCited(ContentModel):
         description="Nombre de thèmes les plus cités montrés là où la MOT est attendue.")
 
 
+FOLLOW_UP_STATUSES = ("fait", "en cours", "abandonnée", "reformulée")
+
+
+class FollowUp(ContentModel):
+    suggestion: Id = Field(alias="suggestion",
+                           description="Identifiant de la suggestion suivie, donné à "
+                                       "l'édition précédente.")
+    status: Literal[FOLLOW_UP_STATUSES] = Field(
+        alias="etat", description="Ce qu'est devenue la suggestion : « fait », « en cours », "
+                                  "« abandonnée » ou « reformulée ».")
+    text: OptionalText = Field(None, alias="texte", min_length=1,
+                               description="Une ligne qui en dit plus (facultative).")
+
+
 class Synthesis(ContentModel):
     introduction: OptionalText = Field(None, alias="introduction", min_length=1,
                                      description="Texte d'introduction facultatif.")
@@ -283,3 +327,7 @@ class Synthesis(ContentModel):
     most_cited: MostCited = Field(
         default_factory=MostCited, alias="themes_les_plus_cites",
         description="Combien de thèmes les plus cités la synthèse montre (ex aequo compris).")
+    follow_ups: list[FollowUp] = Field(
+        default_factory=list, alias="suivi",
+        description="Ce que sont devenues les suggestions de l'édition précédente qui ont "
+                    "un identifiant.")

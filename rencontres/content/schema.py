@@ -25,7 +25,9 @@ from .model import (
     Category,
     CommonIdea,
     EditionInfo,
+    FollowUp,
     Item,
+    MapPlace,
     MostCited,
     Participants,
     Referentiel,
@@ -54,6 +56,8 @@ _MODEL_TEXTS: dict[type[BaseModel], tuple[str, str]] = {
         "Commun à toutes les éditions : territoires, thèmes de la synthèse, "
         "catégories de participants."),
     Territory: ("Territoire", "Un territoire des Rencontres."),
+    MapPlace: ("Place sur la carte", "Le repère du territoire sur la carte de la synthèse "
+                                     "et le côté de son étiquette."),
     Theme: ("Thème", "Un thème de la synthèse inter-territoires."),
     Category: ("Catégorie", "Une catégorie de participants."),
     EditionInfo: ("Édition (<année>/edition.yaml)", "Année, titre et date d'une édition."),
@@ -76,6 +80,8 @@ _MODEL_TEXTS: dict[type[BaseModel], tuple[str, str]] = {
     CommonIdea: ("Idée commune", "Une fiche de la synthèse : une idée commune à plusieurs "
                                  "territoires."),
     CardSuggestion: ("Suggestion", "Une suggestion d'action de la fiche."),
+    FollowUp: ("Suivi d'une suggestion", "Ce qu'est devenue une suggestion de l'édition "
+                                         "précédente, nommée par son identifiant."),
 }
 
 # Models whose validator also accepts a plain text (or number) in place of the keys.

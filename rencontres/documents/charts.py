@@ -17,7 +17,7 @@ from . import style
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: Sequence[int]
+    values: Sequence[int | None]  # None: no figure that year, a gap (« n. d. »), not a zero
     color: str
 
 
@@ -303,17 +303,19 @@ def bars_figure(labels: Sequence[str], series: Sequence[Series],
     # Sizes in points: a row holds its label (lines spaced 1.2), a bar its value.
     label_size = min(10, max(5.5, row_height * 72 * 0.95 / (1.2 * lines)))
     value_size = min(9, label_size, row_height * height * 72 * 0.9)
-    top = max((max(s.values, default=0) for s in series), default=0) or 1
+    top = max((v for s in series for v in s.values if v is not None), default=0) or 1
     for index, serie in enumerate(series):
         offset = (index - (len(series) - 1) / 2) * height
         positions = [row + offset for row in range(rows)]
         colors = bar_colors if bar_colors and len(series) == 1 else serie.color
-        bars = axes.barh(positions, serie.values, height=height * 0.92, color=colors,
-                         label=serie.name)
-        for bar, value in zip(bars, serie.values):
+        bars = axes.barh(positions, [value or 0 for value in serie.values],
+                         height=height * 0.92, color=colors, label=serie.name)
+        for bar, value in zip(bars, serie.values):  # None: a bar of no width, said « n. d. »
             axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
-                      _literal(f"{value}{unit}"), va="center", ha="left", fontsize=value_size,
-                      color="#2B2B2B", fontweight="bold")
+                      _literal("n. d." if value is None else f"{value}{unit}"), va="center",
+                      ha="left", fontsize=value_size,
+                      color=style.GREY if value is None else "#2B2B2B",
+                      fontweight="normal" if value is None else "bold")
     axes.set_yticks(range(rows), wrapped, fontsize=label_size)
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.12)

@@ -24,7 +24,10 @@ from .figures import (
     sort_key,
     synthesize,
 )
+from .follow_up import FollowUpFields, follow_up_fields
 from .french import counted, headed, join_words, long_date, plural
+from .map import MapFields, map_fields
+from .trends import TrendFields, trend_fields
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
 
@@ -96,8 +99,9 @@ class CardView(_View):
         description="Les suggestions, dans l'ordre.")
 
 
-class SynthesisContext(TemplateContext):
-    """Context of templates/synthese.docx."""
+class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
+    """Context of templates/synthese.docx (the map, the trends and the follow-up of
+    suggestions: documents/map.py, trends.py, follow_up.py)."""
 
     edition: EditionInfo = Field(alias="edition", description="L'édition (année, titre, date).")
     title: str = Field(alias="titre",
@@ -211,6 +215,8 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         "où la MOT est particulièrement attendue, par thème.", data.expected_recorded,
         participants)
     return SynthesisContext(
+        **map_fields(content, edition), **trend_fields(content, edition),
+        **follow_up_fields(content, edition),
         edition=edition.info,
         title=synthesis_title(edition),
         introduction=data.introduction or "",
@@ -459,11 +465,11 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
         alt = (f"Nombre de participants par territoire aux Rencontres territoriales {year}. "
                f"{stated}. Total : {_participants_word(participants.total)}.")
         return Chart(labels, [current], alt)
-    # A territory without a file the previous year has no bar that year (drawn as 0):
-    # its label says so.
+    # A territory without a file the previous year has no bar that year (« n. d. », never
+    # a zero): its label says so too.
     labels = [row.territory.name if row.previous is not None
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
-    previous = Series(str(previous_year), [row.previous or 0 for row in rows], style.SKY)
+    previous = Series(str(previous_year), [row.previous for row in rows], style.SKY)
     stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None

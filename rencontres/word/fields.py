@@ -71,10 +71,16 @@ def template_name(name: str, info: FieldInfo) -> str:
     return info.alias or name
 
 
+def shown_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields of a model that templates see: all but those excluded (`exclude=True`,
+    such as a territory's place on the map, which only the map's drawing reads)."""
+    return {name: info for name, info in model.model_fields.items() if not info.exclude}
+
+
 def attributes(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
     """Names a template may read on a model → (the model's attribute, its type)."""
     return {template_name(name, info): (name, info.annotation)
-            for name, info in model.model_fields.items()}
+            for name, info in shown_fields(model).items()}
 
 
 def type_label(annotation: Any) -> str:
@@ -96,7 +102,7 @@ def type_label(annotation: Any) -> str:
 
 def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
     docs = []
-    for name, info in model.model_fields.items():
+    for name, info in shown_fields(model).items():
         annotation = unwrap_optional(info.annotation)
         inner = element_type(annotation) if typing.get_origin(annotation) is list else annotation
         children = (describe(inner, _seen + (model,))

@@ -1,0 +1,204 @@
+"""The trends of the synthesis: every edition entered up to this one, side by side.
+
+Shown from three editions on. A territory without a file in an edition leaves a gap
+(« n. d. », no bar), never a zero; every comparison names the years it compares, which
+are not always consecutive (editions may be skipped).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..content.loading import Content, Edition
+from ..content.model import MostCited, Territory, TerritoryReport
+from . import style
+from .charts import Chart, Series
+from .context import TemplateContext
+from .figures import ThemeCount, local_priorities, most_cited, mot_expected
+from .french import join_words, percent_change, plural
+
+MIN_EDITIONS = 3
+MISSING = "n. d."
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TrendRow(_View):
+    territoire: str = Field(description="Nom du territoire, ou « Total ».")
+    valeurs: list[str] = Field(
+        description="Participants à chaque édition, dans l'ordre de « tendances_annees » ; "
+                    "« n. d. » quand le territoire n'a pas de fichier cette année-là.")
+    evolution: str = Field(
+        description="Évolution entre la première et la dernière édition où le territoire "
+                    "est présent, avec les années comparées, ex. « +250 % de 2020 à 2022 » ; "
+                    "« – » s'il n'est présent qu'une fois.")
+
+
+class ThemeTrendRow(_View):
+    libelle: str = Field(description="Libellé du thème (référentiel).")
+    valeurs: list[str] = Field(
+        description="Nombre de territoires l'ayant cité à chaque édition, ex. « 7 sur 9 » "
+                    "(sur les territoires qui ont renseigné la liste) ; « n. d. » quand aucun "
+                    "ne l'a renseignée.")
+
+
+class TrendFields(TemplateContext):
+    """The trends' fields of templates/synthese.docx (see SynthesisContext)."""
+
+    tendances_annees: list[int] = Field(
+        description="Les éditions saisies jusqu'à celle-ci, de la plus ancienne à la plus "
+                    "récente ; vide avant la troisième édition (pas de partie tendances).")
+    tendances_titre: str = Field(
+        description="Titre de la partie, ex. « Les tendances depuis 2020 » ; vide avant la "
+                    "troisième édition.")
+    tendances_participants: list[TrendRow] = Field(
+        description="Participants par territoire à chaque édition, dans l'ordre du référentiel.")
+    tendances_total: TrendRow | None = Field(
+        description="La ligne « Total » : les participants des territoires présents à chaque "
+                    "édition ; son évolution compare les territoires présents aux deux "
+                    "éditions comparées.")
+    tendances_note: str = Field(
+        description="Les éditions saisies quand des années manquent, ce que signifie « n. d. » "
+                    "et qui l'est, ou vide.")
+    graphique_tendances: Chart | None = Field(
+        description="Graphique des participants par territoire, une barre par édition "
+                    "(aucune barre quand le territoire est absent), ou rien.")
+    tendances_priorites_locales: list[ThemeTrendRow] = Field(
+        description="Les thèmes les plus cités comme priorités locales à cette édition, "
+                    "et combien de territoires les ont cités à chaque édition.")
+    tendances_mot_attendue: list[ThemeTrendRow] = Field(
+        description="Les thèmes les plus cités là où la MOT est attendue à cette édition, "
+                    "et combien de territoires les ont cités à chaque édition.")
+
+
+def trend_editions(content: Content, edition: Edition) -> list[Edition]:
+    """Every edition entered up to `edition`, oldest first."""
+    return [e for year, e in sorted(content.editions.items()) if year <= edition.year]
+
+
+def _total(report: TerritoryReport | None) -> int | None:
+    return report.participants.total if report is not None else None
+
+
+def _shown(count: int | None) -> str:
+    return MISSING if count is None else str(count)
+
+
+def compared(values: list[int | None], years: list[int]) -> str:
+    """« +20 % de 2020 à 2022 » between the first and the last edition with a figure."""
+    present = [(year, value) for year, value in zip(years, values) if value is not None]
+    if len(present) < 2:
+        return "–"
+    (first_year, first), (last_year, last) = present[0], present[-1]
+    return f"{percent_change(first, last)} de {first_year} à {last_year}"
+
+
+def territory_rows(content: Content, editions: list[Edition]
+                   ) -> list[tuple[Territory, list[int | None]]]:
+    """Each territory present in at least one edition, with its participants per edition."""
+    rows = []
+    for territory in content.referentiel.territories:
+        values = [_total(e.reports.get(territory.id)) for e in editions]
+        if any(value is not None for value in values):
+            rows.append((territory, values))
+    return rows
+
+
+def total_row(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> TrendRow:
+    """Each edition's total over its territories present; the evolution over those
+    present in both the first and the last edition, said so when not all of them."""
+    totals = [sum(values[i] or 0 for _, values in rows) for i in range(len(years))]
+    both = [values for _, values in rows if values[0] is not None and values[-1] is not None]
+    if not both:
+        evolution = "–"
+    else:
+        evolution = (f"{percent_change(sum(v[0] for v in both), sum(v[-1] for v in both))} "
+                     f"de {years[0]} à {years[-1]}")
+        if len(both) < len(rows):
+            evolution += (", pour le seul territoire présent les deux années" if len(both) == 1
+                          else f", pour les {len(both)} territoires présents les deux années")
+    return TrendRow(territoire="Total", valeurs=[str(t) for t in totals], evolution=evolution)
+
+
+def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> str:
+    """The editions entered when years were skipped; who is « n. d. », edition by edition."""
+    sentences = []
+    if years[-1] - years[0] + 1 != len(years):
+        sentences.append(f"Éditions saisies : {join_words([str(y) for y in years])}.")
+    absent = [(year, [t.name for t, values in rows if values[index] is None])
+              for index, year in enumerate(years)]
+    said = " ; ".join(f"{year} : {join_words(names)}" for year, names in absent if names)
+    if said:
+        sentences.append("« n. d. » : pas de fichier pour le territoire cette année-là, non "
+                         f"compté dans le total ({said}).")
+    return " ".join(sentences)
+
+
+def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCount, ...],
+                of_edition, recorded) -> list[ThemeTrendRow]:
+    rows = []
+    for shown in counts:
+        values = []
+        for edition in editions:
+            out_of = sum(recorded(report) is not None for report in edition.reports.values())
+            if not out_of:
+                values.append(MISSING)
+                continue
+            count = next(c.count for c in of_edition(content, edition)
+                         if c.theme.id == shown.theme.id)
+            values.append(f"{count} sur {out_of}")
+        rows.append(ThemeTrendRow(libelle=shown.theme.label, valeurs=values))
+    return rows
+
+
+def edition_colors(count: int) -> list[str]:
+    """From the oldest edition (light) to this one (the house's navy)."""
+    def channels(color: str) -> tuple[int, int, int]:
+        return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+
+    light, dark = channels(style.SKY), channels(style.NAVY)
+    return ["#" + "".join(f"{round(a + (b - a) * i / (count - 1)):02X}"
+                          for a, b in zip(light, dark)) for i in range(count)]
+
+
+def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> Chart:
+    series = [Series(str(year), [values[i] for _, values in rows], color)
+              for i, (year, color) in enumerate(zip(years, edition_colors(len(years))))]
+    stated = " ; ".join(
+        f"{t.name} : " + ", ".join(
+            (f"{plural(v, 'participant')} en {y}" if v is not None else f"pas de données en {y}")
+            for y, v in zip(years, values))
+        for t, values in rows)
+    return Chart([t.name for t, _ in rows], series,
+                 f"Participants par territoire aux éditions {join_words([str(y) for y in years])}"
+                 f" des Rencontres territoriales. {stated}.")
+
+
+def trend_fields(content: Content, edition: Edition) -> dict[str, object]:
+    """The values of TrendFields for the synthesis of `edition`."""
+    editions = trend_editions(content, edition)
+    if len(editions) < MIN_EDITIONS:
+        return dict(tendances_annees=[], tendances_titre="", tendances_participants=[],
+                    tendances_total=None, tendances_note="", graphique_tendances=None,
+                    tendances_priorites_locales=[], tendances_mot_attendue=[])
+    years = [e.year for e in editions]
+    rows = territory_rows(content, editions)
+    shown = edition.synthesis.most_cited if edition.synthesis else MostCited()
+    local = most_cited(local_priorities(content, edition), shown.local_priorities)
+    expected = most_cited(mot_expected(content, edition), shown.mot_expected)
+    return dict(
+        tendances_annees=years,
+        tendances_titre=f"Les tendances depuis {years[0]}",
+        tendances_participants=[
+            TrendRow(territoire=t.name, valeurs=[_shown(v) for v in values],
+                     evolution=compared(values, years)) for t, values in rows],
+        tendances_total=total_row(rows, years),
+        tendances_note=trends_note(rows, years),
+        graphique_tendances=trends_chart(rows, years) if rows else None,
+        tendances_priorites_locales=_theme_rows(content, editions, local, local_priorities,
+                                                lambda r: r.local_priorities),
+        tendances_mot_attendue=_theme_rows(content, editions, expected, mot_expected,
+                                           lambda r: r.mot_expected),
+    )
