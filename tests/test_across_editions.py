@@ -28,6 +28,12 @@ EDITIONS = Path(__file__).parent / "scenarios" / "editions"
 NBSP = "\u00a0"
 
 
+def typeset(text: str) -> str:
+    """The expected text with the no-break spaces French typography puts in the documents."""
+    return (text.replace(" :", NBSP + ":").replace(" ;", "\u202f;")
+            .replace("« ", "«" + NBSP).replace(" »", NBSP + "»"))
+
+
 def build(root: Path, content: Path) -> Path:
     """The project's latest edition built from `content` with the repository's templates."""
     shutil.copytree(content, root / "content")
@@ -67,7 +73,7 @@ def test_the_2021_synthesis_shows_the_map_with_every_territory_and_count(synthes
         "2021, 8 en 2020 ; Pyrénées Est & Centre : 26 participants en 2021, 8 en 2020 ; "
         "Pyrénées Ouest : 13 participants en 2021, 18 en 2020."]
     text = paragraphs(synthesis_2021)
-    assert ("Participants aux Rencontres territoriales 2020 et 2021 par territoire ; la surface "
+    assert typeset("Participants aux Rencontres territoriales 2020 et 2021 par territoire ; la surface "
             "de chaque cercle est proportionnelle au nombre de participants.") in text
     # Two editions only: no trends yet; no suggestion of 2020 had an id: no follow-up.
     assert not any(line.startswith(("Les tendances", "Suivi des suggestions")) for line in text)
@@ -145,8 +151,8 @@ def test_three_editions_one_territory_absent_in_the_middle(tmp_path):
         "Est", "20", "n. d.", "25", f"+25{NBSP}% de 2020 à 2023",
         "Sud", "30", "33", "30", f"0{NBSP}% de 2020 à 2023",
         "Total", "60", "45", "70", f"+17{NBSP}% de 2020 à 2023"]
-    assert ("Éditions saisies : 2020, 2021 et 2023. « n. d. » : pas de fichier pour le "
-            "territoire cette année-là, non compté dans le total (2021 : Est).") in text
+    assert typeset("Éditions saisies : 2020, 2021 et 2023. « n. d. » : pas de fichier pour le "
+                   "territoire cette année-là, non compté dans le total (2021 : Est).") in text
     themes = text.index("Priorités locales les plus citées")
     assert text[themes + 1:themes + 13] == [
         "Thème", "2020", "2021", "2023",
@@ -168,10 +174,10 @@ def test_two_suggestions_followed_up_and_one_without_follow_up(tmp_path):
     root = build(tmp_path, EDITIONS / "suivi-des-suggestions" / "content")
     text = paragraphs(root / "output" / "2022" / "synthese-2022.docx")
     start = text.index("Suivi des suggestions de 2021")
-    assert text[start + 1:start + 4] == [
+    assert text[start + 1:start + 4] == [typeset(line) for line in [
         "Un guide du covoiturage transfrontalier (Nord, partie Mobilité) : Fait : guide "
         "publié en juin 2022.",
         "Un cahier MOT sur la reconnaissance des diplômes (Idées communes : Formation) : "
         "Reformulée : le cahier devient une fiche pratique, prévue en 2023.",
         "Un lien avec les réseaux académiques transfrontaliers (Idées communes : Formation) : "
-        "Sans suite renseignée."]
+        "Sans suite renseignée."]]

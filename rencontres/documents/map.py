@@ -68,7 +68,7 @@ MAX_RADIUS_PT = 15      # the largest marker's radius
 ABSENT_RADIUS_PT = 4    # the empty circle of a territory without a file
 NAME_PT, FIGURE_PT, COUNTRY_PT = 7.5, 7, 7
 LINE_SPACING = 1.25
-GAP_PT = 3
+GAP_PT = 6               # between a marker and its label, wide enough to read them apart
 LEGEND_AT = (-5.3, 45.7)   # the legend's top left corner, in degrees (Bay of Biscay)
 LEGEND_SYMBOL_PT, LEGEND_ROW_PT = 9, 12
 # Average advance of a character, in ems: a little more than Liberation Sans' (the
