@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from ..content.loading import Content, Edition
-from ..content.model import MAP_LATITUDES, MAP_LONGITUDES
 from pydantic import Field
 
+from ..content.loading import Content, Edition
+from ..content.model import MAP_LATITUDES, MAP_LONGITUDES
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
