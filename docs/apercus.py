@@ -34,6 +34,7 @@ FIRST_PAGES = {"compte-rendu": 3, "synthese": 2}
 # Document → image name → a heading: the first page holding it is also rendered.
 HIGHLIGHTS = {
     "synthese": {
+        "carte": "Les participants",
         "themes": "Les thèmes les plus cités",
         "idees-communes": "Idées communes à plusieurs territoires",
     },
@@ -67,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             first = arguments.pages or FIRST_PAGES.get(name, 2)
             wanted = {f"page-{n}": n for n in range(1, min(first, len(pages)) + 1)}
             for label, heading in HIGHLIGHTS.get(name, {}).items():
-                found = [n for n, text in enumerate(pages, 1) if heading in text]
+                # The heading as a line of its own: not its entry in the table of contents.
+                found = [n for n, text in enumerate(pages, 1)
+                         if heading in (line.strip() for line in text.splitlines())]
                 if found:
                     wanted[label] = found[0]
             for label, page in wanted.items():
