@@ -50,17 +50,23 @@ def items(raw):
     out = []
     for item in raw or []:
         if isinstance(item, dict):
-            out.append({"text": item["texte"], "subpoints": item.get("sous_points", [])})
+            out.append({"texte": item["texte"], "sous_points": item.get("sous_points", [])})
         else:
-            out.append({"text": str(item), "subpoints": []})
+            out.append({"texte": str(item), "sous_points": []})
     return out
 
 
 def section(raw):
-    return {"title": raw["titre"], "objectives": items(raw.get("objectifs")),
-            "project_ideas": items(raw.get("idees_projet")),
-            "partners": raw.get("partenaires", []),
-            "suggestions": items(raw.get("suggestions")), "remarks": items(raw.get("remarques"))}
+    suggestions, remarks = items(raw.get("suggestions")), items(raw.get("remarques"))
+    return {"titre": raw["titre"], "objectifs": items(raw.get("objectifs")),
+            "idees_projet": items(raw.get("idees_projet")),
+            "partenaires": raw.get("partenaires", []),
+            "partenaires_texte": ", ".join(raw.get("partenaires", [])),
+            "suggestions": suggestions, "remarques": remarks,
+            "titre_suggestions": "Suggestions de la MOT" if len(suggestions) > 1
+            else "Suggestion de la MOT",
+            "titre_remarques": "Remarques de la MOT" if len(remarks) > 1
+            else "Remarque de la MOT"}
 
 
 def main():
@@ -84,21 +90,24 @@ def main():
         level1_labels = {label for s in level1 for label in s.get("themes_votes", [])}
         votes = sorted(data.get("themes_votes", []), key=lambda v: (-v["votes"], v["libelle"]))
         template = DocxTemplate(Path(args.projet, "templates", "compte-rendu.docx"))
+        # The template's fields (docs/champs-modeles.md), each given its value plainly.
         context = {
-            "edition": {"year": edition["annee"], "title": edition["titre"]},
-            "territory": {"name": territory["nom"]},
-            "report": {"place": data.get("lieu"),
-                       "participants": {"total": data["participants"]["total"]},
-                       "cross_cutting_ideas": items(data.get("idees_transversales"))},
-            "meeting_date": str(data.get("date") or ""),
-            "borders": "-".join(territory["pays"]),
-            "votes": votes,
-            "vote_lines": [f"{v['libelle']} ({v['votes']})" for v in votes],
-            "level1_sections": [section(s) for s in level1],
-            "level2_sections": [section(s) for s in data["sections"] if s["niveau"] == 2],
-            "level1_titles": join([s["titre"] for s in level1]) if level1 else "",
-            "votes_chart": InlineImage(template, votes_chart(votes, level1_labels),
-                                       width=Mm(160)),
+            "edition": {"annee": edition["annee"], "titre": edition["titre"]},
+            "territoire": {"nom": territory["nom"]},
+            "lieu": data.get("lieu"),
+            "date_en_lettres": str(data.get("date") or ""),
+            "participants_texte": f"{data['participants']['total']} participants",
+            "idees_transversales": items(data.get("idees_transversales")),
+            "frontiere": "-".join(territory["pays"]),
+            "themes_votes": votes,
+            "themes_votes_texte": f"{len(votes)} thèmes prioritaires",
+            "lignes_votes": [f"{v['libelle']} ({v['votes']})" for v in votes],
+            "parties_niveau_1": [section(s) for s in level1],
+            "parties_niveau_2": [section(s) for s in data["sections"] if s["niveau"] == 2],
+            "niveau_1_texte": join([s["titre"] for s in level1]) if level1 else "",
+            "niveau_1_phrase": "",
+            "graphique_votes": InlineImage(template, votes_chart(votes, level1_labels),
+                                           width=Mm(160)),
         }
         template.render(context, autoescape=True)
         template.save(out / f"compte-rendu-{args.edition}-{data['territoire']}.docx")

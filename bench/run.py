@@ -9,20 +9,29 @@ median. In one run, side by side:
   (a text, then a figure), the `--pdf` batch;
 - synthetic editions of 10, 100 and 300 territories (bench/synthetic.py), generated
   into a temporary folder: time and peak memory;
-- the floor `python -c "import matplotlib.pyplot"`, the naive script (bench/naive.py)
-  and pandoc + matplotlib (bench/pandoc_pipeline.py) on the same content.
+- the floors `python -c pass` and `python -c "import matplotlib.pyplot"`, the naive
+  script (bench/naive.py) and pandoc + matplotlib (bench/pandoc_pipeline.py) on the
+  same content, interleaved with the tool at every scale;
+- the reference code (REFERENCE, the code before the issue-18 work, or --reference),
+  interleaved too: the targets « × avant » are ratios measured in the same run.
+
+Each measure records the machine's load average when it starts (the machine may be
+shared); the code measured is copied at start and compiled to bytecode, as an
+installation by pip does, so that no measure pays for compiling it.
 
 The results replace the generated part of BENCHMARKS.md (between the markers), and
 the rest of that file (the before/after history) is kept.
 
 Options: --rapide (a quick run: fewer repetitions, no 300 territories, BENCHMARKS.md
 untouched unless --ecrire), --sans-ecrire, --sans-pandoc, --sans-pdf, --echelles,
---commit REV (measure that commit, e.g. for a before/after; nothing written).
+--commit REV (measure that commit, e.g. for a before/after; nothing written),
+--reference REV, --sans-reference.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import json
 import os
@@ -44,6 +53,8 @@ from synthetic import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"  # replaced by the snapshot's at start (see snapshot_code)
+REFERENCE = "090458e"  # the code before the issue-18 work: « avant » in its targets
+REFERENCE_BUILD: Path | None = None  # its snapshot's build.py, when measured
 NAIVE = ROOT / "bench" / "naive.py"
 PANDOC = ROOT / "bench" / "pandoc_pipeline.py"
 RESULTS = ROOT / "BENCHMARKS.md"
@@ -60,6 +71,7 @@ class Run:
     cpu: float             # user + system seconds of the process and its children
     maxrss: int            # bytes: ru_maxrss of the process (see below)
     pss: int               # bytes: sampled peak of the summed PSS of its process tree
+    load: float = 0.0      # the machine's 1-minute load average when it started
 
 
 def _children(pid: int) -> list[int]:
@@ -110,6 +122,7 @@ def measure(command: list[str], cwd: Path | None = None, check: bool = True,
     """Run `command` once; the wait4() rusage of that process gives the CPU time and
     ru_maxrss: the largest resident set of any single process of its tree (the build
     or one of its workers, whichever grew largest), not a sum."""
+    load = os.getloadavg()[0]
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
@@ -126,7 +139,7 @@ def measure(command: list[str], cwd: Path | None = None, check: bool = True,
     if check and process.returncode != 0:
         raise SystemExit(f"échec ({process.returncode}) : {' '.join(map(str, command))}\n{text}")
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024,
-               sampler.peak), text
+               sampler.peak, load), text
 
 
 @dataclass
@@ -154,6 +167,10 @@ class Series:
     def pss(self) -> int:
         return max(r.pss for r in self.runs)
 
+    @property
+    def load(self) -> float:
+        return statistics.mean(r.load for r in self.runs)
+
     def spread(self) -> str:
         walls = [r.wall for r in self.runs]
         return f"{min(walls):.2f}–{max(walls):.2f}" if len(walls) > 1 else "–"
@@ -161,11 +178,12 @@ class Series:
 
 # --- what is measured -----------------------------------------------------------
 
-def snapshot_code(target: Path, commit: str | None) -> str:
+def snapshot_code(target: Path, commit: str | None) -> tuple[Path, str]:
     """A copy of build.py and rencontres/ taken at start (of the work tree, or of
     `commit`): the whole run measures one version of the code, even if files change
-    meanwhile (a changed file would also change the tool's version, and rebuild all)."""
-    global BUILD
+    meanwhile (a changed file would also change the tool's version, and rebuild all).
+    Compiled to bytecode at once, as pip does when it installs a package: no measure,
+    not even the first, pays for compiling it. Gives its build.py and its name."""
     target.mkdir(parents=True)
     if commit:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "build.py",
@@ -179,21 +197,21 @@ def snapshot_code(target: Path, commit: str | None) -> str:
                         ignore=shutil.ignore_patterns("__pycache__"))
         described = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
                                    capture_output=True, text=True).stdout.strip()
-    BUILD = target / "build.py"
+    compileall.compile_dir(target / "rencontres", quiet=1)
     found = subprocess.run([sys.executable, "-c", "import rencontres; print(rencontres.__file__)"],
                            cwd=target, capture_output=True, text=True).stdout.strip()
     assert Path(found).resolve().parent == (target / "rencontres").resolve(), found
-    return described or "?"
+    return target / "build.py", described or "?"
 
 
-def build_command(project: Path, *extra: str) -> list[str]:
-    return [sys.executable, str(BUILD), "--projet", str(project), "-q", *extra]
+def build_command(project: Path, *extra: str, code: Path | None = None) -> list[str]:
+    return [sys.executable, str(code or BUILD), "--projet", str(project), "-q", *extra]
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(target: Path, source: Path = ROOT) -> Path:
     target.mkdir(parents=True)
-    shutil.copytree(ROOT / "content", target / "content")
-    shutil.copytree(ROOT / "templates", target / "templates")
+    shutil.copytree(source / "content", target / "content")
+    shutil.copytree(source / "templates", target / "templates")
     return target
 
 
@@ -244,23 +262,35 @@ def log(message: str) -> None:
 
 
 def measure_edition(work: Path, reps: int, pdf_reps: int, with_pandoc: bool) -> dict:
-    """The real 2021 edition: cold, nothing to do, one file changed, --pdf; and the
-    floor and the other ways, interleaved so that they see the same machine load."""
+    """The real 2021 edition: cold, nothing to do, one file changed, --pdf; the floors,
+    the other ways and the reference code, interleaved so that they see the same load."""
     project = copy_project(work / "edition-2021")
+    reference = copy_project(work / "edition-2021-reference")  # its own outputs and state
     territory = project / "content/2021/territoires/hauts-de-france.yaml"
     results = {name: Series() for name in
-               ("import", "cold", "cold_report", "noop", "text", "figure", "naive", "pandoc")}
+               ("pass", "import", "cold", "cold_report", "noop", "text", "figure", "naive",
+                "pandoc", "ref_cold", "ref_cold_report", "ref_noop")}
     pandoc_only = []
-    # Warm-up (discarded): bytecode, OS file cache, matplotlib's font list.
+    # Warm-up (discarded): OS file cache, matplotlib's font list.
     clear(project)
     measure(build_command(project), sample=False)
     naive_run(project)
+    if REFERENCE_BUILD:
+        measure(build_command(reference, code=REFERENCE_BUILD), sample=False)
     for rep in range(reps):
         log(f"édition 2021, répétition {rep + 1}/{reps}")
+        results["pass"].add(measure([sys.executable, "-c", "pass"])[0])
         results["import"].add(measure([sys.executable, "-c", "import matplotlib.pyplot"])[0])
         clear(project)
         results["cold"].add(measure(build_command(project))[0])
         results["noop"].add(measure(build_command(project))[0])
+        if REFERENCE_BUILD:
+            clear(reference)
+            results["ref_cold"].add(measure(build_command(reference, code=REFERENCE_BUILD))[0])
+            results["ref_noop"].add(measure(build_command(reference, code=REFERENCE_BUILD))[0])
+            clear(reference)
+            results["ref_cold_report"].add(measure(build_command(
+                reference, "--territoire", "hauts-de-france", code=REFERENCE_BUILD))[0])
         # The same document as the naive script and pandoc, and nothing else.
         clear(project)
         results["cold_report"].add(
@@ -298,30 +328,58 @@ def measure_edition(work: Path, reps: int, pdf_reps: int, with_pandoc: bool) -> 
     return results
 
 
-def measure_scale(work: Path, n: int, reps: int, others: bool, with_pandoc: bool) -> dict:
+REFERENCE_SCALES = (100, 300)  # where the reference code is measured too
+ONE_CORE_SCALE = 100  # where the tool is also measured with --jobs 1
+PDF_SCALE = 100  # where --pdf is measured, with the reference code's
+
+
+def measure_scale(work: Path, n: int, reps: int, with_pandoc: bool, pdf_reps: int) -> dict:
+    """N territories: the tool (cold, nothing to do, on one core at ONE_CORE_SCALE), the
+    reference code, the naive script and pandoc, one after the other in each repetition."""
     log(f"{n} territoires : génération")
     project = make_project(work / f"echelle-{n}", n)
-    result = {"cold": Series(), "noop": Series(), "naive": Series(), "pandoc": Series()}
+    with_reference = REFERENCE_BUILD is not None and n in REFERENCE_SCALES
+    reference = copy_project(work / f"echelle-{n}-reference", project)
+    result = {name: Series() for name in
+              ("cold", "noop", "cold_1", "ref_cold", "naive", "pandoc", "pdf", "ref_pdf")}
     for rep in range(reps):
-        log(f"{n} territoires : construction à froid {rep + 1}/{reps}")
+        log(f"{n} territoires : répétition {rep + 1}/{reps}")
         clear(project)
         result["cold"].add(measure(build_command(project))[0])
-    result["documents"] = count_documents(project)
-    log(f"{n} territoires : rien à faire")
-    result["noop"].add(measure(build_command(project))[0])
-    if others:
-        log(f"{n} territoires : script naïf")
+        result["documents"] = count_documents(project)
+        result["noop"].add(measure(build_command(project))[0])
+        if n == ONE_CORE_SCALE:
+            clear(project)
+            result["cold_1"].add(measure(build_command(project, "--jobs", "1"))[0])
+        if with_reference:
+            clear(reference)
+            result["ref_cold"].add(measure(build_command(reference, code=REFERENCE_BUILD))[0])
         result["naive"].add(naive_run(project))
         if with_pandoc:
-            log(f"{n} territoires : pandoc")
             result["pandoc"].add(pandoc_run(project)[0])
+    if n == PDF_SCALE and pdf_reps and with_reference:
+        clear(project)
+        measure(build_command(project), sample=False)
+        clear(reference)
+        measure(build_command(reference, code=REFERENCE_BUILD), sample=False)
+        for rep in range(pdf_reps + 1):
+            log(f"{n} territoires : --pdf {rep + 1}/{pdf_reps + 1}")
+            for folder in (project, reference):
+                for pdf in (folder / "output/2021").glob("*.pdf"):
+                    pdf.unlink()
+            ref_run = measure(build_command(reference, "--pdf", code=REFERENCE_BUILD))[0]
+            run = measure(build_command(project, "--pdf"))[0]
+            if rep:  # the first one creates the kept profiles: a warm-up, discarded
+                result["ref_pdf"].add(ref_run)
+                result["pdf"].add(run)
     shutil.rmtree(project)
+    shutil.rmtree(reference)
     return result
 
 
 # --- the machine ----------------------------------------------------------------
 
-def machine(code: str) -> list[tuple[str, str]]:
+def machine(code: str, reference: str | None) -> list[tuple[str, str]]:
     cpu = platform.processor() or "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -361,6 +419,7 @@ def machine(code: str) -> list[tuple[str, str]]:
         ("Bibliothèques", ", ".join(versions)),
         ("Outils", ", ".join(tools)),
         ("Code mesuré", f"{code} (copié au début de la mesure)"),
+        ("Code de référence (« avant »)", reference or "non mesuré"),
     ]
 
 
@@ -385,11 +444,17 @@ def check(ok: bool) -> str:
 def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], args,
            started: str, duration: float, load: tuple[str, str]) -> str:
     floor = edition["import"].median
+    runs = [r for series in edition.values() if isinstance(series, Series) for r in series.runs]
+    runs += [r for result in scales.values() for series in result.values()
+             if isinstance(series, Series) for r in series.runs]
+    loads = [r.load for r in runs]
     cold = edition["cold"]
     lines = [BEGIN, "",
              f"Mesuré le {started} par `python bench/run.py"
              f"{' --rapide' if args.rapide else ''}` en {duration / 60:.1f} min "
-             f"(charge moyenne de la machine : {load[0]} au début, {load[1]} à la fin).", "",
+             f"(charge moyenne de la machine : {load[0]} au début, {load[1]} à la fin ; "
+             f"au départ de chaque mesure : {min(loads):.2f} à {max(loads):.2f}, "
+             f"{statistics.mean(loads):.2f} en moyenne).", "",
              "### Machine", "", "| | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in info]
     lines += ["", f"### Édition 2021 du dépôt (9 territoires : {edition['documents']} documents, "
@@ -397,9 +462,10 @@ def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], 
               f"Médiane de {len(cold.runs)} exécutions (min–max) ; « × import » : rapport au "
               "simple `import matplotlib.pyplot` mesuré dans la même série.", "",
               "| mesure | temps | min–max | CPU | × import | × à froid | mémoire (ru_maxrss) "
-              "| mémoire (PSS total) |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| mémoire (PSS total) | charge |",
+              "|---|---|---|---|---|---|---|---|---|"]
     rows = [
+        ("`python -c pass`", "pass"),
         ("`python -c \"import matplotlib.pyplot\"`", "import"),
         ("construction à froid (output/ vide, cache compris)", "cold"),
         ("construction à froid du compte-rendu seul (`--territoire hauts-de-france`)",
@@ -410,16 +476,19 @@ def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], 
         ("`--pdf` (conversion LibreOffice des documents à jour)", "pdf"),
         ("script naïf (bench/naive.py, le compte-rendu seul)", "naive"),
         ("pandoc + matplotlib (bench/pandoc_pipeline.py, le compte-rendu seul)", "pandoc"),
+        ("avant : construction à froid (code de référence)", "ref_cold"),
+        ("avant : compte-rendu seul à froid (code de référence)", "ref_cold_report"),
+        ("avant : rien à faire (code de référence)", "ref_noop"),
     ]
     for label, key in rows:
         series = edition[key]
         if not series.runs:
-            lines.append(f"| {label} | non mesuré | | | | | | |")
+            lines.append(f"| {label} | non mesuré | | | | | | | |")
             continue
         lines.append(f"| {label} | {seconds(series.median)} | {series.spread()} | "
                      f"{seconds(series.cpu)} | {ratio(series.median, floor)} | "
                      f"{ratio(series.median, cold.median)} | {megabytes(series.maxrss)} | "
-                     f"{megabytes(series.pss)} |")
+                     f"{megabytes(series.pss)} | {series.load:.1f} |")
     if edition["pandoc_only"] is not None:
         lines += ["", f"Dont pandoc lui-même : {seconds(edition['pandoc_only'])} par exécution "
                       "(le reste : Python, YAML et le graphique)."]
@@ -428,21 +497,41 @@ def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], 
               "Générées par bench/synthetic.py dans un dossier temporaire : N territoires ayant "
               "chacun un compte-rendu de la taille de celui des Hauts-de-France (9 thèmes votés, "
               "3 parties de niveau 1 et 5 de niveau 2), une synthèse et une édition 2020 "
-              "(chiffres seuls). Construction à froid de N comptes-rendus + la synthèse.", "",
+              "(chiffres seuls). Construction à froid de N comptes-rendus + la synthèse ; "
+              "dans chaque répétition, l'un après l'autre : l'outil, le code de référence "
+              f"(à {', '.join(map(str, REFERENCE_SCALES))} territoires), le script naïf, "
+              "pandoc.", "",
               "| territoires | documents | à froid | min–max | par document | CPU | "
-              "mémoire (ru_maxrss) | mémoire (PSS total) | rien à faire | script naïf | "
-              "pandoc + matplotlib |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "mémoire (ru_maxrss) | mémoire (PSS total) | rien à faire | avant (référence) | "
+              "script naïf | pandoc + matplotlib | charge |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, result in scales.items():
         s = result["cold"]
         naive = result["naive"].median if result["naive"].runs else None
         pandoc = result["pandoc"].median if result["pandoc"].runs else None
+        ref = result["ref_cold"]
+        before = (f"{seconds(ref.median)} ({megabytes(ref.maxrss)})" if ref.runs else "–")
+        load = statistics.mean(r.load for key in ("cold", "ref_cold", "naive", "pandoc")
+                               for r in result[key].runs)
         lines.append(
             f"| {n} | {result['documents']} | {seconds(s.median)} | {s.spread()} | "
             f"{s.median / result['documents'] * 1000:.0f} ms | {seconds(s.cpu)} | "
             f"{megabytes(s.maxrss)} | {megabytes(s.pss)} | {seconds(result['noop'].median)} | "
+            f"{before} | "
             f"{seconds(naive)}{f' ({ratio(s.median, naive)})' if naive else ''} | "
-            f"{seconds(pandoc)}{f' ({ratio(s.median, pandoc)})' if pandoc else ''} |")
+            f"{seconds(pandoc)}{f' ({ratio(s.median, pandoc)})' if pandoc else ''} | "
+            f"{load:.1f} |")
+    for n, result in scales.items():
+        if result["cold_1"].runs:
+            lines += ["", f"À {n} territoires sur un seul cœur (`--jobs 1`) : "
+                          f"{seconds(result['cold_1'].median)}."]
+        if result["pdf"].runs:
+            lines += ["", f"`--pdf` à {n} territoires ({result['documents']} documents, "
+                          "DOCX déjà construits, PDF effacés ; la première conversion, qui crée "
+                          "les profils gardés, n'est pas comptée) : "
+                          f"{seconds(result['pdf'].median)} ({result['pdf'].spread()}) ; "
+                          f"code de référence {seconds(result['ref_pdf'].median)} "
+                          f"({result['ref_pdf'].spread()})."]
     lines += ["", "Entre parenthèses : temps de l'outil / temps de l'autre méthode (< 1 : l'outil "
                   "est plus rapide ; l'outil construit en plus la synthèse et valide tout le "
                   "contenu).", ""]
@@ -488,12 +577,67 @@ def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], 
             targets.append((f"plus rapide que pandoc + matplotlib ({name})",
                             ratio(ours, pandoc.median), ours < pandoc.median))
     lines += [f"| {name} | {value} | {check(ok)} |" for name, value, ok in targets]
+    lines += issue_targets(edition, scales)
     lines += ["", "Mémoire : « ru_maxrss » est le plus grand ensemble résident d'un seul "
                   "processus de la construction (le processus principal ou un de ses "
                   "processus de rendu), lu par wait4() ; « PSS total » est la somme des "
                   "PSS (pages partagées comptées une fois) de tous les processus de la "
                   "construction, échantillonnée toutes les 100 ms.", "", END]
     return "\n".join(lines) + "\n"
+
+
+def issue_targets(edition: dict, scales: dict[int, dict]) -> list[str]:
+    """The targets of issue 18, each a ratio of two series of this run; « avant »: the
+    same ratio with the reference code's series (when it was measured)."""
+    def median(series: Series) -> float | None:
+        return series.median if series.runs else None
+
+    empty = Series()
+    at = {n: scales.get(n, {}) for n in (100, 300)}
+    floor, bare = median(edition["import"]), median(edition["pass"])
+    rows = [
+        ("compte-rendu seul à froid ≤ 0,8 × `import matplotlib.pyplot`",
+         median(edition["cold_report"]), median(edition["ref_cold_report"]), floor, 0.8),
+        ("édition 2021 à froid ≤ 1,5 × `import matplotlib.pyplot`",
+         median(edition["cold"]), median(edition["ref_cold"]), floor, 1.5),
+        ("rien à faire ≤ 4 × `python -c pass`",
+         median(edition["noop"]), median(edition["ref_noop"]), bare, 4),
+    ]
+    if at[100]:
+        naive = median(at[100]["naive"])
+        rows += [
+            ("100 territoires sur un cœur (`--jobs 1`) ≤ 0,5 × le script naïf",
+             median(at[100]["cold_1"]), None, naive, 0.5),
+            ("100 territoires sur deux cœurs ≤ 0,3 × le script naïf",
+             median(at[100]["cold"]), median(at[100]["ref_cold"]), naive, 0.3),
+            ("`--pdf` à 100 territoires ≤ 0,6 × avant", median(at[100]["pdf"]),
+             median(at[100]["ref_pdf"]), median(at[100]["ref_pdf"]), 0.6),
+            ("graphiques PNG pas plus lents qu'avant : 100 territoires à froid ≤ 1,05 × avant "
+             "(5 % : le bruit de la mesure)", median(at[100]["cold"]),
+             median(at[100]["ref_cold"]), median(at[100]["ref_cold"]), 1.05),
+        ]
+        if at[300]:
+            rows.append(("croissance linéaire : 300 territoires ≤ 3,3 × 100",
+                         median(at[300]["cold"]), median(at[300].get("ref_cold", empty)),
+                         median(at[100]["cold"]), 3.3))
+    lines = ["", "### Objectifs de l'issue 18", "",
+             "Chaque rapport est mesuré dans cette exécution ; « avant » : le même rapport "
+             "avec le code de référence, mesuré en alternance (la colonne « × avant » du "
+             "PDF vaut 1 par définition).", "",
+             "| objectif | avant | après | tenu |", "|---|---|---|---|"]
+    for name, now, before, base, limit in rows:
+        if name.startswith("croissance") and before is not None:
+            before_text = ratio(before, median(at[100]["ref_cold"]))
+        else:
+            before_text = ratio(before, base)
+        ok = check(now / base <= limit) if now and base else "non mesuré"
+        lines.append(f"| {name} | {before_text} | {ratio(now, base)} | {ok} |")
+    if at[300]:
+        peak = at[300]["cold"].maxrss
+        before = at[300]["ref_cold"].maxrss if at[300]["ref_cold"].runs else 0
+        lines.append(f"| mémoire à 300 territoires ≤ 200 Mo pour tout processus (ru_maxrss) | "
+                     f"{megabytes(before)} | {megabytes(peak)} | {check(peak <= 200 * MB)} |")
+    return lines
 
 
 HEADER = """# Performances
@@ -516,6 +660,7 @@ def write_results(section: str) -> None:
 
 
 def main() -> int:
+    global BUILD, REFERENCE_BUILD
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rapide", action="store_true",
                         help="mesure rapide : moins de répétitions, pas de 300 territoires, "
@@ -530,6 +675,10 @@ def main() -> int:
     parser.add_argument("--commit", default=None,
                         help="mesurer le code de ce commit (ex. pour un avant/après) au lieu "
                              "de la copie de travail ; implique --sans-ecrire")
+    parser.add_argument("--reference", default=REFERENCE,
+                        help=f"code de référence, « avant » des objectifs (défaut {REFERENCE})")
+    parser.add_argument("--sans-reference", action="store_true",
+                        help="ne pas mesurer le code de référence")
     parser.add_argument("--repetitions", type=int, default=None,
                         help="répétitions des mesures de l'édition 2021 (défaut 7 ; 3 en rapide)")
     args = parser.parse_args()
@@ -553,12 +702,16 @@ def main() -> int:
     begin = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rencontres-bench-") as folder:
         work = Path(folder)
-        info = machine(snapshot_code(work / "code", args.commit))
+        BUILD, described = snapshot_code(work / "code", args.commit)
+        reference = None
+        if not args.sans_reference:
+            REFERENCE_BUILD, reference = snapshot_code(work / "reference", args.reference)
+        info = machine(described, reference)
         edition = measure_edition(work, reps, pdf_reps, with_pandoc)
         results = {}
         for n in scales:
-            results[n] = measure_scale(work, n, scale_reps.get(n, 1), others=n <= 100,
-                                       with_pandoc=with_pandoc)
+            results[n] = measure_scale(work, n, scale_reps.get(n, 1), with_pandoc,
+                                       min(pdf_reps, 2))
     duration = time.perf_counter() - begin
     section = report(edition, results, info, args, started, duration,
                      (load_start, f"{os.getloadavg()[0]:.2f}"))

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .build.pipeline import BuildOptions, BuildReport, build
-from .build.plan import DocumentJob, Project
+# Light imports only, up to the build itself: a build with nothing to do is told
+# without the content model, YAML, Jinja or Word (build/quick.py).
+from .build.plan import BuildReport, DocumentJob, Project
 from .errors import (
     DistributionError,
     RencontresError,
@@ -355,19 +356,32 @@ class Progress:
 
 
 def _build(project: Project, arguments: argparse.Namespace) -> int:
+    from .build import quick
+
+    key = quick.options_key(arguments.edition, arguments.territoire, arguments.pdf,
+                            arguments.strict)
+    report = None if arguments.force else quick.nothing_to_do(project, key, arguments.pdf)
+    if report is None:
+        report = _full_build(project, arguments)
+    _print_report(report, arguments.quiet, arguments.verbose)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _full_build(project: Project, arguments: argparse.Namespace) -> BuildReport:
+    from .build.pipeline import BuildOptions, build
+
     options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
                            force=arguments.force, workers=arguments.jobs, pdf=arguments.pdf,
                            strict=arguments.strict)
     progress = Progress(sys.stderr, enabled=not arguments.quiet)
     try:
-        report = build(project, options, progress=progress.advance, on_start=progress.start)
+        return build(project, options, progress=progress.advance, on_start=progress.start)
     finally:
         progress.close()
-    _print_report(report, arguments.quiet, arguments.verbose)
-    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _distribute(project: Project, arguments: argparse.Namespace) -> int:
+    from .build.pipeline import BuildOptions
     from .build.releases import distribute, modifications_name
 
     progress = Progress(sys.stderr, enabled=True)
@@ -387,6 +401,7 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def _preview(project: Project, arguments: argparse.Namespace) -> int:
+    from .build.pipeline import BuildOptions
     from .build.preview import Preview, serve, watch
 
     options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -103,3 +104,22 @@ def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_projec
     assert {path.name: path.read_bytes() for path in FOLDER.iterdir()} == first
     assert not Path("output/.pdf-999").exists()
     assert b"/CreationDate(D:20211231120000Z')" in first["synthese-2021.pdf"]
+
+
+def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_damaged(
+        in_project, capsys, monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    build(capsys, "--pdf")
+    profiles = Path("output/.cache/libreoffice")
+    assert sorted(path.name for path in profiles.iterdir()) == ["profil-1", "profil-2"]
+    first = {path.name: path.read_bytes() for path in FOLDER.glob("*.pdf")}
+    assert len(first) == 2
+    # A profile left unusable (here a file where its folder was): the conversion
+    # fails with it, then succeeds with new profiles.
+    for path in FOLDER.glob("*.pdf"):
+        path.unlink()
+    shutil.rmtree(profiles / "profil-1")
+    (profiles / "profil-1").write_text("endommagé")
+    assert "Écrit : output/2021/synthese-2021.pdf" in build(capsys, "--pdf")
+    assert {path.name: path.read_bytes() for path in FOLDER.glob("*.pdf")} == first
+    assert (profiles / "profil-1").is_dir()

@@ -1,4 +1,5 @@
-"""LibreOffice headless: PDFs (one run for the whole batch), and where its pages fall."""
+"""LibreOffice headless: PDFs (the batch shared between two processes), and where its
+pages fall."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -51,6 +54,8 @@ EXPORT_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value
                  '"PDFUACompliance":{"type":"boolean","value":"true"}}')
 
 WORK_PREFIX = ".pdf-"  # the conversion's folder in output/, removed by the next build if left
+PROFILES = ".cache/libreoffice"  # in output/: LibreOffice's profiles, kept between builds
+PROCESSES = 2  # one LibreOffice converts on one core: the batch is shared between two
 
 
 def convert(documents: list[Path], output_dir: Path,
@@ -60,21 +65,27 @@ def convert(documents: list[Path], output_dir: Path,
     if not documents:
         return {}
     program = require_libreoffice()
+    profiles = output_dir / PROFILES
     with _work_folder(output_dir) as work:
-        _run(program, work, documents, EXPORT_FILTER)
+        _run(program, work, documents, EXPORT_FILTER, profiles)
+        missing = [document for document in documents if not _converted(document, work)]
+        if missing:
+            # A profile left damaged by a LibreOffice killed outright fails every
+            # conversion: once more with new profiles.
+            shutil.rmtree(profiles, ignore_errors=True)
+            _run(program, work, missing, EXPORT_FILTER, profiles)
         results: dict[Path, bytes] = {}
-        missing = []
+        problems = []
         for document in documents:
-            pdf = work / document.with_suffix(".pdf").name
-            if pdf.is_file() and pdf.stat().st_size > 0:
+            if _converted(document, work):
                 data = document.read_bytes()
                 results[document] = describe_charts(
-                    reproducible(pdf.read_bytes(), data, published), data)
+                    reproducible(_pdf(document, work).read_bytes(), data, published), data)
             else:
-                missing.append(Problem(display_path(document), None, None,
-                                       "LibreOffice n'a pas pu le convertir en PDF"))
-        if missing:
-            raise OutputError(missing)
+                problems.append(Problem(display_path(document), None, None,
+                                        "LibreOffice n'a pas pu le convertir en PDF"))
+        if problems:
+            raise OutputError(problems)
         return results
 
 
@@ -150,7 +161,8 @@ def bookmark_pages(documents: dict[str, bytes], output_dir: Path) -> dict[str, d
         sources.mkdir()
         for name, data in documents.items():
             (sources / name).write_bytes(data)
-        _run(program, work, [sources / name for name in documents], _WITH_DESTINATIONS)
+        _run(program, work, [sources / name for name in documents], _WITH_DESTINATIONS,
+             output_dir / PROFILES)
         pages = {}
         for name in documents:
             pdf = work / Path(name).with_suffix(".pdf").name
@@ -182,20 +194,60 @@ def _work_folder(output_dir: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(program: str, work: Path, documents: list[Path], target: str) -> None:
-    """One LibreOffice run converting every document into `work`."""
-    # A private profile: a LibreOffice already open on the desktop does not
-    # swallow the conversion, and two builds do not share a profile lock.
-    profile = (work / "profil").resolve().as_uri()
-    command = [program, f"-env:UserInstallation={profile}", "--headless",
-               "--convert-to", target, "--outdir", str(work), *map(str, documents)]
+def _run(program: str, work: Path, documents: list[Path], target: str,
+         profiles: Path) -> None:
+    """Convert `documents` into `work` (`target`: LibreOffice's filter and its options),
+    with up to PROCESSES LibreOffice at once (never more than the processors), each on
+    its share of the batch and with its own profile: kept in `profiles`, a LibreOffice
+    started again does not create it again (about a second), and a private one means
+    that a LibreOffice already open on the desktop does not swallow the conversion, and
+    that two builds do not share a profile lock."""
+    count = max(1, min(PROCESSES, os.cpu_count() or 1, len(documents)))
+    processes: list[subprocess.Popen] = []
     try:
-        # In UTC, the creation date has one length whatever the machine's zone.
-        subprocess.run(command, check=False, capture_output=True, timeout=TIMEOUT_SECONDS,
-                       env={**os.environ, "TZ": "UTC"})
+        for number in range(count):
+            profile = (profiles / f"profil-{number + 1}").resolve().as_uri()
+            command = [program, f"-env:UserInstallation={profile}", "--headless",
+                       "--convert-to", target, "--outdir", str(work),
+                       *map(str, documents[number::count])]
+            # In UTC, the creation date has one length whatever the machine's zone. In
+            # a session of its own, so that it ends with all it started (below).
+            processes.append(subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, env={**os.environ, "TZ": "UTC"},
+                start_new_session=True))
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        for process in processes:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         raise OutputError([Problem("--pdf", None, None,
                                    "LibreOffice ne répond plus (conversion interrompue)")])
+    finally:
+        for process in processes:
+            if process.poll() is None:  # stopped by a timeout or an interrupt
+                _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """A LibreOffice and what it started (soffice starts soffice.bin): on Windows, its
+    process tree; elsewhere, its session's process group. (getattr: killpg and SIGKILL
+    exist only where that branch runs.)"""
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                       capture_output=True, check=False)
+    else:
+        with contextlib.suppress(OSError):
+            getattr(os, "killpg")(process.pid, getattr(signal, "SIGKILL"))
+    process.wait()
+
+
+def _pdf(document: Path, work: Path) -> Path:
+    return work / document.with_suffix(".pdf").name
+
+
+def _converted(document: Path, work: Path) -> bool:
+    pdf = _pdf(document, work)
+    return pdf.is_file() and pdf.stat().st_size > 0
 
 
 _CREATED = re.compile(rb"/CreationDate\(D:\d{14}Z'\)")

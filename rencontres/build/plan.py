@@ -1,19 +1,21 @@
-"""The documents of an edition: one job per document, with every input it depends on."""
+"""The documents of an edition: one job per document, with every input it depends on,
+and the report of what a build did with them.
+
+Light to import (the content model only for its types, and when planning): a build
+with nothing to do names its documents without reading the content (build/quick.py).
+"""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from ..content.loading import (
-    EDITION_FILE,
-    REFERENTIEL_FILE,
-    SYNTHESIS_FILE,
-    Content,
-    Edition,
-)
+from ..errors import RencontresError
+
+if TYPE_CHECKING:
+    from ..content.loading import Content, Edition
 
 REPORT = "compte-rendu"
 SYNTHESIS = "synthese"
@@ -59,9 +61,25 @@ class DocumentJob:
         return self.output.name
 
 
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI's summary."""
+
+    built: list[DocumentJob] = field(default_factory=list)
+    up_to_date: list[DocumentJob] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[DocumentJob, RencontresError]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extras: list[Path] = field(default_factory=list)  # PDFs, manifest, bundle
+    # Written but to build again (a table of contents without its page numbers).
+    unfinished: list[DocumentJob] = field(default_factory=list)
+
+
 def plan(project: Project, content: Content, edition: Edition,
          territories: Iterable[str] = ()) -> tuple[list[DocumentJob], list[tuple[str, str]]]:
     """The documents of an edition, and those skipped with the reason why."""
+    from ..content.loading import EDITION_FILE, REFERENTIEL_FILE, SYNTHESIS_FILE
+
     wanted = set(territories)
     folder = project.output_dir / str(edition.year)
     common = (content.root / REFERENTIEL_FILE, edition.directory / EDITION_FILE)
