@@ -166,6 +166,9 @@ def test_pictures_are_named_by_what_they_show(built):
 
     assert names(built["compte-rendu"]) == ["graphique-votes"]
     assert names(built["synthese"]) == [
+        "Carte : participants aux Rencontres territoriales 2020 et 2021 par territoire, le "
+        "long des frontières de la France (surface des cercles proportionnelle au nombre de "
+        "participants, cercle pointillé pour 2020)",
         "Graphique : nombre de participants par territoire aux Rencontres territoriales "
         "2020 et 2021",
         "Graphique : nombre de territoires (sur 9) ayant retenu chaque thème comme "

@@ -59,8 +59,11 @@ class DescribedImage(InlineImage):
 
 
 def picture_name(alt_text: str) -> str:
-    """« Graphique : nombre de votes par thème », from the alt text's first sentence."""
+    """« Graphique : nombre de votes par thème », « Carte : participants aux… », from
+    the alt text's first sentence."""
     first = alt_text.split(". ", 1)[0].rstrip(".")
+    if first.startswith("Carte des "):
+        return f"Carte : {first[len('Carte des '):]}"
     return f"Graphique : {first[:1].lower()}{first[1:]}"
 
 
