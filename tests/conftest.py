@@ -11,6 +11,17 @@ REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The user's cache (page layouts of tables of contents), one for the whole run and
+    never the real one: every test and the processes it starts share it."""
+    import os
+
+    folder = tmp_path_factory.mktemp("cache-utilisateur")
+    os.environ["XDG_CACHE_HOME"] = os.environ["LOCALAPPDATA"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the repository's content/ and templates/ in a temporary folder."""

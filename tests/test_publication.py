@@ -193,3 +193,11 @@ def test_headings_are_kept_with_what_follows_and_sub_bullets_differ(built):
             return definition.find(f"{W}lvl/{W}lvlText").get(W + "val")
 
         assert (bullet("ListBullet"), bullet("ListBullet2")) == ("\uf0b7", "–"), label
+
+
+def test_every_chart_and_picture_has_one_width(built):
+    """One chart width across both documents (the map included): a chart narrower than
+    the others reads as a mistake, and its text would be smaller than theirs."""
+    widths = {kind: {extent.get("cx") for extent in part(data, "word/document.xml")
+                     .iter(WP + "extent")} for kind, data in built.items()}
+    assert widths == {"compte-rendu": {"5760000"}, "synthese": {"5760000"}}  # 160 mm

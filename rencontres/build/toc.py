@@ -6,15 +6,23 @@ document (a number narrower than the placeholder can only shorten a line); Libre
 lays that version out, and the page of each heading's bookmark is read from its PDF.
 The entries then get those numbers. LibreOffice only reads: the document it would save
 is never kept. Without LibreOffice, the entries have no numbers and a warning says so.
+
+The same bytes laid out by the same LibreOffice fall on the same pages: the pages found
+are kept in the user's cache, shared by every project, and a document rebuilt the same
+(`--force`, another copy of the project) is not laid out again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 
 from ..errors import OutputError, RencontresError
 from ..word import toc
 from . import pdf
+from .output import write_atomic
 from .plan import DocumentJob
 from .workers import Rendered
 
@@ -35,13 +43,21 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
         return results
     pages: dict[str, dict[str, int]] = {}
     reason = "LibreOffice est introuvable"
-    if pdf.find_libreoffice() is not None:
+    program = pdf.find_libreoffice()
+    if program is not None:
         reason = "LibreOffice n'a pas pu mettre le document en pages"
+        keys = {job.label: _layout_key(data, program) for job, data in laid_out.items()}
+        pages = {label: found for label, key in keys.items()
+                 if (found := _remembered(key)) is not None}
+        todo = {job.label: data for job, data in laid_out.items() if job.label not in pages}
         try:
-            pages = pdf.bookmark_pages({job.label: data for job, data in laid_out.items()},
-                                       output_dir)
+            fresh = pdf.bookmark_pages(todo, output_dir) if todo else {}
         except OutputError as error:
+            fresh = {}
             reason = "; ".join(problem.message for problem in error.problems)
+        for label, found in fresh.items():
+            _remember(keys[label], found)
+        pages.update(fresh)
     numbered = []
     for job, result in zip(jobs, results):
         if job not in laid_out:
@@ -56,3 +72,44 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
                 *result.notes, f"{job.label} : {WITHOUT_NUMBERS} ({reason}) : {HOW_TO_NUMBER}"),
                 complete=False))
     return numbered
+
+
+def _cache_folder() -> Path:
+    """The user's cache (the same on every project): %LOCALAPPDATA% on Windows,
+    $XDG_CACHE_HOME or ~/.cache elsewhere."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rencontres" / "mises-en-page"
+
+
+def _layout_key(data: bytes, program: str) -> str:
+    """The document's bytes and the LibreOffice that lays them out (an update of
+    LibreOffice lays them out again)."""
+    binary = Path(program).resolve()
+    try:
+        stat = binary.stat()
+        identity = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        identity = str(binary)
+    return hashlib.sha256(data + b"\0" + identity.encode()).hexdigest()
+
+
+def _remembered(key: str) -> dict[str, int] | None:
+    try:
+        found = json.loads((_cache_folder() / f"{key}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    valid = isinstance(found, dict) and all(
+        isinstance(name, str) and type(page) is int and page > 0 for name, page in found.items())
+    return found if valid else None
+
+
+def _remember(key: str, pages: dict[str, int]) -> None:
+    """Kept if the cache can be written; a cache that cannot is no reason to fail."""
+    try:
+        write_atomic(_cache_folder() / f"{key}.json",
+                     json.dumps(pages, sort_keys=True).encode("utf-8"))
+    except (OSError, RencontresError):
+        pass

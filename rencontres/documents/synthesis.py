@@ -505,7 +505,7 @@ def categories_chart(split: CategorySplit) -> Chart:
                        for label, value in zip(labels, values))
     return Chart(labels, [Series("Participants", values, style.NAVY)],
                  f"Participants par catégorie. {categories_note(split)} {stated}.",
-                 bar_colors=colors, width_mm=150)
+                 bar_colors=colors)
 
 
 def themes_chart(counts: tuple[ThemeCount, ...], title: str, color: str) -> Chart:
@@ -514,4 +514,4 @@ def themes_chart(counts: tuple[ThemeCount, ...], title: str, color: str) -> Char
     stated = " ; ".join(f"{c.theme.label} : {plural(c.count, 'territoire')}" for c in counts)
     return Chart([c.theme.label for c in counts],
                  [Series("Territoires", [c.count for c in counts], color)],
-                 f"{title} {stated}.", width_mm=150)
+                 f"{title} {stated}.")
