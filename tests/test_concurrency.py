@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx_text import paragraphs
+from processes import children, running
 
 from rencontres.build import pipeline
 from rencontres.cli import main
@@ -83,27 +84,6 @@ def test_a_template_saved_while_the_build_reads_it_is_rebuilt_next_time(
     assert "templates/compte-rendu.docx" in err
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rpartition(")")[2].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _synthetic_project(root: Path, territories: int) -> Path:
     spec = importlib.util.spec_from_file_location("synthetic", REPO / "bench" / "synthetic.py")
     synthetic = importlib.util.module_from_spec(spec)
@@ -119,7 +99,7 @@ def test_a_parallel_build_killed_outright_leaves_no_worker_and_no_lock(tmp_path)
     killed = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while len(workers := _children(killed.pid)) < 2:
+    while len(workers := children(killed.pid)) < 2:
         assert killed.poll() is None, "the build ended before its workers were seen"
         assert time.monotonic() < deadline, "no worker started"
         time.sleep(0.05)
@@ -131,6 +111,6 @@ def test_a_parallel_build_killed_outright_leaves_no_worker_and_no_lock(tmp_path)
     assert again.returncode == 0, again.stderr
     assert "une autre construction est en cours" not in again.stderr
     deadline = time.monotonic() + 5
-    while any(map(_running, workers)) and time.monotonic() < deadline:
+    while any(map(running, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert [pid for pid in workers if _running(pid)] == []
+    assert [pid for pid in workers if running(pid)] == []

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import children
 
 REPO = Path(__file__).resolve().parent.parent
 WINDOWS = Path(__file__).resolve().parent / "windows"
@@ -121,23 +122,10 @@ def test_an_interrupted_build_as_on_windows(in_project):
     assert not (in_project / "output" / "2021").exists()
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rpartition(")")[2].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
 def test_a_build_killed_outright_leaves_no_worker_and_no_lock_as_on_windows(in_project):
     killed = start_held_build(in_project, "--jobs", "2")
-    workers = _children(killed.pid)
+    workers = children(killed.pid)
     assert len(workers) >= 2  # the spawned workers (and multiprocessing's tracker)
     killed.kill()
     killed.communicate(timeout=60)
