@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_FILE = REPO / "content/2021/territoires/hauts-de-france.yaml"
+SEED_FILE = "content/2021/territoires/hauts-de-france.yaml"
 YEAR = 2021
 
 COUNTRIES = ["FR", "BE", "LU", "DE", "CH", "IT", "MC", "ES", "AD", "UK"]
@@ -41,9 +41,9 @@ def _dump(path: Path, data: object) -> None:
                     "utf-8")
 
 
-def _seed_texts() -> tuple[dict, list[str], list[dict]]:
+def _seed_texts(source: Path) -> tuple[dict, list[str], list[dict]]:
     """The Hauts-de-France file, its plain texts and its items with sub-points."""
-    seed = yaml.safe_load(SEED_FILE.read_text("utf-8"))
+    seed = yaml.safe_load((source / SEED_FILE).read_text("utf-8"))
     plain: list[str] = []
     nested: list[dict] = []
     for section in seed["sections"]:
@@ -126,15 +126,17 @@ def territory_file(rng: random.Random, tid: str, seed: dict, plain: list[str],
     }
 
 
-def make_project(root: Path, n: int, seed: int = 2021) -> Path:
-    """Write a project of `n` territories under `root`; return `root`."""
+def make_project(root: Path, n: int, seed: int = 2021, source: Path = REPO) -> Path:
+    """Write a project of `n` territories under `root`; return `root`. Its texts, its
+    synthesis and its templates come from the project `source` (the repository; or an
+    older version of it, whose code reads only the content files of its time)."""
     rng = random.Random(seed * 1000 + n)
-    seed_file, plain, nested = _seed_texts()
+    seed_file, plain, nested = _seed_texts(source)
     content = root / "content"
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    real = yaml.safe_load((REPO / "content/referentiel.yaml").read_text("utf-8"))
+    shutil.copytree(source / "templates", root / "templates")
+    real = yaml.safe_load((source / "content/referentiel.yaml").read_text("utf-8"))
     ids = territory_ids(n)
     real["territoires"] = [
         {"id": tid, "nom": name, "pays": ["FR", *rng.sample(COUNTRIES[1:], k=rng.randint(1, 3))]}
@@ -148,7 +150,7 @@ def make_project(root: Path, n: int, seed: int = 2021) -> Path:
               territory_file(rng, tid, seed_file, plain, nested, with_categories=index % 3 == 0))
 
     # Synthesis: the six cards of the real one, each naming a share of the territories.
-    synthesis = yaml.safe_load((REPO / "content/2021/synthese.yaml").read_text("utf-8"))
+    synthesis = yaml.safe_load((source / "content/2021/synthese.yaml").read_text("utf-8"))
     for card in synthesis["idees_communes"]:
         card["territoires"] = [tid for tid, _ in
                                rng.sample(ids, k=min(n, max(3, rng.randint(n // 20, n // 8))))]

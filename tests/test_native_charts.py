@@ -280,21 +280,31 @@ def test_an_empty_chart_field_removes_the_native_chart(project, tmp_path):
     assert not [name for name in names if name.startswith("word/charts/")]
 
 
-def _imported(project: Path) -> set[str]:
-    """The top-level packages a whole build of the compte-rendu of Hauts-de-France
-    imports, in a fresh interpreter."""
+def _imported_modules(project: Path) -> set[str]:
+    """The modules a whole build of the compte-rendu of Hauts-de-France imports, in a
+    fresh interpreter."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "rencontres", "construire",
          "--territoire", "hauts-de-france", "--force", "--jobs", "1", "--projet",
          str(project)], capture_output=True, text=True, check=True)
-    return {match.group(1).split(".")[0]
+    return {match.group(1)
             for match in re.finditer(r"^import time: .*\| +(\S+)$", result.stderr, re.M)}
 
 
+def _imported(project: Path) -> set[str]:
+    """The top-level packages of those modules."""
+    return {name.split(".")[0] for name in _imported_modules(project)}
+
+
 def test_a_native_chart_build_imports_no_matplotlib_numpy_or_pillow(project):
-    imported = _imported(project)
+    modules = _imported_modules(project)
+    imported = {name.split(".")[0] for name in modules}
     assert {"rencontres", "docx", "xlsxwriter"} <= imported  # the chart was filled
     assert imported & {"matplotlib", "numpy", "PIL"} == set()
+    # Nor the synthesis' context, its map and trends: not built, not checked.
+    assert {"rencontres.documents.report", "rencontres.word.checker"} <= modules
+    assert modules & {"rencontres.documents.synthesis", "rencontres.documents.map",
+                      "rencontres.documents.trends"} == set()
     # The same build with the chart as a picture does import them.
     make_template(project / "templates/compte-rendu.docx", ["{{ graphique_votes }}"])
     assert {"matplotlib", "numpy", "PIL"} <= _imported(project)

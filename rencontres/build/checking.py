@@ -20,7 +20,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
     """Raise one CheckError listing the problems of the content and of the templates;
     `strict`: the templates' accessibility warnings are problems too."""
     from ..word.checker import accessibility_problems, check_template, toc_warnings
-    from ..word.fields import contexts
+    from ..word.fields import context_class
 
     problems: list[Problem] = []
     content = None
@@ -30,7 +30,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
         problems += error.problems
     accessibility: list[Problem] = []
     for kind in KINDS:
-        found = check_template(project.template(kind), contexts()[kind])
+        found = check_template(project.template(kind), context_class(kind))
         problems += found
         if not found:
             accessibility += accessibility_problems(project.template(kind))

@@ -161,12 +161,12 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
 def _draws_pictures(jobs: list[DocumentJob], sources: Mapping[Path, bytes]) -> bool:
     """Whether some chart of these documents may be drawn as a picture: one whose
     template has no native chart of its name."""
-    from ..word.fields import contexts
+    from ..word.fields import context_class
     from ..word.native_charts import chart_fields, chart_name, native_chart_names
 
     for template, kind in {(job.template, job.kind) for job in jobs}:
         native = native_chart_names(sources.get(template, b""))
-        if any(chart_name(field) not in native for field in chart_fields(contexts()[kind])):
+        if any(chart_name(field) not in native for field in chart_fields(context_class(kind))):
             return True
     return False
 

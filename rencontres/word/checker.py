@@ -24,7 +24,7 @@ from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
-from .fields import attributes, contexts, element_type, is_model, unwrap_optional
+from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from .native_charts import (
     CHART_CONTENT_TYPE,
     chart_fields,
@@ -102,7 +102,7 @@ def check_templates(templates: dict[Path, str],
     `sources`: their bytes when already read."""
     problems: list[Problem] = []
     for path, kind in templates.items():
-        problems += check_template(path, contexts()[kind], (sources or {}).get(path))
+        problems += check_template(path, context_class(kind), (sources or {}).get(path))
     if problems:
         raise TemplateError(problems)
 
