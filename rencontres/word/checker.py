@@ -345,6 +345,8 @@ def _check_charts(paragraph: Paragraph, stack: list[tuple[str, Paragraph]],
                   context: type) -> list[str]:
     """A native chart must have a name the build knows, and be shown once: a chart in
     a loop would show the same data at each turn."""
+    if not paragraph.charts:
+        return []  # most paragraphs: the context's fields are not read for them
     known = [chart_name(field) for field in chart_fields(context)]
     loops = [opened for keyword, opened in stack if keyword == "for"]
     messages = []
