@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.shape import WD_INLINE_SHAPE
-from test_native_charts import NS, PROPERTIES, native_chart, series_of
+from test_native_charts import NS, PROPERTIES, native_chart, schema_problems, series_of
 from test_synthesis import build_content, edition, referentiel, report
 
 from rencontres.build.pdf import convert
@@ -71,6 +71,7 @@ def test_the_five_charts_are_native_and_hold_the_content_data():
              {index: str(value) for index, value in enumerate(values) if value is not None})
             for series, values in chart.columns()], name
         assert doc_pr.get("descr") == chart.alt_text
+        assert schema_problems(space) == [], name
     _, participants, _ = native_chart(data, "graphique-participants")
     assert series_of(participants) == [
         ("2020", ["Est (pas de données 2020)", "Nord", "Sud"], {1: "11", 2: "8"}),

@@ -6,8 +6,9 @@ named « graphique-votes » is the template field `graphique_votes` (a Chart, se
 documents/charts.py). At each build only its data is replaced: the series' name,
 categories and values (c:tx, c:cat, c:val: their formulas, caches and point counts) and
 the embedded workbook that Word's « Modifier les données » opens; the drawing's alt text
-states the data. Everything else (series formatting, data labels, axes, fonts, the
-legend) is the template's, so a restyle survives every rebuild.
+states the data, and the drawing grows taller for more categories than the template's
+sample. Everything else (series formatting, data labels, axes, fonts, the legend) is the
+template's, so a restyle survives every rebuild.
 
 Written with lxml rather than python-pptx's chart code (pptx.chart.xmlwriter), which
 rebuilds c:cat and c:val from scratch (the template's number format is lost), clones the
@@ -212,7 +213,7 @@ def _grow(frame: etree._Element, sample_rows: int, rows: int) -> None:
     height per category, never shorter than the template's and at most MAX_HEIGHT
     (with its caption, on one A4 page, as the pictures); its width is kept."""
     extent = frame.find("wp:extent", NS)
-    if extent is None or not sample_rows or rows <= sample_rows:
+    if extent is None or not extent.get("cy", "").isdigit() or not 0 < sample_rows < rows:
         return
     height = int(extent.get("cy", "0"))
     tallest = max(height, round(MAX_HEIGHT * EMU_PER_INCH))
