@@ -315,8 +315,8 @@ def test_nothing_to_do_does_not_import_matplotlib(in_project, capsys):
 def test_charts_are_cached_by_their_data(in_project, capsys):
     run(capsys, "--jobs", "1")
     cached = sorted(Path("output/.cache/graphiques").glob("*.png"))
-    # participants; local priorities; MOT expected; the map (the votes chart is a native one)
-    assert len(cached) == 4
+    # The map: the votes chart and the synthesis' charts are native ones.
+    assert len(cached) == 1
     probe = ("import sys; from rencontres.cli import main; code = main(['--force', '--quiet']); "
              "print(code, 'matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

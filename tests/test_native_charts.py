@@ -244,7 +244,7 @@ def test_the_chart_xml_follows_the_schema(project, tmp_path):
     assert schema_problems(space) == []
     # A chart without a workbook (its link broken in Word), without c:roundedCorners,
     # with one series more than the data: the workbook and the corners are added in
-    # their places, the last series dropped.
+    # their places, the first series dropped.
     template = make_chart_template(tmp_path / "modele.docx", [f"[graphique {VOTES}]"],
                                    series=3)
     _, space, workbook = native_chart(render(template, hdf_context(project), PROPERTIES))

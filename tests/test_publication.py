@@ -169,12 +169,7 @@ def test_pictures_are_named_by_what_they_show(built):
         "Carte : participants aux Rencontres territoriales 2020 et 2021 par territoire, le "
         "long des frontières de la France (surface des cercles proportionnelle au nombre de "
         "participants, cercle pointillé pour 2020)",
-        "Graphique : nombre de participants par territoire aux Rencontres territoriales "
-        "2020 et 2021",
-        "Graphique : nombre de territoires (sur 9) ayant retenu chaque thème comme "
-        "priorité locale",
-        "Graphique : nombre de territoires (sur 9) où la MOT est particulièrement "
-        "attendue, par thème"]
+        "graphique-mot-attendue", "graphique-participants", "graphique-priorites-locales"]
 
 
 def test_headings_are_kept_with_what_follows_and_sub_bullets_differ(built):

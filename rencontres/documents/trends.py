@@ -171,7 +171,14 @@ def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int
             (f"{plural(v, 'participant')} en {y}" if v is not None else f"pas de données en {y}")
             for y, v in zip(years, values))
         for t, values in rows)
-    return Chart([t.name for t, _ in rows], series,
+    # A territory without a file some edition has no bar that year (« n. d. »): its
+    # label says so too.
+    labels = []
+    for territory, values in rows:
+        absent = [str(year) for year, value in zip(years, values) if value is None]
+        labels.append(f"{territory.name} (pas de données {join_words(absent)})" if absent
+                      else territory.name)
+    return Chart(labels, series,
                  f"Participants par territoire aux éditions {join_words([str(y) for y in years])}"
                  f" des Rencontres territoriales. {stated}.")
 

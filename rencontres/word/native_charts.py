@@ -6,8 +6,9 @@ named « graphique-votes » is the template field `graphique_votes` (a Chart, se
 documents/charts.py). At each build only its data is replaced: the series' name,
 categories and values (c:tx, c:cat, c:val: their formulas, caches and point counts) and
 the embedded workbook that Word's « Modifier les données » opens; the drawing's alt text
-states the data. Everything else (series formatting, data labels, axes, fonts, the
-legend) is the template's, so a restyle survives every rebuild.
+states the data, and the drawing grows taller for more categories than the template's
+sample. Everything else (series formatting, data labels, axes, fonts, the legend) is the
+template's, so a restyle survives every rebuild.
 
 Written with lxml rather than python-pptx's chart code (pptx.chart.xmlwriter), which
 rebuilds c:cat and c:val from scratch (the template's number format is lost), clones the
@@ -27,7 +28,7 @@ from typing import Iterator, Sequence
 
 from lxml import etree
 
-from ..documents.charts import Chart
+from ..documents.charts import MAX_HEIGHT, Chart
 from ..documents.french import plural
 from ..errors import Problem, TemplateError
 from .fields import unwrap_optional
@@ -49,6 +50,7 @@ CHART_RELATIONSHIP = f"{RELATIONSHIPS}/chart"
 CATEGORY_CHARTS = {f"{{{C}}}{kind}" for kind in (
     "barChart", "bar3DChart", "lineChart", "line3DChart", "areaChart", "area3DChart",
     "pieChart", "pie3DChart", "doughnutChart", "ofPieChart", "radarChart")}
+EMU_PER_INCH = 914400
 DEFAULT_SHEET = "Feuil1"  # what a French Word names the sheet of a new chart
 
 
@@ -119,8 +121,8 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
     refuses them before any build."""
     fields = {chart_name(field): attribute
               for field, attribute in chart_fields(type(context)).items()}
-    filled: set[str] = set()
-    problems = []
+    # The same chart shown twice (a loop) is filled once, each of its drawings sized.
+    shown_by: dict[str, tuple[str, Chart, list[etree._Element]]] = {}
     for doc_pr, rel_id in list(drawings(document.element.body)):
         name = doc_pr.get("name", "")
         if name not in fields:
@@ -132,11 +134,11 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
             drawing.getparent().remove(drawing)
             continue
         doc_pr.set("descr", xml_text(chart.alt_text))
-        if rel_id in filled:  # the same chart shown twice (a loop): filled once
-            continue
-        filled.add(rel_id)
+        shown_by.setdefault(rel_id, (name, chart, []))[2].append(doc_pr.getparent())
+    problems = []
+    for rel_id, (name, chart, frames) in shown_by.items():
         try:
-            fill_chart(document.part.related_parts[rel_id], chart, date)
+            fill_chart(document.part.related_parts[rel_id], chart, date, frames)
         except ChartDataError as error:
             problems.append(Problem(template_name, None, None,
                                     f"graphique « {name} » : {error}"))
@@ -150,8 +152,11 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
             document.part.drop_rel(rel_id)
 
 
-def fill_chart(part, chart: Chart, date: datetime.date) -> None:
-    """Replace the data of a chart part (and its embedded workbook) by `chart`'s."""
+def fill_chart(part, chart: Chart, date: datetime.date,
+               frames: Sequence[etree._Element] = ()) -> None:
+    """Replace the data of a chart part (and its embedded workbook) by `chart`'s; its
+    drawings (`frames`: wp:inline or wp:anchor) grow taller for more categories than
+    the template's sample (see _grow)."""
     target = linked_file(part)
     if target is not None:
         raise ChartDataError(linked_reason(target))
@@ -170,10 +175,13 @@ def fill_chart(part, chart: Chart, date: datetime.date) -> None:
             f"le graphique du modèle a {plural(len(series), 'série')}, il en faut "
             f"{len(columns)} ({names}) : ajoutez-en dans Word (clic droit, « Modifier les "
             "données »), chacune avec sa couleur")
-    # Series beyond the data are dropped from the end; none is ever added: a series
-    # added would have no style of its own.
-    for extra in series[len(columns):]:
+    # Series beyond the data are dropped from the start, the template's last series
+    # receiving the data's last (this year's edition, after the earlier ones); none is
+    # ever added: a series added would have no style of its own.
+    sample_rows = _category_count(series[0])
+    for extra in series[:len(series) - len(columns)]:
         extra.getparent().remove(extra)
+    series = series[len(series) - len(columns):]
     sheet = _sheet(series)
     reference = _quoted(sheet)
     rows = len(labels)
@@ -183,11 +191,33 @@ def fill_chart(part, chart: Chart, date: datetime.date) -> None:
         _set_categories(ser, f"{reference}!$A$2:$A${rows + 1}", labels)
         _set_values(ser, f"{reference}!${column}$2:${column}${rows + 1}", values)
         _drop_points_beyond(ser, rows)
+    for frame in frames:
+        _grow(frame, sample_rows, rows)
     _square_corners(space)
     _embed(part, space, workbook(sheet, labels, [(xml_text(n), v) for n, v in columns], date))
     # The chart part is a plain python-docx Part: its bytes are what is saved.
     part._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8",
                                 standalone=True)
+
+
+def _category_count(ser: etree._Element) -> int:
+    """How many categories a series of the template shows (its sample data)."""
+    count = ser.find("c:cat//c:ptCount", NS)
+    if count is not None and count.get("val", "").isdigit():
+        return int(count.get("val"))
+    return len(ser.findall("c:cat//c:pt", NS))
+
+
+def _grow(frame: etree._Element, sample_rows: int, rows: int) -> None:
+    """A drawing made for `sample_rows` categories made taller for `rows`, the same
+    height per category, never shorter than the template's and at most MAX_HEIGHT
+    (with its caption, on one A4 page, as the pictures); its width is kept."""
+    extent = frame.find("wp:extent", NS)
+    if extent is None or not extent.get("cy", "").isdigit() or not 0 < sample_rows < rows:
+        return
+    height = int(extent.get("cy", "0"))
+    tallest = max(height, round(MAX_HEIGHT * EMU_PER_INCH))
+    extent.set("cy", str(min(tallest, height * rows // sample_rows)))
 
 
 def _sheet(series: list[etree._Element]) -> str:
