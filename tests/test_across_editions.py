@@ -3,24 +3,31 @@ edition entered, the follow-up of the previous edition's suggestions."""
 
 from __future__ import annotations
 
+import io
 import math
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from PIL import Image
 from docx_text import paragraphs
 
 from rencontres.cli import main
 from rencontres.content.loading import load_content
 from rencontres.documents.map import (
     ABSENT_RADIUS_PT,
+    Pixels,
     _draw,
     lambert93,
     map_entries,
-    map_figure,
+    map_font,
     map_layout,
+    map_texts,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,26 +114,46 @@ def test_map_geometry_markers_in_frame_labels_apart_areas_proportional(layout_20
 
 
 def test_drawn_labels_fit_in_the_boxes_of_the_layout(layout_2021):
-    """The layout estimates text widths without a font: the drawn text stays inside."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    figure = map_figure(layout_2021)
-    renderer = RendererAgg(1, 1, figure.dpi)
-    axes = figure.axes[0]
-    to_data = axes.transData.inverted()
+    """The layout estimates text widths without a font: the text drawn stays inside,
+    as the font's glyphs cover it."""
+    pixels = Pixels.of(layout_2021.frame)
     lines = [(line, p.label) for p in layout_2021.territories for line in p.lines]
     assert len(lines) == 29  # 9 territories, 3 lines each, two names on two lines
-    # The territories' lines are drawn last, after the countries' names and the legend.
-    for artist, (line, box) in zip(axes.texts[-len(lines):], lines):
-        assert artist.get_text() == line
-        (left, bottom), (right, top) = to_data.transform(artist.get_window_extent(renderer))
+    # The territories' lines are written last, after the countries' names and the legend.
+    texts = map_texts(layout_2021)[-len(lines):]
+    for text, (line, box) in zip(texts, lines):
+        assert text.text == line
+        font = map_font(text.points, text.bold)
+        ink_left, ink_top, ink_right, ink_bottom = font.getbbox(line, anchor=text.anchor)
+        left, top = pixels.km(text.x + ink_left, text.y + ink_top)
+        right, bottom = pixels.km(text.x + ink_right, text.y + ink_bottom)
         slack = 0.5 * layout_2021.km_per_point
-        assert box.left - slack <= left and right <= box.right + slack, artist.get_text()
-        assert box.bottom - slack <= bottom and top <= box.top + slack, artist.get_text()
+        assert box.left - slack <= left and right <= box.right + slack, line
+        assert box.bottom - slack <= bottom and top <= box.top + slack, line
 
 
 def test_the_map_is_the_same_bytes_for_the_same_data(layout_2021):
-    assert _draw(layout_2021) == _draw(layout_2021)
+    png = _draw(layout_2021)
+    assert png == _draw(layout_2021)
+    picture = Image.open(io.BytesIO(png))
+    # 160 mm at 300 dpi, no text chunk (no software, no time): only the resolution.
+    assert picture.size == (1890, 1658) and set(picture.info) == {"dpi"}
+    assert tuple(round(dpi) for dpi in picture.info["dpi"]) == (300, 300)
+
+
+def test_the_map_is_drawn_without_matplotlib_or_numpy():
+    """Drawn by Pillow, in a fresh interpreter: neither is imported."""
+    draw = ("import sys; from pathlib import Path; "
+            "from rencontres.content.loading import load_content; "
+            "from rencontres.documents.map import territories_map; "
+            "content = load_content(Path(sys.argv[1])); "
+            "sys.stdout.buffer.write(territories_map(content, content.editions[2021]).png)")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", draw, str(REPO / "content")],
+                          capture_output=True, check=True)
+    imported = {match.group(1).split(".")[0] for match in re.finditer(
+        r"^import time: .*\| +(\S+)$", done.stderr.decode(), re.M)}
+    assert done.stdout.startswith(b"\x89PNG") and {"rencontres", "PIL"} <= imported
+    assert imported & {"matplotlib", "numpy"} == set()
 
 
 def test_an_absent_territory_is_drawn_as_absent_not_as_zero():
