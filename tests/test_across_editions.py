@@ -17,10 +17,14 @@ from docx.oxml.ns import qn
 from PIL import Image
 from docx_text import paragraphs
 
+from rencontres.build.chart_cache import ChartCache
 from rencontres.cli import main
 from rencontres.content.loading import load_content
+from rencontres.documents import charts
+from rencontres.documents import map as carte
 from rencontres.documents.map import (
     ABSENT_RADIUS_PT,
+    MapEntry,
     Pixels,
     _draw,
     lambert93,
@@ -139,6 +143,39 @@ def test_the_map_is_the_same_bytes_for_the_same_data(layout_2021):
     # 160 mm at 300 dpi, no text chunk (no software, no time): only the resolution.
     assert picture.size == (1890, 1658) and set(picture.info) == {"dpi"}
     assert tuple(round(dpi) for dpi in picture.info["dpi"]) == (300, 300)
+
+
+def test_the_background_of_the_map_is_drawn_once_for_every_project(layout_2021, tmp_path,
+                                                                  monkeypatch):
+    """Sea, countries, borders: kept in the user's cache, shared by every project; a
+    cache that cannot be written draws it again, and the map is the same."""
+    drawn = []
+    monkeypatch.setattr(carte, "_draw_background",
+                        lambda pixels, draw=carte._draw_background: drawn.append(pixels)
+                        or draw(pixels))
+    users = tmp_path / "utilisateur"
+    maps = []
+    try:
+        for project in ("un", "deux"):
+            charts.use_cache(ChartCache(tmp_path / project), ChartCache(users, optional=True))
+            maps.append(carte.map_png(layout_2021))
+        assert len(drawn) == 1 and len(list(users.glob("*.png"))) == 1
+        (tmp_path / "fichier").write_bytes(b"")
+        charts.use_cache(ChartCache(tmp_path / "trois"),
+                         ChartCache(tmp_path / "fichier", optional=True))
+        maps.append(carte.map_png(layout_2021))
+    finally:
+        charts.use_cache(None)
+    assert len(drawn) == 2 and maps[0] == maps[1] == maps[2]
+
+
+def test_a_character_the_font_lacks_on_the_map_is_said_in_french():
+    layout = map_layout([MapEntry("Gare 🚆", 3.0, 50.6, "gauche", 10, None)], 2021, None)
+    charts.take_notes()
+    carte._draw(layout)
+    assert charts.take_notes() == [
+        "graphique : le caractère « 🚆 » n'existe pas dans la police Liberation Sans : il y "
+        "apparaît comme un carré (le texte du document le garde)"]
 
 
 def test_the_map_is_drawn_without_matplotlib_or_numpy():

@@ -389,7 +389,9 @@ def map_png(layout: MapLayout) -> bytes:
 SUPERSAMPLE = 4
 STRIP_ROWS = 128
 SEA, ABROAD_EDGE, TEXT = "#F4F7FA", "#A9B3BF", "#2B2B2B"
-PNG_COMPRESSION = 6  # zlib's default: 4 is 1 % larger, 9 four times slower for 1 % less
+# zlib's level: 319 kB for the 2021 map (matplotlib's PNG: 375 kB); 6, its default,
+# 287 kB for 40 % more time.
+PNG_COMPRESSION = 3
 
 
 def _px(points: float) -> float:
@@ -629,8 +631,9 @@ def _background(pixels: Pixels):
 
     png = _cached(f"fond de carte {_boundaries_digest()} {pixels!r}",
                   lambda: _draw_background(pixels), lasting=True)
-    with Image.open(io.BytesIO(png)) as image:
-        return image.convert("RGB")
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image
 
 
 def _draw_background(pixels: Pixels) -> bytes:
