@@ -478,31 +478,31 @@ def _legend_row(layout: MapLayout, row: int) -> tuple[tuple[float, float], tuple
             (box.left + (LEGEND_SYMBOL_PT + GAP_PT) * points, y))
 
 
-@lru_cache(maxsize=None)
 def map_font(points: float, bold: bool):
     """The body font (the charts'; matplotlib's DejaVu Sans without it) at `points`."""
-    from PIL import ImageFont
-
     from .charts import body_font
 
     font = body_font()
     if font is not None:
-        path = font.files[1 if bold else 0]
-    else:
-        import importlib.util
+        return _truetype(font.files[1 if bold else 0], _px(points))
+    import importlib.util
 
-        # Found, not imported: a map is never worth matplotlib's import.
-        folder = Path(importlib.util.find_spec("matplotlib").origin).parent
-        path = folder / "mpl-data" / "fonts" / "ttf" / (
-            "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
-    return ImageFont.truetype(str(path), _px(points), layout_engine=ImageFont.Layout.BASIC)
+    # Found, not imported: a map is never worth matplotlib's import.
+    folder = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data"
+    return _truetype(str(folder / "fonts" / "ttf" / (
+        "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), _px(points))
 
 
 @lru_cache(maxsize=None)
-def _lacks(points: float, bold: bool, character: str) -> bool:
-    """Whether the font draws `character` as its « missing » box."""
-    font = map_font(points, bold)
+def _truetype(path: str, size: float):
+    from PIL import ImageFont
 
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=None)
+def _lacks(font, character: str) -> bool:
+    """Whether `font` draws `character` as its « missing » box."""
     def drawn(text: str) -> tuple:
         mask = font.getmask(text)
         return mask.size, bytes(mask)
@@ -539,7 +539,7 @@ def _draw(layout: MapLayout) -> bytes:
         _write(draw, text)
     for text in texts:
         for character in dict.fromkeys(text.text):
-            if _lacks(text.points, text.bold, character):
+            if _lacks(map_font(text.points, text.bold), character):
                 missing_glyph(character, family)
     return _encode(image)
 
