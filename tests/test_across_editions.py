@@ -9,12 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 from PIL import Image
+from templates import make_chart_template
 from docx_text import paragraphs
 
 from rencontres.build.chart_cache import ChartCache
@@ -178,19 +180,22 @@ def test_a_character_the_font_lacks_on_the_map_is_said_in_french():
         "apparaît comme un carré (le texte du document le garde)"]
 
 
-def test_the_map_is_drawn_without_matplotlib_or_numpy():
-    """Drawn by Pillow, in a fresh interpreter: neither is imported."""
-    draw = ("import sys; from pathlib import Path; "
-            "from rencontres.content.loading import load_content; "
-            "from rencontres.documents.map import territories_map; "
-            "content = load_content(Path(sys.argv[1])); "
-            "sys.stdout.buffer.write(territories_map(content, content.editions[2021]).png)")
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", draw, str(REPO / "content")],
-                          capture_output=True, check=True)
-    imported = {match.group(1).split(".")[0] for match in re.finditer(
-        r"^import time: .*\| +(\S+)$", done.stderr.decode(), re.M)}
-    assert done.stdout.startswith(b"\x89PNG") and {"rencontres", "PIL"} <= imported
-    assert imported & {"matplotlib", "numpy"} == set()
+def test_a_synthesis_whose_only_picture_is_the_map_imports_no_matplotlib_or_numpy(project):
+    """The map is drawn by Pillow: a build on two processes (the main one imports
+    beforehand what its workers will) whose other charts are native imports neither."""
+    bars = ["tendances", "participants", "categories", "priorites-locales", "mot-attendue"]
+    make_chart_template(project / "templates" / "synthese.docx",
+                        ["{{ carte }}", *(f"[graphique graphique-{name}]" for name in bars)])
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "rencontres", "construire",
+                           "--force", "--jobs", "2", "--projet", str(project)],
+                          capture_output=True, text=True, check=True)
+    imported = {match.group(1).split(".")[0]
+                for match in re.finditer(r"^import time: .*\| +(\S+)$", done.stderr, re.M)}
+    synthesis = project / "output" / "2021" / "synthese-2021.docx"
+    with zipfile.ZipFile(synthesis) as package:
+        pictures = [name for name in package.namelist() if name.startswith("word/media/")]
+    assert len(pictures) == 1 and alt_texts(synthesis)[0].startswith("Carte des participants")
+    assert "PIL" in imported and imported & {"matplotlib", "numpy"} == set()
 
 
 def test_an_absent_territory_is_drawn_as_absent_not_as_zero():
