@@ -3,24 +3,37 @@ edition entered, the follow-up of the previous edition's suggestions."""
 
 from __future__ import annotations
 
+import io
 import math
+import re
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from PIL import Image
+from templates import make_chart_template
 from docx_text import paragraphs
 
+from rencontres.build.chart_cache import ChartCache
 from rencontres.cli import main
 from rencontres.content.loading import load_content
+from rencontres.documents import charts
+from rencontres.documents import map as carte
 from rencontres.documents.map import (
     ABSENT_RADIUS_PT,
+    MapEntry,
+    Pixels,
     _draw,
     lambert93,
     map_entries,
-    map_figure,
+    map_font,
     map_layout,
+    map_texts,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,26 +120,82 @@ def test_map_geometry_markers_in_frame_labels_apart_areas_proportional(layout_20
 
 
 def test_drawn_labels_fit_in_the_boxes_of_the_layout(layout_2021):
-    """The layout estimates text widths without a font: the drawn text stays inside."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    figure = map_figure(layout_2021)
-    renderer = RendererAgg(1, 1, figure.dpi)
-    axes = figure.axes[0]
-    to_data = axes.transData.inverted()
+    """The layout estimates text widths without a font: the text drawn stays inside,
+    as the font's glyphs cover it."""
+    pixels = Pixels.of(layout_2021.frame)
     lines = [(line, p.label) for p in layout_2021.territories for line in p.lines]
     assert len(lines) == 29  # 9 territories, 3 lines each, two names on two lines
-    # The territories' lines are drawn last, after the countries' names and the legend.
-    for artist, (line, box) in zip(axes.texts[-len(lines):], lines):
-        assert artist.get_text() == line
-        (left, bottom), (right, top) = to_data.transform(artist.get_window_extent(renderer))
+    # The territories' lines are written last, after the countries' names and the legend.
+    texts = map_texts(layout_2021)[-len(lines):]
+    for text, (line, box) in zip(texts, lines):
+        assert text.text == line
+        font = map_font(text.points, text.bold)
+        ink_left, ink_top, ink_right, ink_bottom = font.getbbox(line, anchor=text.anchor)
+        left, top = pixels.km(text.x + ink_left, text.y + ink_top)
+        right, bottom = pixels.km(text.x + ink_right, text.y + ink_bottom)
         slack = 0.5 * layout_2021.km_per_point
-        assert box.left - slack <= left and right <= box.right + slack, artist.get_text()
-        assert box.bottom - slack <= bottom and top <= box.top + slack, artist.get_text()
+        assert box.left - slack <= left and right <= box.right + slack, line
+        assert box.bottom - slack <= bottom and top <= box.top + slack, line
 
 
 def test_the_map_is_the_same_bytes_for_the_same_data(layout_2021):
-    assert _draw(layout_2021) == _draw(layout_2021)
+    png = _draw(layout_2021)
+    assert png == _draw(layout_2021)
+    picture = Image.open(io.BytesIO(png))
+    # 160 mm at 300 dpi, no text chunk (no software, no time): only the resolution.
+    assert picture.size == (1890, 1658) and set(picture.info) == {"dpi"}
+    assert tuple(round(dpi) for dpi in picture.info["dpi"]) == (300, 300)
+
+
+def test_the_background_of_the_map_is_drawn_once_for_every_project(layout_2021, tmp_path,
+                                                                  monkeypatch):
+    """Sea, countries, borders: kept in the user's cache, shared by every project; a
+    cache that cannot be written draws it again, and the map is the same."""
+    drawn = []
+    monkeypatch.setattr(carte, "_draw_background",
+                        lambda pixels, draw=carte._draw_background: drawn.append(pixels)
+                        or draw(pixels))
+    users = tmp_path / "utilisateur"
+    maps = []
+    try:
+        for project in ("un", "deux"):
+            charts.use_cache(ChartCache(tmp_path / project), ChartCache(users, optional=True))
+            maps.append(carte.map_png(layout_2021))
+        assert len(drawn) == 1 and len(list(users.glob("*.png"))) == 1
+        (tmp_path / "fichier").write_bytes(b"")
+        charts.use_cache(ChartCache(tmp_path / "trois"),
+                         ChartCache(tmp_path / "fichier", optional=True))
+        maps.append(carte.map_png(layout_2021))
+    finally:
+        charts.use_cache(None)
+    assert len(drawn) == 2 and maps[0] == maps[1] == maps[2]
+
+
+def test_a_character_the_font_lacks_on_the_map_is_said_in_french():
+    layout = map_layout([MapEntry("Gare 🚆", 3.0, 50.6, "gauche", 10, None)], 2021, None)
+    charts.take_notes()
+    carte._draw(layout)
+    assert charts.take_notes() == [
+        "graphique : le caractère « 🚆 » n'existe pas dans la police Liberation Sans : il y "
+        "apparaît comme un carré (le texte du document le garde)"]
+
+
+def test_a_synthesis_whose_only_picture_is_the_map_imports_no_matplotlib_or_numpy(project):
+    """The map is drawn by Pillow: a build on two processes (the main one imports
+    beforehand what its workers will) whose other charts are native imports neither."""
+    bars = ["tendances", "participants", "categories", "priorites-locales", "mot-attendue"]
+    make_chart_template(project / "templates" / "synthese.docx",
+                        ["{{ carte }}", *(f"[graphique graphique-{name}]" for name in bars)])
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "rencontres", "construire",
+                           "--force", "--jobs", "2", "--projet", str(project)],
+                          capture_output=True, text=True, check=True)
+    imported = {match.group(1).split(".")[0]
+                for match in re.finditer(r"^import time: .*\| +(\S+)$", done.stderr, re.M)}
+    synthesis = project / "output" / "2021" / "synthese-2021.docx"
+    with zipfile.ZipFile(synthesis) as package:
+        pictures = [name for name in package.namelist() if name.startswith("word/media/")]
+    assert len(pictures) == 1 and alt_texts(synthesis)[0].startswith("Carte des participants")
+    assert "PIL" in imported and imported & {"matplotlib", "numpy"} == set()
 
 
 def test_an_absent_territory_is_drawn_as_absent_not_as_zero():

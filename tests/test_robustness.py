@@ -353,7 +353,8 @@ def test_interrupted_build_leaves_no_half_written_file(signum, built, edited, tm
 
 class _SignalWhenNamed:
     """A descriptor that receives SIGTERM while its class is being created, as happens
-    when the signal comes while matplotlib is being imported (first chart drawn)."""
+    when the signal comes while the first chart drawn imports its drawing library
+    (matplotlib for bars, Pillow for the map)."""
 
     def __set_name__(self, owner, name):
         os.kill(os.getpid(), signal.SIGTERM)
@@ -372,7 +373,7 @@ def test_interrupted_while_a_class_is_being_created(rebuilt, monkeypatch, capsys
     edit_content(rebuilt)
     shutil.rmtree(rebuilt / "output" / ".cache")
     previous = snapshot(rebuilt / "output")
-    monkeypatch.setattr(charts, "_pyplot", _import_while_signalled)
+    monkeypatch.setattr(charts, "_drawn", lambda draw: _import_while_signalled())
     code, out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
     assert code == 130
     assert err.splitlines()[-1] == INTERRUPTED

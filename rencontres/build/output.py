@@ -40,6 +40,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError([Problem(display_path(path), None, None, reason)]) from None
 
 
+def user_cache(name: str) -> Path:
+    """A folder of the user's cache (the same on every project): %LOCALAPPDATA% on
+    Windows, $XDG_CACHE_HOME or ~/.cache elsewhere."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rencontres" / name
+
+
 def remove_leftover_temporaries(folder: Path) -> None:
     """Remove the temporary files of a build that was killed outright (SIGKILL, power
     cut), the one case where it could not clean up after itself."""

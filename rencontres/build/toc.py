@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from ..errors import OutputError, RencontresError
 from ..word import toc
 from . import pdf
-from .output import write_atomic
+from .output import user_cache, write_atomic
 from .plan import DocumentJob
 from .workers import Rendered
 
 PLACEHOLDER = "00"
+LAYOUTS = "mises-en-page"  # the folder of the user's cache
 WITHOUT_NUMBERS = "sommaire sans numéros de page"
 HOW_TO_NUMBER = ("installez LibreOffice (apt-get install libreoffice-writer-nogui) et "
                  "reconstruisez, ou, dans Word, clic droit sur le sommaire > Mettre à jour "
@@ -74,16 +74,6 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
     return numbered
 
 
-def _cache_folder() -> Path:
-    """The user's cache (the same on every project): %LOCALAPPDATA% on Windows,
-    $XDG_CACHE_HOME or ~/.cache elsewhere."""
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "rencontres" / "mises-en-page"
-
-
 def _layout_key(data: bytes, program: str) -> str:
     """The document's bytes and the LibreOffice that lays them out (an update of
     LibreOffice lays them out again)."""
@@ -98,7 +88,7 @@ def _layout_key(data: bytes, program: str) -> str:
 
 def _remembered(key: str) -> dict[str, int] | None:
     try:
-        found = json.loads((_cache_folder() / f"{key}.json").read_text("utf-8"))
+        found = json.loads((user_cache(LAYOUTS) / f"{key}.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
     valid = isinstance(found, dict) and all(
@@ -109,7 +99,7 @@ def _remembered(key: str) -> dict[str, int] | None:
 def _remember(key: str, pages: dict[str, int]) -> None:
     """Kept if the cache can be written; a cache that cannot is no reason to fail."""
     try:
-        write_atomic(_cache_folder() / f"{key}.json",
+        write_atomic(user_cache(LAYOUTS) / f"{key}.json",
                      json.dumps(pages, sort_keys=True).encode("utf-8"))
     except (OSError, RencontresError):
         pass

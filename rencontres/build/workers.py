@@ -16,8 +16,9 @@ from typing import Callable, Mapping
 
 from ..content.loading import Content
 from ..errors import BuildError, Problem, RencontresError, display_path
-from .chart_cache import ChartCache
+from .chart_cache import LASTING, ChartCache
 from .lock import close_inherited_lock
+from .output import user_cache
 from .plan import REPORT, SYNTHESIS, DocumentJob, publication_date
 
 WORKER_LOST = ("un processus de construction s'est arrêté brutalement (mémoire épuisée, "
@@ -70,7 +71,8 @@ def _render_safely(content: Content, sources: Mapping[Path, bytes], job: Documen
                    charts_cache: Path | None) -> Rendered | RencontresError:
     from ..documents import charts
 
-    charts.use_cache(None if charts_cache is None else ChartCache(charts_cache))
+    charts.use_cache(None if charts_cache is None else ChartCache(charts_cache),
+                     ChartCache(user_cache(LASTING), optional=True))
     try:
         data = render_job(content, job, sources)
         return Rendered(data, tuple(f"{job.label} : {note}" for note in charts.take_notes()))
@@ -159,14 +161,18 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
 
 
 def _draws_pictures(jobs: list[DocumentJob], sources: Mapping[Path, bytes]) -> bool:
-    """Whether some chart of these documents may be drawn as a picture: one whose
-    template has no native chart of its name."""
+    """Whether some bar chart of these documents may be drawn as a picture (by
+    matplotlib; the map is drawn by Pillow): one whose template has no native chart of
+    its name."""
+    from ..documents.map import MapFields
     from ..word.fields import context_class
     from ..word.native_charts import chart_fields, chart_name, native_chart_names
 
     for template, kind in {(job.template, job.kind) for job in jobs}:
         native = native_chart_names(sources.get(template, b""))
-        if any(chart_name(field) not in native for field in chart_fields(context_class(kind))):
+        if any(chart_name(field) not in native
+               for field, attribute in chart_fields(context_class(kind)).items()
+               if attribute not in MapFields.model_fields):
             return True
     return False
 
@@ -174,7 +180,7 @@ def _draws_pictures(jobs: list[DocumentJob], sources: Mapping[Path, bytes]) -> b
 def _share_imports(charts_cache: Path | None, jobs: list[DocumentJob],
                    sources: Mapping[Path, bytes]) -> None:
     """Import once, before the workers are forked, what each of them would import:
-    the rendering modules, and matplotlib when charts are drawn as pictures and none
+    the rendering modules, and matplotlib when bar charts are drawn as pictures and none
     is cached yet (a first build, where every chart is drawn). Forked workers share
     these modules; each worker importing them itself doubled that work (matplotlib
     alone is about 0.4 s of CPU)."""

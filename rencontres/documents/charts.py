@@ -1,5 +1,5 @@
-"""The charts: their data and alt text; drawn with matplotlib (Agg) as PNG bytes when a
-template shows them as pictures."""
+"""The charts: their data and alt text; the bar charts drawn with matplotlib (Agg) as
+PNG bytes when a template shows them as pictures (the map, map.py, with Pillow)."""
 
 from __future__ import annotations
 
@@ -181,20 +181,24 @@ class ChartStore(Protocol):
 
 
 _store: ChartStore | None = None
+_lasting: ChartStore | None = None
 
 
-def use_cache(store: ChartStore | None) -> None:
-    """Keep drawn charts in `store`, found again by what they draw."""
-    global _store
-    _store = store
+def use_cache(store: ChartStore | None, lasting: ChartStore | None = None) -> None:
+    """Keep drawn charts in `store`, found again by what they draw, and in `lasting`
+    the drawings that are the same in every project (the map's background)."""
+    global _store, _lasting
+    _store, _lasting = store, lasting
 
 
-def _cached(drawing: str, draw: Callable[[], bytes]) -> bytes:
-    """The PNG of `drawing` from the store, or drawn and kept: an unchanged chart is
-    never redrawn, and a build whose charts are all cached never imports matplotlib."""
-    if _store is None:
+def _cached(drawing: str, draw: Callable[[], bytes], lasting: bool = False) -> bytes:
+    """The PNG of `drawing` from the store (`lasting`: the lasting one), or drawn and
+    kept: an unchanged chart is never redrawn, and a build whose charts are all cached
+    never imports matplotlib."""
+    store = _lasting if lasting else _store
+    if store is None:
         return _drawn(draw)
-    return _store.png(drawing, lambda: _drawn(draw))
+    return store.png(drawing, lambda: _drawn(draw))
 
 
 _notes: list[str] = []  # what drawing said, for the build's warnings
@@ -219,10 +223,14 @@ def _drawn(draw: Callable[[], bytes]) -> bytes:
     for warning in caught:
         missing = _MISSING_GLYPH.search(str(warning.message))
         if missing:
-            _notes.append(f"graphique : le caractère « {chr(int(missing.group(1)))} » "
-                          f"n'existe pas dans la police {missing.group(2)} : il y apparaît "
-                          "comme un carré (le texte du document le garde)")
+            missing_glyph(chr(int(missing.group(1))), missing.group(2))
     return png
+
+
+def missing_glyph(character: str, family: str) -> None:
+    """Note that `family` has no glyph for `character`, drawn as a box."""
+    _notes.append(f"graphique : le caractère « {character} » n'existe pas dans la police "
+                  f"{family} : il y apparaît comme un carré (le texte du document le garde)")
 
 
 @dataclass(frozen=True)
