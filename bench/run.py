@@ -225,8 +225,9 @@ def copy_project(target: Path, source: Path, templates: Path | None = None) -> P
 
 
 def empty_user_cache(folder: str) -> dict[str, str]:
-    """The environment of a build whose user cache is empty: its tables of contents are
-    laid out by LibreOffice, as on the first build of a new edition."""
+    """The environment of a build whose user cache is empty: the map's background is
+    drawn, the tables of contents are laid out by LibreOffice, as on the first build of
+    a new edition on a machine."""
     return {**os.environ, "XDG_CACHE_HOME": folder, "LOCALAPPDATA": folder}
 
 
@@ -496,11 +497,11 @@ def report(edition: dict, scales: dict[int, dict], info: list[tuple[str, str]], 
     rows = [
         ("`python -c pass`", "pass"),
         ("`python -c \"import matplotlib.pyplot\"`", "import"),
-        ("construction à froid (output/ vide, cache compris ; les pages du sommaire de la "
-         "synthèse gardées dans le cache de l'utilisateur)", "cold"),
+        ("construction à froid (output/ vide, cache compris ; le fond de la carte et les "
+         "pages du sommaire de la synthèse gardés dans le cache de l'utilisateur)", "cold"),
         ("construction à froid, cache de l'utilisateur vide aussi (première construction "
-         "d'une édition : LibreOffice met la synthèse en pages pour les numéros du sommaire)",
-         "cold_first"),
+         "d'une édition : le fond de la carte dessiné, la synthèse mise en pages par "
+         "LibreOffice pour les numéros du sommaire)", "cold_first"),
         ("construction à froid du compte-rendu seul (`--territoire hauts-de-france`)",
          "cold_report"),
         ("rien à faire", "noop"),
