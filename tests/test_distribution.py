@@ -103,7 +103,8 @@ def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_projec
     build(capsys, "--pdf", "--force")
     assert {path.name: path.read_bytes() for path in FOLDER.iterdir()} == first
     assert not Path("output/.pdf-999").exists()
-    assert b"/CreationDate(D:20211231120000Z')" in first["synthese-2021.pdf"]
+    assert b"/CreationDate (D:20211231120000Z')" in first["synthese-2021.pdf"]
+    assert b"<xmp:CreateDate>2021-12-31T12:00:00Z</xmp:CreateDate>" in first["synthese-2021.pdf"]
 
 
 def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_damaged(
