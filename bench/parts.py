@@ -2,7 +2,7 @@
 
 - reading the YAML files (`rencontres.content.source.read_yaml`): content/ and a synthetic
   edition of N territories (bench/synthetic.py, default 300);
-- the manifest and the bundle (`rencontres.build.distribution.finish_edition`) of that
+- the manifest and the bundle (`rencontres.publishing.distribution.finish_edition`) of that
   synthetic edition, whose documents are copies of the real compte-rendu built from
   content/: after a build (`changed=True`, the bundle is written) and with nothing
   to do (`changed=False`).
@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import make_project  # noqa: E402
 
-from rencontres.build.distribution import finish_edition  # noqa: E402
-from rencontres.build.plan import Project, plan  # noqa: E402
-from rencontres.build.state import BuildState  # noqa: E402
+from rencontres.publishing.distribution import finish_edition  # noqa: E402
+from rencontres.publishing.plan import Project, plan  # noqa: E402
+from rencontres.publishing.state import BuildState  # noqa: E402
 from rencontres.content.loading import load_content  # noqa: E402
 from rencontres.content.source import read_yaml  # noqa: E402
 

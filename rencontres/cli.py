@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 # Light imports only, up to the build itself: a build with nothing to do is told
-# without the content model, YAML, Jinja or Word (build/quick.py).
-from .build.plan import BuildReport, DocumentJob, Project
+# without the content model, YAML, Jinja or Word (publishing/quick.py).
+from .publishing.plan import BuildReport, DocumentJob, Project
 from .errors import (
     DistributionError,
     RencontresError,
@@ -356,7 +356,7 @@ class Progress:
 
 
 def _build(project: Project, arguments: argparse.Namespace) -> int:
-    from .build import quick
+    from .publishing import quick
 
     key = quick.options_key(arguments.edition, arguments.territoire, arguments.pdf,
                             arguments.strict)
@@ -368,7 +368,7 @@ def _build(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def _full_build(project: Project, arguments: argparse.Namespace) -> BuildReport:
-    from .build.pipeline import BuildOptions, build
+    from .publishing.pipeline import BuildOptions, build
 
     options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
                            force=arguments.force, workers=arguments.jobs, pdf=arguments.pdf,
@@ -381,8 +381,8 @@ def _full_build(project: Project, arguments: argparse.Namespace) -> BuildReport:
 
 
 def _distribute(project: Project, arguments: argparse.Namespace) -> int:
-    from .build.pipeline import BuildOptions
-    from .build.releases import distribute, modifications_name
+    from .publishing.pipeline import BuildOptions
+    from .publishing.releases import distribute, modifications_name
 
     progress = Progress(sys.stderr, enabled=True)
     try:
@@ -401,8 +401,8 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def _preview(project: Project, arguments: argparse.Namespace) -> int:
-    from .build.pipeline import BuildOptions
-    from .build.preview import Preview, serve, watch
+    from .publishing.pipeline import BuildOptions
+    from .publishing.preview import Preview, serve, watch
 
     options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
                            workers=arguments.jobs)
@@ -428,7 +428,7 @@ def _show_rebuilt(state) -> None:
 
 
 def _changes(project: Project, year: int | None) -> int:
-    from .build.releases import changes_since_last
+    from .publishing.releases import changes_since_last
 
     found = changes_since_last(project, year)
     print(found.changes.text(), end="")
@@ -483,7 +483,7 @@ def summary(report: BuildReport) -> str:
 
 
 def _check(project: Project, strict: bool) -> int:
-    from .build.checking import check_project
+    from .publishing.checking import check_project
 
     checked = check_project(project, strict)
     for warning in checked.warnings:
@@ -498,7 +498,7 @@ def _fields(project: Project, write: bool) -> int:
     text = fields_markdown()
     print(text, end="")
     if write:
-        from .build.output import write_atomic
+        from .publishing.output import write_atomic
 
         target = project.root / FIELDS_DOC
         write_atomic(target, text.encode("utf-8"))
@@ -507,7 +507,7 @@ def _fields(project: Project, write: bool) -> int:
 
 
 def _new_edition(project: Project, year: int) -> int:
-    from .build.output import write_new_folder
+    from .publishing.output import write_new_folder
     from .content.scaffold import new_edition_files
 
     files = new_edition_files(project.content_dir, year)

@@ -8,7 +8,7 @@ e-mail addresses are left as they are; so are times (14:30), identifiers and ISO
 dates, whose punctuation is not followed by a space. Applying it twice changes
 nothing.
 
-Chosen over `polytypo`, which does the spaces as well (tests/test_typography.py
+Chosen over `polytypo`, which does the spaces as well (tests/documents/test_typography.py
 checks that both agree): it does not do « % »/« € » nor ranges of years, and it
 rewrites more than spacing (straight quotes into « », three dots into an ellipsis),
 which would change texts the MOT typed on purpose.

@@ -73,7 +73,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
     `data`: the template's bytes, when the caller has read them already."""
     name = display_path(template_path)
     template = _open(template_path, read_template(template_path) if data is None else data)
-    clear_results(template.docx.element.body)  # filled after rendering (build/toc.py)
+    clear_results(template.docx.element.body)  # filled after rendering (publishing/toc.py)
     # Plain data only: never the InlineImage itself, whose `tpl` is the DocxTemplate. The
     # image is drawn when the template prints it, not before: a chart the template has as
     # a native Word chart is never drawn.

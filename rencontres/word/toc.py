@@ -6,7 +6,7 @@ result itself only when asked (« Mettre à jour la table »). Here it is writte
 would: a bookmark (_Toc…) on each heading listed, one paragraph per heading in the
 « toc N » style, each a hyperlink to its bookmark ending with a PAGEREF field whose
 displayed result is the page number. The numbers come from a layout made elsewhere
-(build/toc.py); the fields are not marked to update, so Word asks nothing on opening.
+(publishing/toc.py); the fields are not marked to update, so Word asks nothing on opening.
 """
 
 from __future__ import annotations

@@ -1,0 +1,134 @@
+"""Numbered distributions and what changed between them: `diffuser`, a correction,
+`changements`, `diffuser` again."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import zipfile
+from pathlib import Path
+
+from rencontres.publishing.changes import edition_changes
+from rencontres.publishing.plan import Project
+from rencontres.cli import main
+from rencontres.content.loading import load_content
+from rencontres.documents.french import long_date
+
+HDF = Path("content/2021/territoires/hauts-de-france.yaml")
+OLD_OBJECTIVE = ("Poursuivre le développement du volet transfrontalier des services publics "
+                 "(notamment France Services)")
+NEW_OBJECTIVE = ("Poursuivre le développement du volet transfrontalier des services publics "
+                 "(France Services notamment)")
+PART = "partie « Citoyenneté / Culture / Services publics »"
+
+
+def run(capsys, *arguments: str) -> tuple[int, str, str]:
+    code = main(list(arguments))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def correct(root: Path) -> None:
+    """35 participants become 36, an objective is reworded, a sub-point added."""
+    text = (root / HDF).read_text("utf-8")
+    for old, new in (("  total: 35\n", "  total: 36\n"), (OLD_OBJECTIVE, NEW_OBJECTIVE),
+                     ("          - sur les médias transfrontaliers locaux en Europe\n",
+                      "          - sur les médias transfrontaliers locaux en Europe\n"
+                      "          - sur les radios frontalières\n")):
+        assert old in text
+        text = text.replace(old, new)
+    (root / HDF).write_text(text, "utf-8")
+
+
+def test_distribute_correct_see_the_changes_distribute_again(in_project, capsys):
+    today = long_date(datetime.date.today())
+    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert code == 0, err
+    assert out.splitlines()[-2:] == [
+        "Diffusion v1 de l'édition 2021 enregistrée : "
+        "output/2021/diffusions/v1/rencontres-territoriales-2021-v1.zip",
+        "C'est le paquet à envoyer aux membres."]
+    v1 = in_project / "output/2021/diffusions/v1"
+    with zipfile.ZipFile(v1 / "rencontres-territoriales-2021-v1.zip") as package:
+        assert package.namelist() == [
+            "compte-rendu-2021-hauts-de-france.docx", "compte-rendu-2021-hauts-de-france.pdf",
+            "synthese-2021.docx", "synthese-2021.pdf", "manifeste.csv"]
+    assert (v1 / "contenu" / HDF.relative_to("content")).read_bytes() == \
+        (in_project / HDF).read_bytes()
+    assert json.loads((v1 / "diffusion.json").read_text("utf-8"))["version"] == 1
+
+    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Diffusion impossible : 1 problème",
+        "  output/2021/diffusions/v1/rencontres-territoriales-2021-v1.zip: aucun document "
+        f"n'a changé depuis la diffusion v1 du {today} : c'est toujours le paquet à envoyer"]
+
+    correct(in_project)
+    code, out, err = run(capsys, "changements")
+    assert code == 0, err
+    expected = [
+        f"Modifications de l'édition 2021 depuis la diffusion v1 du {today}",
+        "",
+        "compte-rendu-2021-hauts-de-france.docx (Compte-rendu de la Rencontre territoriale "
+        "Hauts-de-France 2021) : 3 modifications",
+        "  - participants : 35 → 36",
+        f"  - texte reformulé ({PART}, objectifs) :",
+        f"      avant : « {OLD_OBJECTIVE} »",
+        f"      après : « {NEW_OBJECTIVE} »",
+        f"  - texte ajouté ({PART}, idées de projet, sous-points de « Études / benchmark "
+        "sur : ») : « sur les radios frontalières »",
+        "",
+        "synthese-2021.docx (Synthèse des Rencontres territoriales 2021) : 2 modifications",
+        "  - participants, total : 195 → 196",
+        "  - participants de Hauts-de-France : 35 → 36"]
+    assert out.splitlines() == expected
+    assert err == ("Écrit : output/2021/modifications-v2.txt (joint au paquet de la "
+                   "diffusion v2)\n")
+    assert (in_project / "output/2021/modifications-v2.txt").read_text("utf-8") == out
+
+    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert code == 0, err
+    assert out.splitlines()[-2] == (
+        "Diffusion v2 de l'édition 2021 enregistrée : output/2021/diffusions/v2/"
+        "rencontres-territoriales-2021-v2.zip (avec modifications-v2.txt)")
+    v2 = in_project / "output/2021/diffusions/v2"
+    with zipfile.ZipFile(v2 / "rencontres-territoriales-2021-v2.zip") as package:
+        assert package.namelist()[-1] == "modifications-v2.txt"
+        assert package.read("modifications-v2.txt").decode("utf-8").splitlines() == expected
+    assert "  total: 36" in (v2 / "contenu" / HDF.relative_to("content")).read_text("utf-8")
+    assert (v1 / "contenu" / HDF.relative_to("content")).read_text("utf-8").count(
+        "  total: 35") == 1
+    record = json.loads((v2 / "diffusion.json").read_text("utf-8"))
+    assert (record["version"], record["date"]) == (2, datetime.date.today().isoformat())
+
+
+def test_changes_before_any_distribution_say_what_to_do(in_project, capsys):
+    code, out, err = run(capsys, "changements")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Diffusion impossible : 1 problème",
+        "  output/2021/diffusions: aucune diffusion de l'édition 2021 : les changements se "
+        "comptent depuis la dernière ; lancez d'abord « python build.py diffuser »"]
+
+
+def test_documents_added_and_gone(project):
+    before = load_content(project / "content", {2020, 2021})
+    hdf = project / HDF
+    text = hdf.read_text("utf-8")
+    sections = text.index("sections:")
+    hdf.write_text(text[:sections], "utf-8")  # figures only: no compte-rendu any more
+    ardennes = project / "content/2021/territoires/ardennes.yaml"
+    ardennes.write_text(ardennes.read_text("utf-8") + (
+        "sections:\n  - titre: Mobilité\n    niveau: 2\n"
+        "    objectifs: [Rouvrir la ligne Charleville – Givet]\n"), "utf-8")
+    after = load_content(project / "content", {2020, 2021})
+    changes = edition_changes(Project(project), before, after, 2021, "la diffusion v1")
+    text = changes.text()
+    assert text.splitlines()[2:4] == [
+        "Document ajouté : compte-rendu-2021-ardennes.docx (Compte-rendu de la Rencontre "
+        "territoriale Ardennes 2021)", ""]
+    assert ("Document retiré : compte-rendu-2021-hauts-de-france.docx (Compte-rendu de la "
+            "Rencontre territoriale Hauts-de-France 2021)") in text.splitlines()
+    reverse = edition_changes(Project(project), after, before, 2021, "la diffusion v2").text()
+    assert "Document ajouté : compte-rendu-2021-hauts-de-france.docx" in reverse

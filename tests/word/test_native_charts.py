@@ -1,0 +1,310 @@
+"""Native Word charts (word/native_charts.py): the chart of templates/compte-rendu.docx,
+inserted and styled in Word, receives the votes at each build and keeps its styling;
+its document path imports no matplotlib, numpy or Pillow."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import docx
+import pytest
+from docx.enum.shape import WD_INLINE_SHAPE
+from lxml import etree
+from test_render import HDF, hdf_context
+
+from rencontres.cli import main
+from rencontres.errors import TemplateError
+from rencontres.word.render import Properties, render
+from support.templates import make_chart_template, make_template
+
+VOTES = "graphique-votes"
+REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
+HDF_LABELS = ["Citoyenneté / Culture", "Gouvernance", "Mobilité", "Ressources / Biens communs",
+              "Ingénierie", "Services publics", "Observation", "Obstacles",
+              "Emploi / insertion"]
+EXPECTED = ["MOT particulièrement attendue", "Autre thème"]
+NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+      "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+      "x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
+                        date=datetime.date(2021, 12, 1))
+
+
+def build(project: Path, *options: str) -> Path:
+    assert main(["--territoire", "hauts-de-france", "--jobs", "1", "--quiet",
+                 "--projet", str(project), *options]) == 0
+    return project / REPORT
+
+
+def _target(package: zipfile.ZipFile, part: str, rel_id: str) -> str:
+    folder, _, name = part.rpartition("/")
+    rels = etree.fromstring(package.read(f"{folder}/_rels/{name}.rels"))
+    target = rels.xpath(f"rel:Relationship[@Id='{rel_id}']/@Target", namespaces=NS)[0]
+    parts = []
+    for piece in PurePosixPath(folder, target).parts:
+        if piece == "..":
+            parts.pop()
+        else:
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def native_chart(data: bytes, name: str = VOTES):
+    """(docPr, chart XML, workbook bytes) of the chart named `name` in a DOCX."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        document = etree.fromstring(package.read("word/document.xml"))
+        doc_pr = document.xpath(f"//wp:docPr[@name='{name}']", namespaces=NS)[0]
+        rel_id = doc_pr.xpath("../a:graphic//c:chart/@r:id", namespaces=NS)[0]
+        chart_part = _target(package, "word/document.xml", rel_id)
+        space = etree.fromstring(package.read(chart_part))
+        embedded = space.xpath("c:externalData/@r:id", namespaces=NS)[0]
+        workbook = package.read(_target(package, chart_part, embedded))
+    return doc_pr, space, workbook
+
+
+def series_of(space) -> list[tuple[str, list[str], dict[int, str]]]:
+    """(name, categories, {index: value}) of each series."""
+    return [(ser.findtext("c:tx//c:v", namespaces=NS),
+             [v.text for v in ser.iterfind("c:cat//c:pt/c:v", NS)],
+             {int(pt.get("idx")): pt.findtext("c:v", namespaces=NS)
+              for pt in ser.iterfind("c:val//c:pt", NS)})
+            for ser in space.iterfind(".//c:ser", NS)]
+
+
+def cells(workbook: bytes) -> dict[str, str]:
+    """Every filled cell of the workbook's first sheet: reference → text or number."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as package:
+        strings = [item.findtext("x:t", namespaces=NS) for item in etree.fromstring(
+            package.read("xl/sharedStrings.xml")).iterfind("x:si", NS)]
+        sheet = etree.fromstring(package.read("xl/worksheets/sheet1.xml"))
+    return {cell.get("r"): strings[int(cell.findtext("x:v", namespaces=NS))]
+            if cell.get("t") == "s" else cell.findtext("x:v", namespaces=NS)
+            for cell in sheet.iterfind(".//x:c", NS)}
+
+
+def test_the_votes_chart_is_a_native_bar_chart_holding_the_votes(project):
+    data = build(project).read_bytes()
+    doc_pr, space, workbook = native_chart(data)
+    assert space.find("c:chart/c:plotArea/c:barChart/c:barDir", NS).get("val") == "bar"
+    names = [name for name, _, _ in series_of(space)]
+    assert names == EXPECTED
+    for _, categories, _ in series_of(space):
+        assert categories == HDF_LABELS
+    expected, other = (values for _, _, values in series_of(space))
+    # Each theme has its value in one series: orange (expected) or sky (other).
+    assert sorted({**expected, **other}.items()) == list(enumerate(
+        ["9", "8", "8", "7", "6", "5", "4", "4", "1"]))
+    assert set(expected) == {0, 1, 2, 5} and set(other) == {3, 4, 6, 7, 8}
+    assert [ser.findtext(path, namespaces=NS) for ser in space.iterfind(".//c:ser", NS)
+            for path in ("c:tx//c:f", "c:cat//c:f", "c:val//c:f")] == [
+        "Feuil1!$B$1", "Feuil1!$A$2:$A$10", "Feuil1!$B$2:$B$10",
+        "Feuil1!$C$1", "Feuil1!$A$2:$A$10", "Feuil1!$C$2:$C$10"]
+    assert {c.get("val") for c in space.iterfind(".//c:ser//c:ptCount", NS)} == {"1", "9"}
+    assert space.find("c:roundedCorners", NS).get("val") == "0"
+    # « Modifier les données » opens these cells.
+    assert cells(workbook) == {
+        "B1": EXPECTED[0], "C1": EXPECTED[1],
+        **{f"A{row}": label for row, label in enumerate(HDF_LABELS, 2)},
+        **{f"B{row + 2}": value for row, value in expected.items()},
+        **{f"C{row + 2}": value for row, value in other.items()}}
+    assert doc_pr.get("descr") == hdf_context(project).votes_chart.alt_text
+    assert doc_pr.get("descr").startswith(
+        "Nombre de votes par thème. Citoyenneté / Culture : 9 votes (MOT particulièrement "
+        "attendue) ; Gouvernance : 8 votes (MOT particulièrement attendue) ; ")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert not [n for n in package.namelist() if n.startswith("word/media/")]
+
+
+def _without_data(space) -> bytes:
+    """The chart's XML without what a build writes: its styling."""
+    space = etree.fromstring(etree.tostring(space))
+    for element in space.xpath(".//c:ser/c:tx | .//c:ser/c:cat | .//c:ser/c:val",
+                               namespaces=NS):
+        element.getparent().remove(element)
+    return etree.tostring(space)
+
+
+def _replace_in_template(path: Path, part: str, edit) -> None:
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, blob in entries:
+            package.writestr(info, edit(blob) if info.filename == part else blob)
+
+
+def test_a_restyled_chart_keeps_its_style_after_a_rebuild_with_other_votes(project):
+    template = project / "templates/compte-rendu.docx"
+    _replace_in_template(template, "word/charts/chart1.xml", lambda xml: xml.replace(
+        b"DD7836", b"00A000").replace(b'typeface="Arial"', b'typeface="Georgia"').replace(
+        b'sz="900" b="1"', b'sz="1200" b="0"'))
+    with zipfile.ZipFile(template) as package:
+        restyled = etree.fromstring(package.read("word/charts/chart1.xml"))
+    path = project / HDF
+    path.write_text(path.read_text("utf-8").replace("votes: 9", "votes: 12").replace(
+        "votes: 1\n", "votes: 10\n"), "utf-8")
+    _, space, workbook = native_chart(build(project).read_bytes())
+    assert _without_data(space) == _without_data(restyled)
+    xml = etree.tostring(space)
+    assert b"00A000" in xml and b"DD7836" not in xml
+    assert b'typeface="Georgia"' in xml and b'typeface="Arial"' not in xml
+    expected, other = (values for _, _, values in series_of(space))
+    assert series_of(space)[0][1][:2] == ["Citoyenneté / Culture", "Emploi / insertion"]
+    assert (expected[0], other[1]) == ("12", "10")
+    assert cells(workbook)["B2"] == "12" and cells(workbook)["C3"] == "10"
+
+
+def test_libreoffice_shows_the_chart_labels_in_its_pdf(project):
+    build(project, "--pdf")
+    text = subprocess.run(["pdftotext", "-layout", str((project / REPORT).with_suffix(".pdf")),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    # The bars' labels and values, and the legend: the chart's, not the list of votes
+    # below it (« Ressources / Biens communs (7) »).
+    assert re.search(r"^ *Ressources / Biens communs +7$", text, re.M), text
+    assert re.search(r"^ *Emploi / insertion +1$", text, re.M), text
+    assert re.search(r"Autre thème +MOT particulièrement attendue", text), text
+
+
+def test_the_document_is_the_same_bytes_across_builds_and_reopens(project):
+    first = build(project).read_bytes()
+    assert build(project, "--force").read_bytes() == first
+    document = docx.Document(io.BytesIO(first))
+    assert [shape.type for shape in document.inline_shapes] == [WD_INLINE_SHAPE.CHART]
+    _, _, workbook = native_chart(first)
+    with zipfile.ZipFile(io.BytesIO(workbook)) as package:
+        core = package.read("docProps/core.xml").decode()
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert "2021-" in core and datetime.date.today().isoformat() not in core
+
+
+# The order of the children of the c: elements, in the schema (ECMA-376 part 1,
+# dml-chart.xsd): of what a build writes or inserts, and of what the template's chart
+# has (written by a script, not by Word).
+_AXIS = ["axId", "scaling", "delete", "axPos", "majorGridlines", "minorGridlines", "title",
+         "numFmt", "majorTickMark", "minorTickMark", "tickLblPos", "spPr", "txPr", "crossAx",
+         "crosses", "crossesAt"]
+SCHEMA_ORDER = {
+    "chart": ["title", "autoTitleDeleted", "pivotFmts", "view3D", "floor", "sideWall",
+              "backWall", "plotArea", "legend", "plotVisOnly", "dispBlanksAs",
+              "showDLblsOverMax", "extLst"],
+    "plotArea": ["layout", "barChart", "catAx", "valAx", "dTable", "spPr", "extLst"],
+    "barChart": ["barDir", "grouping", "varyColors", "ser", "dLbls", "gapWidth", "overlap",
+                 "serLines", "axId", "extLst"],
+    "dLbls": ["dLbl", "delete", "numFmt", "spPr", "txPr", "dLblPos", "showLegendKey",
+              "showVal", "showCatName", "showSerName", "showPercent", "showBubbleSize",
+              "separator", "showLeaderLines", "leaderLines", "extLst"],
+    "catAx": [*_AXIS, "auto", "lblAlgn", "lblOffset", "tickLblSkip", "tickMarkSkip",
+              "noMultiLvlLbl", "extLst"],
+    "valAx": [*_AXIS, "crossBetween", "majorUnit", "minorUnit", "dispUnits", "extLst"],
+    "scaling": ["logBase", "orientation", "max", "min", "extLst"],
+    "legend": ["legendPos", "legendEntry", "layout", "overlay", "spPr", "txPr", "extLst"],
+    "chartSpace": ["date1904", "lang", "roundedCorners", "AlternateContent", "style",
+                   "clrMapOvr", "pivotSource", "protection", "chart", "spPr", "txPr",
+                   "externalData", "printSettings", "userShapes", "extLst"],
+    "ser": ["idx", "order", "tx", "spPr", "invertIfNegative", "pictureOptions", "dPt",
+            "dLbls", "trendline", "errBars", "cat", "val", "shape", "extLst"],
+    "tx": ["strRef", "v"],
+    "strRef": ["f", "strCache", "extLst"], "strCache": ["ptCount", "pt", "extLst"],
+    "numRef": ["f", "numCache", "extLst"], "numCache": ["formatCode", "ptCount", "pt", "extLst"],
+    "pt": ["v"], "externalData": ["autoUpdate"],
+}
+
+
+def schema_problems(space) -> list[str]:
+    problems = []
+    for element in space.iter():
+        name = etree.QName(element).localname
+        if name not in SCHEMA_ORDER or etree.QName(element).namespace != NS["c"]:
+            continue
+        order = SCHEMA_ORDER[name]
+        children = [etree.QName(child).localname for child in element]
+        unknown = [child for child in children if child not in order]
+        positions = [order.index(child) for child in children if child in order]
+        if unknown or positions != sorted(positions):
+            problems.append(f"{name}: {children}")
+    for ser in space.iterfind(".//c:ser", NS):
+        count = int(ser.find("c:val//c:ptCount", NS).get("val"))
+        if len(ser.findall("c:cat//c:pt", NS)) != count or any(
+                int(pt.get("idx")) >= count for pt in ser.iterfind("c:val//c:pt", NS)):
+            problems.append("points beyond ptCount")
+    return problems
+
+
+def test_the_chart_xml_follows_the_schema(project, tmp_path):
+    _, space, _ = native_chart(build(project).read_bytes())
+    assert schema_problems(space) == []
+    # A chart without a workbook (its link broken in Word), without c:roundedCorners,
+    # with one series more than the data: the workbook and the corners are added in
+    # their places, the first series dropped.
+    template = make_chart_template(tmp_path / "modele.docx", [f"[graphique {VOTES}]"],
+                                   series=3)
+    _, space, workbook = native_chart(render(template, hdf_context(project), PROPERTIES))
+    assert schema_problems(space) == []
+    assert [name for name, _, _ in series_of(space)] == EXPECTED
+    assert space.find("c:roundedCorners", NS).get("val") == "0"
+    assert cells(workbook)["A2"] == HDF_LABELS[0]
+    # The template's number format stays.
+    assert {f.text for f in space.iterfind(".//c:formatCode", NS)} == {"0"}
+
+
+def test_a_chart_with_too_few_series_is_said(project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    template = make_chart_template(Path("modele.docx"), [f"[graphique {VOTES}]"], series=1)
+    with pytest.raises(TemplateError) as error:
+        render(template, hdf_context(project), PROPERTIES)
+    assert error.value.report().splitlines() == [
+        "Modèle Word invalide : 1 problème",
+        f"  modele.docx: graphique « {VOTES} » : le graphique du modèle a 1 série, il en "
+        "faut 2 (« MOT particulièrement attendue », « Autre thème ») : ajoutez-en dans Word "
+        "(clic droit, « Modifier les données »), chacune avec sa couleur",
+    ]
+
+
+def test_an_empty_chart_field_removes_the_native_chart(project, tmp_path):
+    template = make_chart_template(tmp_path / "modele.docx", ["Votes", f"[graphique {VOTES}]"])
+    context = hdf_context(project).model_copy(update={"votes_chart": None})
+    with zipfile.ZipFile(io.BytesIO(render(template, context, PROPERTIES))) as package:
+        document = package.read("word/document.xml")
+        names = package.namelist()
+    assert b"Votes" in document and b"c:chart" not in document
+    # Not published with the template's sample data either.
+    assert not [name for name in names if name.startswith("word/charts/")]
+
+
+def _imported_modules(project: Path) -> set[str]:
+    """The modules a whole build of the compte-rendu of Hauts-de-France imports, in a
+    fresh interpreter."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "rencontres", "construire",
+         "--territoire", "hauts-de-france", "--force", "--jobs", "1", "--projet",
+         str(project)], capture_output=True, text=True, check=True)
+    return {match.group(1)
+            for match in re.finditer(r"^import time: .*\| +(\S+)$", result.stderr, re.M)}
+
+
+def _imported(project: Path) -> set[str]:
+    """The top-level packages of those modules."""
+    return {name.split(".")[0] for name in _imported_modules(project)}
+
+
+def test_a_native_chart_build_imports_no_matplotlib_numpy_or_pillow(project):
+    modules = _imported_modules(project)
+    imported = {name.split(".")[0] for name in modules}
+    assert {"rencontres", "docx", "xlsxwriter"} <= imported  # the chart was filled
+    assert imported & {"matplotlib", "numpy", "PIL"} == set()
+    # Nor the synthesis' context, its map and trends: not built, not checked.
+    assert {"rencontres.documents.report", "rencontres.word.checker"} <= modules
+    assert modules & {"rencontres.documents.synthesis", "rencontres.documents.map",
+                      "rencontres.documents.trends"} == set()
+    # The same build with the chart as a picture does import them.
+    make_template(project / "templates/compte-rendu.docx", ["{{ graphique_votes }}"])
+    assert {"matplotlib", "numpy", "PIL"} <= _imported(project)

@@ -1,0 +1,187 @@
+"""The synthesis template's five charts are native Word charts: filled with the data the
+content gives, their drawings as tall as their bars need, and a synthesis without a map
+draws nothing with matplotlib."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+from docx.enum.shape import WD_INLINE_SHAPE
+from test_native_charts import NS, PROPERTIES, native_chart, schema_problems, series_of
+from test_synthesis import build_content, edition, referentiel, report
+
+from rencontres.publishing.pdf import convert
+from rencontres.content.loading import Edition
+from rencontres.content.model import EditionInfo
+from rencontres.documents.charts import MAX_HEIGHT, Chart, Series
+from rencontres.documents.synthesis import synthesis_context
+from rencontres.word.render import render
+
+REPO = Path(__file__).resolve().parents[2]
+SYNTHESIS = REPO / "templates" / "synthese.docx"
+CHARTS = {"graphique-participants": "participants_chart",
+          "graphique-categories": "categories_chart",
+          "graphique-priorites-locales": "local_priorities_chart",
+          "graphique-mot-attendue": "mot_expected_chart",
+          "graphique-tendances": "graphique_tendances"}
+EMU_PER_INCH = 914400
+
+
+def three_editions(*years: int):
+    """Nord, Est and Sud at each of `years`, Est absent the middle one; Nord gives its
+    participants by category, not all of them."""
+    editions = []
+    for index, year in enumerate(years):
+        reports = [report("nord", 10 + index, by_category={"techniciens": 6, "elus": 2},
+                          local=["mobilite", "sante"], expected=["mobilite"]),
+                   report("sud", 5 + 3 * index, local=["sante"], expected=["sante", "emploi"])]
+        if index != 1:
+            reports.append(report("est", 20 - index, local=["mobilite", "emploi"],
+                                  expected=["sante"]))
+        editions.append(edition(year, *reports))
+    return build_content(*editions)
+
+
+def extent(data: bytes, name: str) -> tuple[int, int]:
+    frame = native_chart(data, name)[0].getparent()
+    size = frame.find("wp:extent", NS)
+    return int(size.get("cx")), int(size.get("cy"))
+
+
+def colors(space) -> list[str]:
+    return [ser.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val")
+            for ser in space.iterfind(".//c:ser", NS)]
+
+
+def test_the_five_charts_are_native_and_hold_the_content_data():
+    content = three_editions(2019, 2020, 2021)
+    context = synthesis_context(content, content.editions[2021])
+    data = render(SYNTHESIS, context, PROPERTIES)
+    for name, attribute in CHARTS.items():
+        chart = getattr(context, attribute)
+        doc_pr, space, _ = native_chart(data, name)
+        assert series_of(space) == [
+            (series, list(chart.labels),
+             {index: str(value) for index, value in enumerate(values) if value is not None})
+            for series, values in chart.columns()], name
+        assert doc_pr.get("descr") == chart.alt_text
+        assert schema_problems(space) == [], name
+    _, participants, _ = native_chart(data, "graphique-participants")
+    assert series_of(participants) == [
+        ("2020", ["Est (pas de données 2020)", "Nord", "Sud"], {1: "11", 2: "8"}),
+        ("2021", ["Est (pas de données 2020)", "Nord", "Sud"], {0: "18", 1: "12", 2: "11"})]
+    assert colors(participants) == ["6C94C5", "1F3A5F"]  # sky, then navy: the template's
+    _, categories, _ = native_chart(data, "graphique-categories")
+    assert series_of(categories) == [
+        ("Participants", ["Techniciens", "Élus", "National", "Catégorie non précisée"],
+         {0: "6", 1: "2", 2: "0", 3: "4"})]
+    _, trends, _ = native_chart(data, "graphique-tendances")
+    assert series_of(trends) == [
+        ("2019", ["Nord", "Est (pas de données 2020)", "Sud"], {0: "10", 1: "20", 2: "5"}),
+        ("2020", ["Nord", "Est (pas de données 2020)", "Sud"], {0: "11", 2: "8"}),
+        ("2021", ["Nord", "Est (pas de données 2020)", "Sud"], {0: "12", 1: "18", 2: "11"})]
+    # Three editions keep the template's last three series: the pictures' sky, middle
+    # blue and navy.
+    assert colors(trends) == ["6C94C5", "466792", "1F3A5F"]
+    # No chart is a picture (these territories have no place on the map: no map either).
+    assert not [p for p in docx.Document(SYNTHESIS).paragraphs
+                if re.fullmatch(r"\{\{ graphique_\w+ \}\}", p.text.strip())]
+    assert [shape.type for shape in docx.Document(io.BytesIO(data)).inline_shapes] == [
+        WD_INLINE_SHAPE.CHART] * 5
+
+
+def test_without_a_previous_edition_the_participants_chart_keeps_the_navy_series():
+    content = three_editions(2021)
+    context = synthesis_context(content, content.editions[2021])
+    _, space, workbook = native_chart(render(SYNTHESIS, context, PROPERTIES),
+                                      "graphique-participants")
+    assert series_of(space) == [("2021", ["Est", "Nord", "Sud"], {0: "20", 1: "10", 2: "5"})]
+    assert colors(space) == ["1F3A5F"]
+
+
+def _participants(count: int) -> Chart:
+    labels = [f"Territoire {number}" for number in range(1, count + 1)]
+    return Chart(labels, [Series("2020", [5] * count, "#6C94C5"),
+                          Series("2021", list(range(count, 0, -1)), "#1F3A5F")],
+                 "Nombre de participants par territoire.")
+
+
+def test_the_participants_chart_grows_with_its_territories_up_to_a_page():
+    content = three_editions(2020, 2021)
+    context = synthesis_context(content, content.editions[2021])
+    width, height = extent(SYNTHESIS.read_bytes(), "graphique-participants")
+    sample = len(series_of(native_chart(SYNTHESIS.read_bytes(),
+                                        "graphique-participants")[1])[0][1])
+    assert sample == 4 and height == round(4 * (0.7 + 0.5 * 9) / 9 * EMU_PER_INCH)
+    sizes = {}
+    for count in (2, 4, 9, 30, 300):
+        shown = context.model_copy(update={"participants_chart": _participants(count)})
+        sizes[count] = extent(render(SYNTHESIS, shown, PROPERTIES), "graphique-participants")
+    assert sizes == {
+        2: (width, height), 4: (width, height),  # never shorter than the template's
+        9: (width, height * 9 // 4),  # the template's height per territory
+        30: (width, round(MAX_HEIGHT * EMU_PER_INCH)),  # at most a page
+        300: (width, round(MAX_HEIGHT * EMU_PER_INCH))}
+
+
+def test_libreoffice_shows_thirty_territories_on_the_page_of_their_caption(tmp_path):
+    territories = [(f"t{number}", f"Territoire {number}") for number in range(1, 31)]
+    editions = [Edition(
+        info=EditionInfo.model_validate({"annee": year, "titre": f"Rencontres {year}"}),
+        directory=Path(str(year)), synthesis=None,
+        reports={tid: report(tid, 10 + number + year % 2)
+                 for number, (tid, _) in enumerate(territories)})
+        for year in (2020, 2021)]
+    content = build_content(*editions, ref=referentiel(territories=territories))
+    context = synthesis_context(content, content.editions[2021])
+    document = tmp_path / "synthese.docx"
+    document.write_bytes(render(SYNTHESIS, context, PROPERTIES))
+    pdf = tmp_path / "synthese.pdf"
+    pdf.write_bytes(convert([document], tmp_path, datetime.date(2021, 12, 1))[document])
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    caption = "Nombre de participants par territoire en 2020 et en 2021."
+    [page] = [page for page in pages if caption in page]
+    assert "Participants par territoire" not in page  # the table is on the next page
+    shown = re.findall(r"Territoire (\d+)\b", page)
+    assert sorted(map(int, shown)) == list(range(1, 31))
+    # Every bar's value is written: 30 territories, two editions each.
+    values = re.findall(r"(?<![\w°])(\d+)(?![\w°])", page.split("Les participants")[-1]
+                        .replace("2020", "").replace("2021", ""))
+    assert len(values) >= 2 * 30
+
+
+def _imported(project: Path) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "rencontres", "construire", "--force",
+         "--jobs", "1", "--projet", str(project)], capture_output=True, text=True, check=True)
+    return {match.group(1).split(".")[0]
+            for match in re.finditer(r"^import time: .*\| +(\S+)$", result.stderr, re.M)}
+
+
+def test_a_synthesis_without_a_map_draws_nothing_with_matplotlib(project):
+    """The map is the template's one picture: without it, a whole build of the 2021
+    edition (the compte-rendu too, whose chart is native as well) never imports
+    matplotlib nor numpy."""
+    template = project / "templates" / "synthese.docx"
+    document = docx.Document(template)
+    paragraphs = document.paragraphs
+    start = next(index for index, paragraph in enumerate(paragraphs)
+                 if paragraph.text == "{%p if carte %}")
+    assert [p.text for p in paragraphs[start:start + 4]] == [
+        "{%p if carte %}", "{{ carte }}", "{{ legende_carte }}", "{%p endif %}"]
+    for paragraph in paragraphs[start:start + 4]:
+        paragraph._element.getparent().remove(paragraph._element)
+    document.save(template)
+    imported = _imported(project)
+    assert {"rencontres", "docx", "xlsxwriter"} <= imported  # the charts were filled
+    assert imported & {"matplotlib", "numpy"} == set()
+    built = project / "output" / "2021" / "synthese-2021.docx"
+    assert len(series_of(native_chart(built.read_bytes(), "graphique-participants")[1])
+               [0][1]) == 9
