@@ -121,7 +121,7 @@ def template_damage(damage: Callable) -> Callable[[Path], None]:
 def _template_breaks() -> dict[str, Callable[[Path], None]]:
     from test_docs import TEMPLATE_BREAKS
 
-    return {name: template_damage(damage) for name, damage, _ in TEMPLATE_BREAKS}
+    return {name: template_damage(damage) for name, damage in TEMPLATE_BREAKS}
 
 
 SETUPS: dict[str, Callable[[Path], None]] = {
