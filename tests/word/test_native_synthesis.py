@@ -117,6 +117,12 @@ def test_the_five_charts_are_native_and_hold_the_content_data():
             ".//c:catAx/c:scaling/c:orientation", NS)] == ["minMax"]
         assert [ser.find("c:order", NS).get("val") for ser in space.iterfind(".//c:ser", NS)] \
             == [str(index) for index in range(len(space.findall(".//c:ser", NS)))]
+    # The trends' caption says what the chart shows: no « n. d. », which it never shows
+    # (a territory without a file has no bar, and its label says so).
+    captions = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs
+                if p.style.name == "Caption"]
+    assert "Nombre de participants par territoire à chaque édition." in captions
+    assert not [caption for caption in captions if "n. d." in caption]
     # No chart is a picture (these territories have no place on the map: no map either).
     assert not [p for p in docx.Document(SYNTHESIS).paragraphs
                 if re.fullmatch(r"\{\{ graphique_\w+ \}\}", p.text.strip())]
