@@ -247,18 +247,35 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
     circles = [Circle(x, y, max(r, p or 0)) for (x, y), r, p in zip(points, radii, previous_radii)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
                                              any(e.current is None for e in entries)))
-    obstacles = Obstacles(frame, _line_grid(frame), LINE_MARGIN_PT * km_pt, circles, [legend],
-                          [])
-    placed: list[PlacedTerritory] = []
+    labels = [_label_lines(entry, year, previous_year) for entry in entries]
+
+    def placed_in(order: list[int]) -> tuple[float, Obstacles, dict[int, Placement]]:
+        obstacles = Obstacles(frame, _line_grid(frame), LINE_MARGIN_PT * km_pt, circles,
+                              [legend], [])
+        placements = {}
+        for index in order:
+            width, height = _label_size(*labels[index], km_pt)
+            placement = place_label(circles[index], width, height, entries[index].label_side,
+                                    obstacles, km_pt) or _anywhere(circles[index], width, height,
+                                                                   km_pt)
+            obstacles.boxes.append(placement.box)
+            if placement.leader is not None:
+                obstacles.leaders.append(placement.leader)
+            placements[index] = placement
+        return sum(p.cost for p in placements.values()), obstacles, placements
+
+    # Each label takes the best place left by those placed before it: a few orders are
+    # tried (the referentiel's, its reverse, north to south, south to north), the
+    # cheapest kept.
+    indices = list(range(len(entries)))
+    orders = [indices, indices[::-1], sorted(indices, key=lambda i: -points[i][1]),
+              sorted(indices, key=lambda i: points[i][1])]
+    _, obstacles, placements = min((placed_in(order) for order in orders),
+                                   key=lambda found: found[0])
+    placed = []
     for index, entry in enumerate(entries):
-        names, figures = _label_lines(entry, year, previous_year)
-        width, height = _label_size(names, figures, km_pt)
-        placement = place_label(circles[index], width, height, entry.label_side, obstacles,
-                                km_pt) or _anywhere(circles[index], width, height, obstacles,
-                                                    km_pt)
-        obstacles.boxes.append(placement.box)
-        if placement.leader is not None:
-            obstacles.leaders.append(placement.leader)
+        names, figures = labels[index]
+        placement = placements[index]
         x, y = points[index]
         placed.append(PlacedTerritory(entry, x, y, radii[index], previous_radii[index],
                                       tuple(names + figures), len(names), placement.box,
@@ -267,14 +284,13 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
     return MapLayout(frame, km_pt, tuple(placed), countries, legend, year, previous_year)
 
 
-def _anywhere(circle: Circle, width: float, height: float, obstacles: Obstacles,
-              km_pt: float) -> Placement:
+def _anywhere(circle: Circle, width: float, height: float, km_pt: float) -> Placement:
     """No place within reach (a map crowded beyond any edition seen): the author's side
     at the usual gap, whatever it covers (map_problems says what)."""
     distance = GAP_PT * km_pt
     box = Box(circle.x + circle.radius + distance, circle.y - height / 2,
               circle.x + circle.radius + distance + width, circle.y + height / 2)
-    return Placement(box, "left", None, distance)
+    return Placement(box, "left", None, distance, 1000.0)
 
 
 def _country_names(km_pt: float, obstacles: Obstacles) -> tuple[CountryName, ...]:
@@ -417,6 +433,29 @@ def territories_map(content: Content, edition: Edition) -> Chart | None:
                                 colors[previous.year]))
     return MapChart([e.name for e in entries], series, map_alt_text(layout, content, edition),
                     width_mm=WIDTH_MM, layout=layout)
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    """What a proof-reading checks of an edition's map, without drawing it: where each
+    marker, label and name is (km), the colour of each edition's circles, every text
+    with its colour and its halo's, and what map_problems finds."""
+
+    layout: MapLayout
+    year_colors: dict[int, str]
+    texts: tuple[MapText, ...]
+    problems: tuple[str, ...]
+
+
+def map_figure(content: Content, edition: Edition) -> MapFigure | None:
+    """The map of the synthesis of `edition`, as built, for checking; None without one."""
+    entries = map_entries(content, edition)
+    if not entries:
+        return None
+    previous = content.previous(edition)
+    layout = map_layout(entries, edition.year, previous.year if previous else None)
+    return MapFigure(layout, layout.year_colors, tuple(map_texts(layout)),
+                     tuple(map_problems(layout)))
 
 
 @dataclass(frozen=True)

@@ -181,22 +181,26 @@ def _segment_meets_circle(segment: Segment, circle: Circle) -> bool:
 
 def _box_at(x: float, y: float, width: float, height: float, angle: float,
             distance: float) -> Box:
-    """A box of `width` × `height` in the direction `angle` from (x, y), its nearest
-    point `distance` away (found by bisection along the direction)."""
+    """A box of `width` × `height` whose centre is in the direction `angle` from (x, y),
+    its nearest point `distance` away."""
     ux, uy = math.cos(angle), math.sin(angle)
-    half_w, half_h = width / 2, height / 2
+    a, b, half_w, half_h = abs(ux), abs(uy), width / 2, height / 2
 
     def gap(t: float) -> float:
-        return math.hypot(max(abs(t * ux) - half_w, 0), max(abs(t * uy) - half_h, 0))
+        return math.hypot(max(t * a - half_w, 0), max(t * b - half_h, 0))
 
-    low, high = 0.0, distance + half_w + half_h
-    for _ in range(40):
-        middle = (low + high) / 2
-        if gap(middle) < distance:
-            low = middle
-        else:
-            high = middle
-    cx, cy = x + high * ux, y + high * uy
+    # The box clears the point along x only, along y only, or at its corner.
+    candidates = [0.0]
+    if a > 1e-12:
+        candidates.append((distance + half_w) / a)
+    if b > 1e-12:
+        candidates.append((distance + half_h) / b)
+    middle = a * half_w + b * half_h
+    root = middle * middle - (half_w * half_w + half_h * half_h - distance * distance)
+    if root >= 0:
+        candidates.append(middle + math.sqrt(root))
+    t = min(c for c in candidates if gap(c) >= distance - 1e-9 * (1 + distance))
+    cx, cy = x + t * ux, y + t * uy
     return Box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
@@ -209,6 +213,7 @@ class Placement:
     align: str                   # "left", "right" or "center" in the box
     leader: Segment | None       # from the marker's edge to the box, or none
     distance: float              # from the marker's edge to the box
+    cost: float = 0.0            # points: the distance, the turn from its side, a leader
 
 
 def place_label(circle: Circle, width: float, height: float, side: str,
@@ -260,7 +265,7 @@ def _place_label(circle: Circle, width: float, height: float, side: str,
                     continue
             cos = math.cos(angle)
             align = "left" if cos > 0.3 else "right" if cos < -0.3 else "center"
-            best = (cost, Placement(box, align, leader, distance))
+            best = (cost, Placement(box, align, leader, distance, cost))
     return best[1] if best is not None else None
 
 

@@ -26,6 +26,7 @@ from rencontres.documents.map import (
     _draw,
     border_lines,
     map_entries,
+    map_figure,
     map_layout,
     map_problems,
     map_texts,
@@ -76,7 +77,7 @@ def test_a_partial_edition_labels_the_ardennes_beside_their_own_marker(entries_2
 counts = st.one_of(st.none(), st.integers(min_value=1, max_value=400))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_subset_of_territories_with_any_counts_is_well_placed(entries_2021, data):
     chosen = data.draw(st.lists(st.sampled_from(entries_2021), min_size=1, unique=True))
@@ -147,3 +148,14 @@ def test_the_map_s_years_have_the_palette_s_colours(entries_2021):
     layout = map_layout(entries_2021, 2021, 2020)
     assert layout.year_colors == {2021: style.NAVY, 2020: style.ORANGE}
     assert layout.year_colors == style.edition_colors([2020, 2021])
+
+
+def test_the_map_of_a_built_edition_is_given_for_checking():
+    content = load_content(REPO / "content")
+    figure = map_figure(content, content.editions[2021])
+    assert figure is not None and figure.problems == ()
+    assert figure.year_colors == {2020: style.ORANGE, 2021: style.NAVY}
+    assert [p.entry.name for p in figure.layout.territories][:2] == ["Hauts-de-France",
+                                                                     "Ardennes"]
+    assert ("22 en 2021", style.TEXT, style.WHITE) in [(t.text, t.color, t.halo)
+                                                       for t in figure.texts]
