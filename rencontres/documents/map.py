@@ -24,6 +24,7 @@ from ..content.model import MAP_LATITUDES, MAP_LONGITUDES
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
+from .french import join_words, plural
 from .map_placement import (
     GAP_PT,
     LEADER_FROM_PT,
@@ -39,7 +40,6 @@ from .map_placement import (
     place_label,
     place_name,
 )
-from .french import join_words, plural
 
 BOUNDARIES = Path(__file__).parent / "data" / "frontieres.json"
 
@@ -241,8 +241,8 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
         return None if count is None else scale * math.sqrt(count)
 
     points = [lambert93(e.longitude, e.latitude) for e in entries]
-    radii = [radius(e.current) if e.current is not None else ABSENT_RADIUS_PT * km_pt
-             for e in entries]
+    radii = [scale * math.sqrt(e.current) if e.current is not None
+             else ABSENT_RADIUS_PT * km_pt for e in entries]
     previous_radii = [radius(e.previous) if previous_year is not None else None for e in entries]
     circles = [Circle(x, y, max(r, p or 0)) for (x, y), r, p in zip(points, radii, previous_radii)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,

@@ -110,11 +110,11 @@ class LineGrid:
                         marked[row][column] = 1
         # sums[r][c]: marked cells in rows < r and columns < c.
         sums = [[0] * (self.columns + 1)]
-        for row in marked:
+        for cells in marked:
             running, above, line_sums = 0, sums[-1], [0]
-            for column, value in enumerate(row):
+            for index, value in enumerate(cells):
                 running += value
-                line_sums.append(above[column + 1] + running)
+                line_sums.append(above[index + 1] + running)
             sums.append(line_sums)
         self.sums = sums
 
