@@ -266,7 +266,9 @@ def _flip(space: etree._Element, series: list[etree._Element]) -> list[etree._El
     reversed (the legend then reads the bars backwards). So the axis goes back to its
     normal order (the first category at the bottom), the categories are given bottom to
     top and the series last first: the legend and the bars then both read the first
-    series of the data first. Returns the series in their new order."""
+    series of the data first, in LibreOffice and in Word (which lists an unstacked
+    horizontal bar chart's legend in the order its bars show, whatever the axis).
+    Returns the series in their new order."""
     space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS).set("val", "minMax")
     # The value axis at the bottom again (it was « at the maximum category »).
     crosses = space.find("c:chart/c:plotArea/c:valAx/c:crosses", NS)
