@@ -13,15 +13,18 @@ from pathlib import Path
 
 import docx
 from docx.enum.shape import WD_INLINE_SHAPE
-from test_native_charts import NS, PROPERTIES, native_chart, schema_problems, series_of
-from test_synthesis import build_content, edition, referentiel, report
+from support.native_charts import NS, native_chart, schema_problems, series_of
+from support.content_builders import build_content, edition, referentiel, report
 
 from rencontres.publishing.pdf import convert
 from rencontres.content.loading import Edition
 from rencontres.content.model import EditionInfo
 from rencontres.documents.charts import MAX_HEIGHT, Chart, Series
 from rencontres.documents.synthesis import synthesis_context
-from rencontres.word.render import render
+from rencontres.word.render import Properties, render
+
+PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
+                        date=datetime.date(2021, 12, 1))
 
 REPO = Path(__file__).resolve().parents[2]
 SYNTHESIS = REPO / "templates" / "synthese.docx"
