@@ -147,7 +147,8 @@ def normalised(lines: list[str], project: Path) -> list[str]:
 def as_run_here(command: list[str]) -> list[str]:
     """The typed command with this Python and the repository's build.py (the copy of the
     project has only its content, templates and docs)."""
-    assert command[0] == "python" and Path(command[1]).name == "build.py", command
+    assert command[0] in ("python", "python3", "py") and Path(command[1]).name == "build.py", \
+        command
     return [sys.executable, str(REPO / "build.py"), *command[2:]]
 
 

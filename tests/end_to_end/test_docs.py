@@ -86,12 +86,13 @@ def blocks(document: Path, lang: str) -> list[Block]:
 
 def shell_commands(block: Block) -> list[list[str]]:
     """The commands of a sh block that the test performs: `python build.py …`
-    (as ["python", "build.py", …]) and `cp`."""
+    (as ["python", "build.py", …]; `python3` and `py` too, the quick start's) and `cp`."""
     commands = []
     for line in block.body.replace("\\\n", " ").splitlines():
         for part in re.split(r"&&|;", line):
             words = shlex.split(part, comments=True)
-            if words[:2] == ["python", "build.py"] or words[:1] == ["cp"]:
+            if words[:1] == ["cp"] or (words[:1] in (["python"], ["python3"], ["py"])
+                                       and words[1:2] == ["build.py"]):
                 commands.append(words)
     return commands
 
@@ -99,7 +100,7 @@ def shell_commands(block: Block) -> list[list[str]]:
 def documented_commands(document: Path) -> list[tuple[Block, list[str]]]:
     """The `python build.py` commands of the sh blocks, as their arguments."""
     return [(block, words[2:]) for block in blocks(document, "sh")
-            for words in shell_commands(block) if words[0] == "python"]
+            for words in shell_commands(block) if words[0] != "cp"]
 
 
 def transcript(block: Block) -> tuple[list[str], list[str]] | None:
