@@ -338,7 +338,7 @@ def _second_reported_territory(project: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs):
-    from templates import make_template
+    from support.templates import make_template
 
     _second_reported_territory(in_project)
     run(capsys, "--jobs", "1")
@@ -360,7 +360,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs)
 
 
 def test_strict_stops_the_batch_before_writing(in_project, capsys):
-    from templates import make_template
+    from support.templates import make_template
 
     _second_reported_territory(in_project)
     make_template(Path("templates/compte-rendu.docx"),
@@ -381,7 +381,7 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:4:10: caractère "
         "invisible U+0008 supprimé (il vient souvent d'un copier-coller)"]
     assert "1 avertissement" in out
-    import docx_text
+    from support import docx_text
 
     assert "Lille" in docx_text.text(REPORT)
 
@@ -395,7 +395,7 @@ def test_a_part_without_content_is_left_out_with_a_warning(in_project, capsys):
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:47:12: partie « Santé » "
         "sans contenu (ni objectif, ni idée de projet, ni partenaire, ni suggestion, ni "
         "remarque) : elle n'apparaît pas dans le compte-rendu"]
-    import docx_text
+    from support import docx_text
 
     text = docx_text.text(REPORT)
     assert "Santé" not in text
