@@ -18,7 +18,8 @@ from ..errors import OutputError, Problem, display_path, system_error
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    # Not `sys.platform`: the tests that play Windows on Linux take fcntl away, nothing else.
+    fcntl = None  # type: ignore[assignment]  # the module's absence, tested where it is used
     import msvcrt
 
 LOCK_FILE = ".verrou"
@@ -33,7 +34,7 @@ def _try_lock(handle: IO[str]) -> bool:
             return False
         return True
     # Windows locks a range of bytes of the file: its first byte, whatever it holds.
-    handle.seek(0)
+    handle.seek(0)  # type: ignore[unreachable]  # on Windows only, mypy checks for this system
     try:
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
     except OSError:
@@ -45,7 +46,7 @@ def _unlock(handle: IO[str]) -> None:
     if fcntl is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
     else:
-        handle.seek(0)
+        handle.seek(0)  # type: ignore[unreachable]  # on Windows only, mypy checks for this system
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 
