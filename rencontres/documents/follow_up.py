@@ -77,7 +77,7 @@ def follow_up_fields(content: Content, edition: Edition) -> dict[str, object]:
     """The values of FollowUpFields for the synthesis of `edition`."""
     previous = content.previous(edition)
     earlier = identified_suggestions(content, previous) if previous is not None else []
-    if not earlier:
+    if previous is None or not earlier:
         return dict(suivi_suggestions_titre="", suivi_suggestions=[])
     said = {f.suggestion: f for f in (edition.synthesis.follow_ups if edition.synthesis else [])}
     lines = []

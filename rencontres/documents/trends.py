@@ -7,6 +7,8 @@ are not always consecutive (editions may be skipped).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition
@@ -110,11 +112,12 @@ def total_row(rows: list[tuple[Territory, list[int | None]]], years: list[int]) 
     """Each edition's total over its territories present; the evolution over those
     present in both the first and the last edition, said so when not all of them."""
     totals = [sum(values[i] or 0 for _, values in rows) for i in range(len(years))]
-    both = [values for _, values in rows if values[0] is not None and values[-1] is not None]
+    both = [(first, last) for first, last in ((values[0], values[-1]) for _, values in rows)
+            if first is not None and last is not None]
     if not both:
         evolution = "–"
     else:
-        evolution = (f"{percent_change(sum(v[0] for v in both), sum(v[-1] for v in both))} "
+        evolution = (f"{percent_change(sum(first for first, _ in both), sum(last for _, last in both))} "
                      f"de {years[0]} à {years[-1]}")
         if len(both) < len(rows):
             evolution += (", pour le seul territoire présent les deux années" if len(both) == 1
@@ -137,7 +140,8 @@ def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int]
 
 
 def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCount, ...],
-                of_edition, recorded) -> list[ThemeTrendRow]:
+                of_edition: Callable[[Content, Edition], tuple[ThemeCount, ...]],
+                recorded: Callable[[TerritoryReport], list[str] | None]) -> list[ThemeTrendRow]:
     rows = []
     for shown in counts:
         values = []
@@ -156,7 +160,7 @@ def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCo
 def edition_colors(count: int) -> list[str]:
     """From the oldest edition (light) to this one (the house's navy)."""
     def channels(color: str) -> tuple[int, int, int]:
-        return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
     light, dark = channels(style.SKY), channels(style.NAVY)
     return ["#" + "".join(f"{round(a + (b - a) * i / (count - 1)):02X}"

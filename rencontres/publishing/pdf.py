@@ -105,7 +105,7 @@ def describe_charts(pdf: bytes, document: bytes) -> bytes:
         if "/StructTreeRoot" not in opened.Root:
             return pdf
 
-        def describe(node) -> None:
+        def describe(node: pikepdf.Object) -> None:
             if isinstance(node, pikepdf.Array):
                 for kid in node:
                     describe(kid)
@@ -158,8 +158,11 @@ def bookmark_pages(documents: dict[str, bytes], output_dir: Path) -> dict[str, d
             pdf = work / Path(name).with_suffix(".pdf").name
             try:
                 reader = PdfReader(pdf)
-                pages[name] = {_bookmark(key): reader.get_destination_page_number(target) + 1
-                               for key, target in reader.named_destinations.items()}
+                pages[name] = {_bookmark(key): number + 1
+                               for key, target in reader.named_destinations.items()
+                               # None: a destination on no page, nothing to link to
+                               if (number := reader.get_destination_page_number(target))
+                               is not None}
             except Exception:  # no PDF, or a damaged one (pypdf raises many kinds)
                 continue
         return pages
@@ -193,7 +196,7 @@ def _run(program: str, work: Path, documents: list[Path], target: str,
     that a LibreOffice already open on the desktop does not swallow the conversion, and
     that two builds do not share a profile lock."""
     count = max(1, min(PROCESSES, os.cpu_count() or 1, len(documents)))
-    processes: list[subprocess.Popen] = []
+    processes: list[subprocess.Popen[bytes]] = []
     try:
         for number in range(count):
             profile = (profiles / f"profil-{number + 1}").resolve().as_uri()
@@ -218,7 +221,7 @@ def _run(program: str, work: Path, documents: list[Path], target: str,
                 _stop(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen[bytes]) -> None:
     """A LibreOffice and what it started (soffice starts soffice.bin): on Windows, its
     process tree; elsewhere, its session's process group. (getattr: killpg and SIGKILL
     exist only where that branch runs.)"""
@@ -258,7 +261,7 @@ def reproducible(pdf: bytes, document: bytes, published: datetime.date) -> bytes
     xmp = f"<xmp:CreateDate>{published:%Y-%m-%d}T12:00:00Z</xmp:CreateDate>".encode()
     pdf = _XMP_CREATED.sub(lambda found: xmp, pdf)
 
-    def identifier(found: re.Match) -> bytes:
+    def identifier(found: re.Match[bytes]) -> bytes:
         text = found.group(0)
         return re.sub(rb"[0-9A-F]{32}", digest, text)
 

@@ -18,6 +18,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..content.loading import Content, Edition, load_content
 from ..documents.french import long_date
@@ -26,8 +27,8 @@ from ..word.archive import deterministic_zip
 from .changes import EditionChanges, edition_changes
 from .distribution import bundle_name
 from .output import write_atomic, write_new_folder
-from .pipeline import BuildOptions, BuildReport, build, select_edition, years_to_load
-from .plan import Project
+from .pipeline import BuildOptions, build, select_edition, years_to_load
+from .plan import BuildReport, DocumentJob, Project
 
 DISTRIBUTIONS = "diffusions"
 SNAPSHOT = "contenu"
@@ -114,8 +115,10 @@ class Distributed:
     changes: EditionChanges | None = None  # since the previous one (None for v1)
 
 
-def distribute(project: Project, options: BuildOptions, progress=lambda job: None,
-               on_start=lambda count: None, today: datetime.date | None = None) -> Distributed:
+def distribute(project: Project, options: BuildOptions,
+               progress: Callable[[DocumentJob], None] = lambda job: None,
+               on_start: Callable[[int], None] = lambda count: None,
+               today: datetime.date | None = None) -> Distributed:
     """The strict build of the whole edition with its PDFs, then its record as the
     next distribution; nothing is recorded when the build fails."""
     options = dataclasses.replace(options, territories=(), pdf=True, strict=True)

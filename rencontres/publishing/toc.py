@@ -58,17 +58,20 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
         for label, found in fresh.items():
             _remember(keys[label], found)
         pages.update(fresh)
-    numbered = []
+    numbered: list[Rendered | RencontresError] = []
     for job, result in zip(jobs, results):
-        if job not in laid_out:
+        if job not in laid_out or not isinstance(result, Rendered):
             numbered.append(result)
             continue
-        found = pages.get(job.label, {})
-        if all(bookmark in found for bookmark in toc.bookmark_names(laid_out[job])):
-            data = toc.fill(result.data, lambda bookmark: str(found[bookmark]))
+        numbers = {bookmark: str(page) for bookmark, page in pages.get(job.label, {}).items()}
+        complete = all(bookmark in numbers for bookmark in toc.bookmark_names(laid_out[job]))
+        data = toc.fill(result.data, numbers.__getitem__ if complete else None)
+        if data is None:  # (laid out: it has a table of contents, filled again the same way)
+            numbered.append(result)
+        elif complete:
             numbered.append(Rendered(data, result.notes))
         else:
-            numbered.append(Rendered(toc.fill(result.data, None), (
+            numbered.append(Rendered(data, (
                 *result.notes, f"{job.label} : {WITHOUT_NUMBERS} ({reason}) : {HOW_TO_NUMBER}"),
                 complete=False))
     return numbered

@@ -12,22 +12,25 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from ..content.loading import Content
 from ..errors import BuildError, Problem, RencontresError, display_path
 from .chart_cache import LASTING, ChartCache
 from .lock import close_inherited_lock
 from .output import user_cache
-from .plan import REPORT, SYNTHESIS, DocumentJob, publication_date
+from .plan import SYNTHESIS, DocumentJob, publication_date
+
+if TYPE_CHECKING:  # imported by the workers only, when they render
+    from ..documents.context import TemplateContext
 
 WORKER_LOST = ("un processus de construction s'est arrêté brutalement (mémoire épuisée, "
                "ou arrêté par le système) ; relancez, au besoin avec --jobs 1")
 
 
-def _context(content: Content, job: DocumentJob):
+def _context(content: Content, job: DocumentJob) -> TemplateContext:
     edition = content.editions[job.year]
-    if job.kind == REPORT:
+    if job.territory_id is not None:  # a report's job: the only kind for one territory
         from ..documents.report import report_context
 
         return report_context(content, edition, job.territory_id)

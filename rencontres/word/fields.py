@@ -111,7 +111,7 @@ def type_label(annotation: Any) -> str:
     }.get(annotation, "groupe de champs" if is_model(annotation) else str(annotation))
 
 
-def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
+def describe(model: type[BaseModel], _seen: tuple[type[BaseModel], ...] = ()) -> list[FieldDoc]:
     docs = []
     for name, info in shown_fields(model).items():
         annotation = unwrap_optional(info.annotation)

@@ -30,6 +30,8 @@ class Record:
     """A group of fields as a template sees it: `record.field`, read-only."""
 
     __slots__ = ("_kind", "_fields")
+    _kind: str
+    _fields: dict[str, object]
 
     def __init__(self, kind: str, fields: dict[str, object]):
         object.__setattr__(self, "_kind", kind)
