@@ -7,7 +7,8 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 # Light imports only, up to the build itself: a build with nothing to do is told
 # without the content model, YAML, Jinja or Word (publishing/quick.py).
@@ -19,6 +20,9 @@ from .errors import (
     display_path,
     system_error,
 )
+
+if TYPE_CHECKING:  # imported when `apercu` runs only
+    from .publishing.preview import State
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -51,7 +55,7 @@ class FrenchParser(argparse.ArgumentParser):
                 .replace("commandes:", "commandes :")
                 .replace("show this help message and exit", "affiche cette aide et quitte"))
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         for english, french in (("the following arguments are required", "argument manquant"),
                                 ("unrecognized arguments", "arguments non reconnus"),
                                 ("invalid choice", "choix invalide"),
@@ -234,7 +238,7 @@ def _interrupt_on_sigterm() -> None:
     temporary files are removed and every previous output stays intact."""
     main_process = os.getpid()
 
-    def handler(signum, frame):
+    def handler(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != main_process:
             # A worker forked before it could restore the default action: it ends
             # as that action would, and leaves the reporting to the main process.
@@ -420,7 +424,7 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show_rebuilt(state) -> None:
+def _show_rebuilt(state: State) -> None:
     problems = len(state.problems)
     told = f" ; {problems} problème{'s' if problems > 1 else ''} (voir la page)" \
         if problems else ""

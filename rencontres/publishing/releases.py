@@ -108,11 +108,11 @@ def changes_since_last(project: Project, year: int | None) -> Changes:
     return Changes(changes, last.version + 1, target)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Distributed:
     report: BuildReport
-    distribution: Distribution | None = None
-    changes: EditionChanges | None = None  # since the previous one (None for v1)
+    distribution: Distribution
+    changes: EditionChanges | None  # since the previous one (None for v1)
 
 
 def distribute(project: Project, options: BuildOptions,
@@ -122,14 +122,15 @@ def distribute(project: Project, options: BuildOptions,
     """The strict build of the whole edition with its PDFs, then its record as the
     next distribution; nothing is recorded when the build fails."""
     options = dataclasses.replace(options, territories=(), pdf=True, strict=True)
-    done = Distributed(BuildReport())
+    recorded: list[tuple[Distribution, EditionChanges | None]] = []
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:
-        done.distribution, done.changes = _record(project, content, edition,
-                                                  today or datetime.date.today())
+        recorded.append(_record(project, content, edition, today or datetime.date.today()))
 
-    done.report = build(project, options, progress=progress, on_start=on_start, then=record)
-    return done
+    report = build(project, options, progress=progress, on_start=on_start, then=record)
+    # A build returns only once `then` has run: a strict one raises when a document fails.
+    [(distribution, changes)] = recorded
+    return Distributed(report, distribution, changes)
 
 
 def _record(project: Project, content: Content, edition: Edition,
