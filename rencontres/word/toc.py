@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from .archive import deterministic_zip
+from .elements import parent
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -33,13 +34,6 @@ DEFAULT_TEXT_WIDTH = 9638  # twentieths of a point: an A4 page with 2 cm margins
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def _parent(node: etree._Element) -> etree._Element:
-    """The parent of a node inside a document's body, which always has one."""
-    parent = node.getparent()
-    assert parent is not None, f"{node.tag!r} outside the body"
-    return parent
 
 
 def _in_paragraph(run: etree._Element | None) -> bool:
@@ -115,7 +109,7 @@ def _switches(code: str) -> tuple[range, bool] | None:
 def _result(field: TocField) -> list[etree._Element]:
     """What Word displays for the field: the nodes between its separate and end runs,
     when they are in one paragraph or in paragraphs side by side (as Word writes it)."""
-    first, last = _parent(field.separate), _parent(field.end)
+    first, last = parent(field.separate), parent(field.end)
     if first is last:
         nodes: list[etree._Element] = []
         for node in field.separate.itersiblings():
@@ -145,7 +139,7 @@ def clear_results(body: etree._Element) -> None:
     own headings, they hold its tags (« {{ titre }} »), which must not be rendered there."""
     for field in toc_fields(body):
         for node in _result(field):
-            _parent(node).remove(node)
+            parent(node).remove(node)
 
 
 def result_paragraphs(body: etree._Element) -> set[etree._Element]:
@@ -155,7 +149,7 @@ def result_paragraphs(body: etree._Element) -> set[etree._Element]:
         for node in _result(field):
             found.update(node.iter(_w("p")))
             if node.tag != _w("p"):
-                found.add(_parent(node))
+                found.add(parent(node))
     return found
 
 
@@ -252,7 +246,7 @@ def template_warnings(body: etree._Element,
     for field in toc_fields(body):
         listed = headings(body, styles, field)
         if not listed:
-            warnings.append((_parent(field.begin), _no_heading(field.levels)))
+            warnings.append((parent(field.begin), _no_heading(field.levels)))
         previous = None
         for heading in listed:
             expected = field.levels.start if previous is None else previous + 1
@@ -297,7 +291,7 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
     style_ids = _toc_styles(styles, used)
     for field, entries in zip(fields, listed):
         _write_entries(field, [(h, bookmarks[h.paragraph]) for h in entries], style_ids,
-                       _text_width(body, _parent(field.begin)), page)
+                       _text_width(body, parent(field.begin)), page)
     parts[DOCUMENT] = _serialize(document)
     parts[STYLES] = _serialize(styles)
     if SETTINGS in parts:
@@ -320,7 +314,7 @@ def _bookmark(body: etree._Element,
            if (start.get(_w("name")) or "").startswith(BOOKMARK_PREFIX)}
     for mark in list(body.iter(_w("bookmarkStart"), _w("bookmarkEnd"))):
         if mark.get(_w("id")) in old:
-            _parent(mark).remove(mark)
+            parent(mark).remove(mark)
     ids = [int(value) for node in body.iter() if (value := node.get(_w("id"), "")).isdigit()]
     next_id = max(ids, default=0) + 1
     names: dict[etree._Element, str] = {}
@@ -390,7 +384,7 @@ def _write_entries(field: TocField, entries: list[tuple[Heading, str]],
                    page: Callable[[str], str] | None) -> None:
     """One paragraph per entry: the first in the paragraph where the field begins, right
     after its separate run; the field ends in the last (or in its own paragraph, kept)."""
-    first = _parent(field.begin)
+    first = parent(field.begin)
     if not entries:
         field.separate.addnext(_run(NO_ENTRY, bold=True))
         return
