@@ -16,6 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TypedDict
 
 from pydantic import Field
 
@@ -294,11 +295,18 @@ class MapFields(TemplateContext):
                     "2020 et 2021 par territoire… », ou vide.")
 
 
-def map_fields(content: Content, edition: Edition) -> dict[str, object]:
+class MapValues(TypedDict):
+    """MapFields' values, as SynthesisContext is given them."""
+
+    carte: Chart | None
+    legende_carte: str
+
+
+def map_fields(content: Content, edition: Edition) -> MapValues:
     """The values of MapFields for the synthesis of `edition`."""
     chart = territories_map(content, edition)
     if chart is None:
-        return dict(carte=None, legende_carte="")
+        return MapValues(carte=None, legende_carte="")
     previous = content.previous(edition)
     years = f"{previous.year} et {edition.year}" if previous else str(edition.year)
     caption = (f"Participants aux Rencontres territoriales {years} par territoire ; la "
@@ -306,7 +314,7 @@ def map_fields(content: Content, edition: Edition) -> dict[str, object]:
     unplaced = [t.name for t in content.referentiel.territories if t.map_place is None]
     if unplaced:
         caption += f" Non placés sur la carte : {join_words(unplaced)}."
-    return dict(carte=chart, legende_carte=caption)
+    return MapValues(carte=chart, legende_carte=caption)
 
 
 def map_entries(content: Content, edition: Edition) -> list[MapEntry]:

@@ -7,7 +7,7 @@ are not always consecutive (editions may be skipped).
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -187,11 +187,24 @@ def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int
                  f" des Rencontres territoriales. {stated}.")
 
 
-def trend_fields(content: Content, edition: Edition) -> dict[str, object]:
+class TrendValues(TypedDict):
+    """TrendFields' values, as SynthesisContext is given them."""
+
+    tendances_annees: list[int]
+    tendances_titre: str
+    tendances_participants: list[TrendRow]
+    tendances_total: TrendRow | None
+    tendances_note: str
+    graphique_tendances: Chart | None
+    tendances_priorites_locales: list[ThemeTrendRow]
+    tendances_mot_attendue: list[ThemeTrendRow]
+
+
+def trend_fields(content: Content, edition: Edition) -> TrendValues:
     """The values of TrendFields for the synthesis of `edition`."""
     editions = trend_editions(content, edition)
     if len(editions) < MIN_EDITIONS:
-        return dict(tendances_annees=[], tendances_titre="", tendances_participants=[],
+        return TrendValues(tendances_annees=[], tendances_titre="", tendances_participants=[],
                     tendances_total=None, tendances_note="", graphique_tendances=None,
                     tendances_priorites_locales=[], tendances_mot_attendue=[])
     years = [e.year for e in editions]
@@ -199,7 +212,7 @@ def trend_fields(content: Content, edition: Edition) -> dict[str, object]:
     shown = edition.synthesis.most_cited if edition.synthesis else MostCited()
     local = most_cited(local_priorities(content, edition), shown.local_priorities)
     expected = most_cited(mot_expected(content, edition), shown.mot_expected)
-    return dict(
+    return TrendValues(
         tendances_annees=years,
         tendances_titre=f"Les tendances depuis {years[0]}",
         tendances_participants=[
