@@ -13,10 +13,10 @@ import hashlib
 import json
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, Any, Callable, TypedDict
 
 from pydantic import Field
 
@@ -26,6 +26,13 @@ from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
 from .french import join_words, plural
+
+if TYPE_CHECKING:  # Pillow is imported when a map is drawn only
+    from PIL import Image, ImageDraw, ImageFont
+
+    # `shapes(draw, at, scale, rows)`, see _paint.
+    Shapes = Callable[[ImageDraw.ImageDraw, Callable[[float, float], tuple[float, float]], int,
+                       tuple[int, int]], None]
 
 BOUNDARIES = Path(__file__).parent / "data" / "frontieres.json"
 
@@ -43,7 +50,7 @@ def _m(lat: float) -> float:
 
 def _t(lat: float) -> float:
     e_sin = _E * math.sin(lat)
-    return math.tan(math.pi / 4 - lat / 2) / ((1 - e_sin) / (1 + e_sin)) ** (_E / 2)
+    return math.tan(math.pi / 4 - lat / 2) / math.pow((1 - e_sin) / (1 + e_sin), _E / 2)
 
 
 _PHI_1, _PHI_2 = math.radians(_LAT_1), math.radians(_LAT_2)
@@ -208,8 +215,9 @@ def _clear_of(box: Box, obstacles: list[Box], frame: Box, gap: float) -> Box:
     return box.moved(dx, dy)
 
 
-def _countries() -> dict:
-    return json.loads(BOUNDARIES.read_text("utf-8"))["pays"]
+def _countries() -> dict[str, Any]:
+    countries: dict[str, Any] = json.loads(BOUNDARIES.read_text("utf-8"))["pays"]
+    return countries
 
 
 def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) -> MapLayout:
@@ -222,13 +230,14 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
     largest = max(counts, default=1)
     scale = MAX_RADIUS_PT * km_pt / math.sqrt(largest)  # radius = scale × √count
 
-    def radius(count: int | None) -> float | None:
-        return None if count is None else scale * math.sqrt(count)
+    def radius(count: int) -> float:
+        return scale * math.sqrt(count)
 
     points = [lambert93(e.longitude, e.latitude) for e in entries]
     radii = [radius(e.current) if e.current is not None else ABSENT_RADIUS_PT * km_pt
              for e in entries]
-    previous_radii = [radius(e.previous) if previous_year is not None else None for e in entries]
+    previous_radii = [radius(e.previous) if previous_year is not None and e.previous is not None
+                      else None for e in entries]
     markers = [Box(x - max(r, p or 0), y - max(r, p or 0), x + max(r, p or 0), y + max(r, p or 0))
                for (x, y), r, p in zip(points, radii, previous_radii)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
@@ -349,7 +358,7 @@ class MapChart(Chart):
     """The map as a chart: a picture of the layout; its data (labels, series) is what a
     native Word chart of the same name would show instead."""
 
-    layout: MapLayout | None = None
+    layout: MapLayout = field(kw_only=True)
 
     @cached_property
     def png(self) -> bytes:
@@ -486,7 +495,7 @@ def _legend_row(layout: MapLayout, row: int) -> tuple[tuple[float, float], tuple
             (box.left + (LEGEND_SYMBOL_PT + GAP_PT) * points, y))
 
 
-def map_font(points: float, bold: bool):
+def map_font(points: float, bold: bool) -> ImageFont.FreeTypeFont:
     """The body font (the charts'; matplotlib's DejaVu Sans without it) at `points`."""
     from .charts import body_font
 
@@ -496,22 +505,24 @@ def map_font(points: float, bold: bool):
     import importlib.util
 
     # Found, not imported: a map is never worth matplotlib's import.
-    folder = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data"
+    matplotlib = importlib.util.find_spec("matplotlib")
+    assert matplotlib is not None and matplotlib.origin is not None, "a dependency, installed"
+    folder = Path(matplotlib.origin).parent / "mpl-data"
     return _truetype(str(folder / "fonts" / "ttf" / (
         "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), _px(points))
 
 
 @lru_cache(maxsize=None)
-def _truetype(path: str, size: float):
+def _truetype(path: str, size: float) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
 
 @lru_cache(maxsize=None)
-def _lacks(font, character: str) -> bool:
+def _lacks(font: ImageFont.FreeTypeFont, character: str) -> bool:
     """Whether `font` draws `character` as its « missing » box."""
-    def drawn(text: str) -> tuple:
+    def drawn(text: str) -> tuple[tuple[int, int], bytes]:
         mask = font.getmask(text)
         return mask.size, bytes(mask)
 
@@ -530,7 +541,7 @@ def _draw(layout: MapLayout) -> bytes:
     for text in texts[:len(layout.countries)]:
         _write(draw, text)
     points = layout.km_per_point
-    markers = []  # (centre, radius (km), kind)
+    markers: list[tuple[tuple[float, float], float, str]] = []  # centre, radius (km), kind
     legend = ["current", "previous"] if layout.previous_year is not None else ["current"]
     for row, kind in enumerate(legend + (["absent"] if _absent(layout) else []), 1):
         markers.append((_legend_row(layout, row)[0], LEGEND_SYMBOL_PT * 0.4 * points, kind))
@@ -542,7 +553,8 @@ def _draw(layout: MapLayout) -> bytes:
             markers.append(((placed.x, placed.y), placed.previous_radius, "previous"))
     for centre, radius, kind in markers:
         _marker(image, *pixels(*centre), radius * pixels.per_km, kind)
-    family = body_font().family if body_font() else "DejaVu Sans"
+    font = body_font()
+    family = font.family if font else "DejaVu Sans"
     for text in texts[len(layout.countries):]:
         _write(draw, text)
     for text in texts:
@@ -552,12 +564,12 @@ def _draw(layout: MapLayout) -> bytes:
     return _encode(image)
 
 
-def _write(draw, text: MapText) -> None:
+def _write(draw: ImageDraw.ImageDraw, text: MapText) -> None:
     draw.text((text.x, text.y), text.text, fill=text.color, anchor=text.anchor,
               font=map_font(text.points, text.bold))
 
 
-def _marker(image, x: float, y: float, radius: float, kind: str) -> None:
+def _marker(image: Image.Image, x: float, y: float, radius: float, kind: str) -> None:
     """A circle of the map (or of its legend) centred on pixel (x, y)."""
     if kind == "current":
         _paint(image, style.NAVY, _disk(x, y, radius), _around(image, x, y, radius), 0.9)
@@ -572,24 +584,26 @@ def _marker(image, x: float, y: float, radius: float, kind: str) -> None:
                _around(image, x, y, radius))
 
 
-def _around(image, x: float, y: float, radius: float) -> tuple[int, int, int, int]:
+def _around(image: Image.Image, x: float, y: float, radius: float) -> tuple[int, int, int, int]:
     reach = radius + _px(1)
     return (max(math.floor(x - reach), 0), max(math.floor(y - reach), 0),
             min(math.ceil(x + reach), image.width), min(math.ceil(y + reach), image.height))
 
 
-def _disk(x: float, y: float, radius: float):
-    def shapes(draw, at, scale, rows):
+def _disk(x: float, y: float, radius: float) -> Shapes:
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         (left, top), (right, bottom) = at(x - radius, y - radius), at(x + radius, y + radius)
         draw.ellipse((left, top, right, bottom), fill=255)
     return shapes
 
 
 def _circle(x: float, y: float, radius: float, width: float,
-            dashes: tuple[float, float] | None = None):
+            dashes: tuple[float, float] | None = None) -> Shapes:
     """A line `width` pixels wide along the circle; `dashes`: (on, off) in line widths,
     as many whole periods as fit around it."""
-    def shapes(draw, at, scale, rows):
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         outer = radius + width / 2  # Pillow draws a circle's line inside its box
         (left, top), (right, bottom) = at(x - outer, y - outer), at(x + outer, y + outer)
         thick = max(round(width * scale), 1)
@@ -606,7 +620,7 @@ def _circle(x: float, y: float, radius: float, width: float,
     return shapes
 
 
-def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = None,
+def _paint(image: Image.Image, color: str, shapes: Shapes, box: tuple[int, int, int, int] | None = None,
            opacity: float = 1.0) -> None:
     """`shapes(draw, at, scale, rows)` painted in `color` over the pixels of `box` of
     `image`, antialiased: drawn in white on a mask SUPERSAMPLE (`scale`) times larger,
@@ -619,16 +633,18 @@ def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = No
     for strip in range(top, bottom, STRIP_ROWS):
         end = min(strip + STRIP_ROWS, bottom)
         mask = Image.new("L", ((right - left) * scale, (end - strip) * scale))
-        shapes(ImageDraw.Draw(mask), lambda x, y, s=strip: ((x - left) * scale,
-                                                             (y - s) * scale),
-               scale, (strip, end))
+
+        def at(x: float, y: float, strip: int = strip) -> tuple[float, float]:
+            return (x - left) * scale, (y - strip) * scale
+
+        shapes(ImageDraw.Draw(mask), at, scale, (strip, end))
         mask = mask.reduce(scale)
         if opacity < 1:
             mask = mask.point([round(value * opacity) for value in range(256)])
         image.paste(color, (left, strip, right, end), mask)
 
 
-def _background(pixels: Pixels):
+def _background(pixels: Pixels) -> Image.Image:
     """The sea, the countries, their borders: the same for every map of the same frame,
     drawn once and kept in the user's cache (the same on every project)."""
     import io
@@ -660,8 +676,9 @@ def _draw_background(pixels: Pixels) -> bytes:
     return _encode(image)
 
 
-def _borders(rings: list[list[tuple[float, float]]], width: float):
-    def shapes(draw, at, scale, rows):
+def _borders(rings: list[list[tuple[float, float]]], width: float) -> Shapes:
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         # Only the runs of segments that reach the strip: each strip drawing every
         # border took twice as long as the whole picture at once.
         top, bottom = rows[0] - width, rows[1] + width
@@ -680,7 +697,7 @@ def _borders(rings: list[list[tuple[float, float]]], width: float):
     return shapes
 
 
-def _encode(image) -> bytes:
+def _encode(image: Image.Image) -> bytes:
     """PNG bytes: the same pixels give the same bytes (no time, no software)."""
     import io
 
