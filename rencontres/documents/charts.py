@@ -55,7 +55,7 @@ class Chart:
         the series drawn."""
         if self.legend and self.bar_colors:
             return [(name, [value if bar == color else None
-                            for value, bar in zip(self.series[0].values, self.bar_colors)])
+                            for value, bar in zip(self.series[0].values, self.bar_colors, strict=True)])
                     for name, color in self.legend]
         return [(serie.name, list(serie.values)) for serie in self.series]
 
@@ -329,7 +329,7 @@ def bars_figure(labels: Sequence[str], series: Sequence[Series],
         colors = bar_colors if bar_colors and len(series) == 1 else serie.color
         bars = axes.barh(positions, [value or 0 for value in serie.values],
                          height=height * 0.92, color=colors, label=serie.name)
-        for bar, value in zip(bars, serie.values):  # None: a bar of no width, said « n. d. »
+        for bar, value in zip(bars, serie.values, strict=True):  # None: a bar of no width, said « n. d. »
             axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
                       _literal("n. d." if value is None else f"{value}{unit}"), va="center",
                       ha="left", fontsize=value_size,

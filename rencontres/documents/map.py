@@ -15,6 +15,7 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypedDict
 
@@ -239,7 +240,7 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
     previous_radii = [radius(e.previous) if previous_year is not None and e.previous is not None
                       else None for e in entries]
     markers = [Box(x - max(r, p or 0), y - max(r, p or 0), x + max(r, p or 0), y + max(r, p or 0))
-               for (x, y), r, p in zip(points, radii, previous_radii)]
+               for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
                                              any(e.current is None for e in entries)))
     placed: list[PlacedTerritory] = []
@@ -685,7 +686,7 @@ def _borders(rings: list[list[tuple[float, float]]], width: float) -> Shapes:
         for ring in rings:
             closed = ring + ring[:1]
             run: list[tuple[float, float]] = []
-            for start, end in zip(closed, closed[1:]):
+            for start, end in pairwise(closed):
                 if min(start[1], end[1]) <= bottom and max(start[1], end[1]) >= top:
                     run = run or [at(*start)]
                     run.append(at(*end))

@@ -502,7 +502,7 @@ def categories_chart(split: CategorySplit) -> Chart:
         values.append(unknown)
         colors.append(style.SKY)
     stated = " ; ".join(f"{label} : {_participants_word(value)}"
-                       for label, value in zip(labels, values))
+                       for label, value in zip(labels, values, strict=True))
     return Chart(labels, [Series("Participants", values, style.NAVY)],
                  f"Participants par catégorie. {categories_note(split)} {stated}.",
                  bar_colors=colors)

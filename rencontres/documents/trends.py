@@ -90,7 +90,7 @@ def _shown(count: int | None) -> str:
 
 def compared(values: list[int | None], years: list[int]) -> str:
     """« +20 % de 2020 à 2022 » between the first and the last edition with a figure."""
-    present = [(year, value) for year, value in zip(years, values) if value is not None]
+    present = [(year, value) for year, value in zip(years, values, strict=True) if value is not None]
     if len(present) < 2:
         return "–"
     (first_year, first), (last_year, last) = present[0], present[-1]
@@ -164,22 +164,22 @@ def edition_colors(count: int) -> list[str]:
 
     light, dark = channels(style.SKY), channels(style.NAVY)
     return ["#" + "".join(f"{round(a + (b - a) * i / (count - 1)):02X}"
-                          for a, b in zip(light, dark)) for i in range(count)]
+                          for a, b in zip(light, dark, strict=True)) for i in range(count)]
 
 
 def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> Chart:
     series = [Series(str(year), [values[i] for _, values in rows], color)
-              for i, (year, color) in enumerate(zip(years, edition_colors(len(years))))]
+              for i, (year, color) in enumerate(zip(years, edition_colors(len(years)), strict=True))]
     stated = " ; ".join(
         f"{t.name} : " + ", ".join(
             (f"{plural(v, 'participant')} en {y}" if v is not None else f"pas de données en {y}")
-            for y, v in zip(years, values))
+            for y, v in zip(years, values, strict=True))
         for t, values in rows)
     # A territory without a file some edition has no bar that year (« n. d. »): its
     # label says so too.
     labels = []
     for territory, values in rows:
-        absent = [str(year) for year, value in zip(years, values) if value is None]
+        absent = [str(year) for year, value in zip(years, values, strict=True) if value is None]
         labels.append(f"{territory.name} (pas de données {join_words(absent)})" if absent
                       else territory.name)
     return Chart(labels, series,

@@ -37,7 +37,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
                  output_dir: Path) -> list[Rendered | RencontresError]:
     """The results with their tables of contents filled; those of the documents without
     one unchanged."""
-    laid_out = {job: data for job, result in zip(jobs, results) if isinstance(result, Rendered)
+    laid_out = {job: data for job, result in zip(jobs, results, strict=True) if isinstance(result, Rendered)
                 and (data := toc.fill(result.data, lambda bookmark: PLACEHOLDER)) is not None}
     if not laid_out:
         return results
@@ -59,7 +59,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
             _remember(keys[label], found)
         pages.update(fresh)
     numbered: list[Rendered | RencontresError] = []
-    for job, result in zip(jobs, results):
+    for job, result in zip(jobs, results, strict=True):
         if job not in laid_out or not isinstance(result, Rendered):
             numbered.append(result)
             continue

@@ -139,7 +139,7 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
             gc.unfreeze()
         futures = [submitted[id(job)] for job in jobs]
         results = []
-        for job, future in zip(jobs, futures):
+        for job, future in zip(jobs, futures, strict=True):
             try:
                 results.append(future.result())
             except BrokenProcessPool:

@@ -195,7 +195,7 @@ def fill_chart(part: Part, chart: Chart, date: datetime.date,
     sheet = _sheet(series)
     reference = _quoted(sheet)
     rows = len(labels)
-    for index, (ser, (name, values)) in enumerate(zip(series, columns)):
+    for index, (ser, (name, values)) in enumerate(zip(series, columns, strict=True)):
         column = _column_letter(index + 1)
         _set_name(ser, f"{reference}!${column}$1", xml_text(name))
         _set_categories(ser, f"{reference}!$A$2:$A${rows + 1}", labels)

@@ -289,7 +289,7 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
     bookmarks = _bookmark(body, [h.paragraph for entries in listed for h in entries])
     used = sorted({h.level for entries in listed for h in entries})
     style_ids = _toc_styles(styles, used)
-    for field, entries in zip(fields, listed):
+    for field, entries in zip(fields, listed, strict=True):
         _write_entries(field, [(h, bookmarks[h.paragraph]) for h in entries], style_ids,
                        _text_width(body, parent(field.begin)), page)
     parts[DOCUMENT] = _serialize(document)

@@ -339,7 +339,7 @@ def test_each_slide_is_in_its_section_under_its_headings(document, slides):
     assert starts == sorted(starts), "parties dans un autre ordre que les diapositives"
     level2_at = body.index(normalise(LEVEL2_HEADING))
     bounds = sorted({*starts, level2_at, len(body)})
-    ends = {title: next(b for b in bounds if b > start) for title, start in zip(titles, starts)}
+    ends = {title: next(b for b in bounds if b > start) for title, start in zip(titles, starts, strict=True)}
     covered = set()
 
     # The title slide: its lines before the first section, then the chart (an empty

@@ -154,7 +154,7 @@ class Sandbox:
         data = copy.deepcopy(self.data[name] if data is None else data)
         *parents, last = path
         target = data
-        for key, following in zip(parents, path[1:]):
+        for key, following in zip(parents, path[1:], strict=True):
             if isinstance(target, dict) and key not in target:
                 target[key] = [] if isinstance(following, int) else {}
             target = target[key]
