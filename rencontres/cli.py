@@ -10,9 +10,6 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-# Light imports only, up to the build itself: a build with nothing to do is told
-# without the content model, YAML, Jinja or Word (publishing/quick.py).
-from .publishing.plan import BuildReport, DocumentJob, Project
 from .errors import (
     DistributionError,
     RencontresError,
@@ -20,6 +17,10 @@ from .errors import (
     display_path,
     system_error,
 )
+
+# Light imports only, up to the build itself: a build with nothing to do is told
+# without the content model, YAML, Jinja or Word (publishing/quick.py).
+from .publishing.plan import BuildReport, DocumentJob, Project
 
 if TYPE_CHECKING:  # imported when `apercu` runs only
     from .publishing.preview import State
@@ -511,8 +512,8 @@ def _fields(project: Project, write: bool) -> int:
 
 
 def _new_edition(project: Project, year: int) -> int:
-    from .publishing.output import write_new_folder
     from .content.scaffold import new_edition_files
+    from .publishing.output import write_new_folder
 
     files = new_edition_files(project.content_dir, year)
     write_new_folder(project.content_dir / str(year),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterable, TypeVar
+from typing import TypeVar
 
 from ..errors import ContentError, Problem, display_path
-from .model import EditionInfo, Referentiel, Section, Synthesis, TerritoryReport, Territory, Theme
+from .model import EditionInfo, Referentiel, Section, Synthesis, Territory, TerritoryReport, Theme
 from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
 from .validation import did_you_mean, validate
 
@@ -248,7 +249,7 @@ def _duplicates(document: YamlDocument, path: YamlPath, values: list[str],
     problems = []
     for index, value in enumerate(values):
         if value in seen:
-            problems.append(document.problem(path + (index,) + suffix,
+            problems.append(document.problem((*path, index, *suffix),
                                              f"{what} « {shown(value)} » en double"))
         seen.add(value)
     return problems
@@ -385,7 +386,8 @@ def _located_ids(model: TerritoryReport | Synthesis) -> Iterable[tuple[YamlPath,
 
 def suggestion_ids(edition: Edition) -> list[str]:
     """The ids given to the MOT's suggestions of an edition, in file order."""
-    models: list[TerritoryReport | Synthesis] = [*edition.reports.values(), *([edition.synthesis] if edition.synthesis else [])]
+    models: list[TerritoryReport | Synthesis] = [
+        *edition.reports.values(), *([edition.synthesis] if edition.synthesis else [])]
     return [sid for model in models for _, sid, is_suggestion in _located_ids(model)
             if is_suggestion]
 

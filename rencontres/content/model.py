@@ -187,7 +187,7 @@ class Participants(ContentModel):
         description="Répartition facultative par catégorie (identifiants du référentiel).")
 
     @model_validator(mode="after")
-    def _split_fits_total(self) -> "Participants":
+    def _split_fits_total(self) -> Participants:
         for category, count in self.by_category.items():
             if count < 0:
                 raise RuleError(f"l'effectif de « {category} » ne peut pas être négatif",
@@ -228,7 +228,7 @@ class Section(ContentModel):
                                 description="Remarques de la MOT.")
 
     @model_validator(mode="after")
-    def _level_2_has_no_project(self) -> "Section":
+    def _level_2_has_no_project(self) -> Section:
         if self.level == 2 and (self.project_ideas or self.partners):
             key = "idees_projet" if self.project_ideas else "partenaires"
             raise RuleError("les idées de projet et les partenaires sont réservés aux parties "

@@ -177,7 +177,7 @@ class YamlDocument:
             node = loader.get_single_node()
             if node is not None:
                 _Builder(self, loader).build(node, ())
-        except Exception:  # noqa: BLE001 - not expected: read_yaml left to PyYAML's
+        except Exception:  # not expected: read_yaml left to PyYAML's
             pass  # parser what it may read otherwise; unknown positions point at line 1
         finally:
             loader.dispose()
@@ -259,7 +259,7 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
             if not node.style and self.lines is not None:  # plain: None, or "" (libyaml)
                 self._check_cut_by_comment(node, self.lines)
@@ -318,7 +318,7 @@ class _Builder:
                 key = key_node.value
             else:
                 key = str(self.loader.construct_object(key_node, deep=True))
-            child = path + (key,)
+            child = (*path, key)
             if key in result and self.fast:
                 raise _Diverges()  # reported with positions by PyYAML's parser
             mark = key_node.start_mark
@@ -519,7 +519,7 @@ def _read_fast(fast_loader: type[yaml.CSafeLoader], document: YamlDocument, text
             return False
         builder = _Builder(document, loader, text, fast=True)
         data = builder.build(node, ())
-    except Exception:  # noqa: BLE001 - whatever it is, the reference parser reports it
+    except Exception:  # whatever it is, the reference parser reports it
         return False
     finally:
         loader.dispose()

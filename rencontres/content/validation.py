@@ -54,7 +54,7 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: ErrorDetails
     loc: YamlPath = tuple(error["loc"])
     kind = error["type"]
     if kind == "blank_text" and "index" in error.get("ctx", {}):
-        loc = loc + (error["ctx"]["index"],)  # a blank item of a list of texts
+        loc = (*loc, error["ctx"]["index"])  # a blank item of a list of texts
     if loc and loc[-1] == "texte" and _is_plain_text(document.data, loc[:-1]):
         # « - "" » in a list of points: the point is the text, name the list item.
         loc = loc[:-1]

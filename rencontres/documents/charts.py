@@ -7,11 +7,12 @@ import io
 import re
 import textwrap
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from os import PathLike
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any, Callable, Protocol, Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from . import style
 

@@ -13,11 +13,12 @@ import hashlib
 import json
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import Field
 
@@ -92,15 +93,15 @@ class Box:
     right: float
     top: float
 
-    def overlaps(self, other: "Box") -> bool:
+    def overlaps(self, other: Box) -> bool:
         return (self.left < other.right and other.left < self.right
                 and self.bottom < other.top and other.bottom < self.top)
 
-    def inside(self, other: "Box") -> bool:
+    def inside(self, other: Box) -> bool:
         return (other.left <= self.left and self.right <= other.right
                 and other.bottom <= self.bottom and self.top <= other.top)
 
-    def moved(self, dx: float, dy: float) -> "Box":
+    def moved(self, dx: float, dy: float) -> Box:
         return Box(self.left + dx, self.bottom + dy, self.right + dx, self.top + dy)
 
 
@@ -425,7 +426,7 @@ class Pixels:
     height: int
 
     @classmethod
-    def of(cls, frame: Box) -> "Pixels":
+    def of(cls, frame: Box) -> Pixels:
         width = round(WIDTH_IN * DPI)
         return cls(frame, width, round(width * (frame.top - frame.bottom)
                                        / (frame.right - frame.left)))
@@ -513,14 +514,14 @@ def map_font(points: float, bold: bool) -> ImageFont.FreeTypeFont:
         "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), _px(points))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _truetype(path: str, size: float) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lacks(font: ImageFont.FreeTypeFont, character: str) -> bool:
     """Whether `font` draws `character` as its « missing » box."""
     def drawn(text: str) -> tuple[tuple[int, int], bytes]:

@@ -7,7 +7,8 @@ are not always consecutive (editions may be skipped).
 
 from __future__ import annotations
 
-from typing import Callable, TypedDict
+from collections.abc import Callable
+from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from ..content.loading import Content, Edition
 from ..content.model import Item, Synthesis, TerritoryReport

@@ -6,9 +6,9 @@ import csv
 import datetime
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..content.loading import Content, Edition
 from ..word.archive import deterministic_zip

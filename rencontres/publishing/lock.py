@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from ..errors import OutputError, Problem, display_path, system_error
 
@@ -57,7 +58,7 @@ def build_lock(output_dir: Path) -> Iterator[None]:
     path = output_dir / LOCK_FILE
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+")
+        handle = open(path, "a+")  # noqa: SIM115 - closed by the « with handle » below
     except OSError as error:
         if output_dir.exists() and not output_dir.is_dir():
             raise OutputError([Problem(display_path(output_dir), None, None,

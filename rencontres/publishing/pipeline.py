@@ -10,9 +10,9 @@ import contextlib
 import gc
 import hashlib
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..content.loading import Content, Edition, edition_years, load_content
 from ..errors import (

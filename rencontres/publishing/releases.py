@@ -16,9 +16,9 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..content.loading import Content, Edition, load_content
 from ..documents.french import long_date

@@ -14,6 +14,7 @@ are kept in the user's cache, shared by every project, and a document rebuilt th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -101,8 +102,6 @@ def _remembered(key: str) -> dict[str, int] | None:
 
 def _remember(key: str, pages: dict[str, int]) -> None:
     """Kept if the cache can be written; a cache that cannot is no reason to fail."""
-    try:
+    with contextlib.suppress(OSError, RencontresError):
         write_atomic(user_cache(LAYOUTS) / f"{key}.json",
                      json.dumps(pages, sort_keys=True).encode("utf-8"))
-    except (OSError, RencontresError):
-        pass

@@ -8,11 +8,12 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ..content.loading import Content
 from ..errors import BuildError, Problem, RencontresError, display_path

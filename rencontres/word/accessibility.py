@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from lxml import etree
 
@@ -201,7 +201,7 @@ def _empty(run: list[Block]) -> list[Finding]:
                     "l'espacement avant ou après dans le style du paragraphe")]
 
 
-def _contrasts(block: Block, styles: "Styles") -> list[Finding]:
+def _contrasts(block: Block, styles: Styles) -> list[Finding]:
     paragraph = block.element
     style = styles.paragraph_style(paragraph)
     paragraph_fill = _fill(paragraph.find(f"{q('pPr')}/{q('shd')}")) \

@@ -24,15 +24,16 @@ import io
 import re
 import zipfile
 import zlib
-from typing import TYPE_CHECKING, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ..documents.charts import MAX_HEIGHT, Chart
 from ..documents.french import plural
 from ..errors import Problem, TemplateError
-from .fields import unwrap_optional
 from .elements import parent
+from .fields import unwrap_optional
 from .sandbox import xml_text
 
 if TYPE_CHECKING:  # python-docx is imported when a document is rendered only

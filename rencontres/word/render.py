@@ -235,13 +235,13 @@ def _set_properties(template: DocxTemplate, properties: Properties) -> None:
 # template's (Word recounts), no producer but the build.
 _SETTINGS = {"decimalSymbol": ",", "listSeparator": ";"}  # in the schema's order
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties"><Template>Normal.dotm</Template><Application>'
-        'MOT - Rencontres territoriales</Application><DocSecurity>0</DocSecurity>'
-        '<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>'
-        '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
-        '</Properties>').encode()
+_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties"><Template>Normal.dotm</Template><Application>'
+        b'MOT - Rencontres territoriales</Application><DocSecurity>0</DocSecurity>'
+        b'<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>'
+        b'<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+        b'</Properties>')
 
 
 def _clean_package(template: DocxTemplate) -> None:

@@ -327,7 +327,7 @@ class Sandbox(SandboxedEnvironment):
         except OverflowError:  # 10.0 ** 400
             raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres") from None
 
-    def call(__self, __context: Context, __obj: object,  # noqa: N805 (Jinja's names)
+    def call(__self, __context: Context, __obj: object,  # (Jinja's names)
              *args: typing.Any, **kwargs: object) -> object:  # Any: as Jinja's own
         if isinstance(__obj, LoopContext) and args:  # « loop(children) »: a loop again
             args = (__self.counted(args[0]), *args[1:])
@@ -350,7 +350,7 @@ class Sandbox(SandboxedEnvironment):
         return "".join(kept)
 
     def from_string(self, source: str | nodes.Template,
-                    globals: typing.MutableMapping[str, object] | None = None,  # noqa: A002
+                    globals: typing.MutableMapping[str, object] | None = None,
                     template_class: type[jinja2.Template] | None = None) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
