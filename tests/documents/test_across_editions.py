@@ -16,10 +16,9 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from PIL import Image
-from support.templates import make_chart_template
 from support.docx_text import paragraphs
+from support.templates import make_chart_template
 
-from rencontres.publishing.chart_cache import ChartCache
 from rencontres.cli import main
 from rencontres.content.loading import load_content
 from rencontres.documents import charts
@@ -35,6 +34,7 @@ from rencontres.documents.map import (
     map_layout,
     map_texts,
 )
+from rencontres.publishing.chart_cache import ChartCache
 
 REPO = Path(__file__).resolve().parents[2]
 EDITIONS = Path(__file__).resolve().parents[1] / "scenarios" / "editions"

@@ -134,12 +134,12 @@ def test_a_build_limited_to_a_territory_keeps_the_whole_edition_in_the_bundle(in
                                                                                capsys):
     run(capsys, "--jobs", "1")
     everything = bundled()
-    code, out, err = run(capsys, "--territoire", "hauts-de-france", "--force")
+    code, _out, err = run(capsys, "--territoire", "hauts-de-france", "--force")
     assert (code, err) == (0, "")
     assert bundled() == everything
     # Once its content changes, the synthesis left unbuilt is out of date: not sent.
     edit_hauts_de_france("total: 35", "total: 36")
-    code, out, err = run(capsys, "--territoire", "hauts-de-france")
+    code, _out, err = run(capsys, "--territoire", "hauts-de-france")
     assert code == 0
     assert err.splitlines() == ["Avertissement : synthese-2021.docx n'est pas à jour : il "
                                 "n'est pas dans le paquet tant qu'il n'est pas reconstruit"]
@@ -157,7 +157,7 @@ def test_territory_option_builds_that_report_only(in_project, capsys):
 
 
 def test_unknown_territory_is_refused_with_a_suggestion(in_project, capsys):
-    code, out, err = run(capsys, "--territoire", "hauts-de-franse")
+    code, _out, err = run(capsys, "--territoire", "hauts-de-franse")
     assert code == 2  # an option misspelt, as the README says
     assert err.splitlines() == [
         "Option invalide : 1 problème",
@@ -222,7 +222,7 @@ def test_help_is_in_french(capsys):
 
 
 def test_check_accepts_the_example_project(in_project, capsys):
-    code, out, err = run(capsys, "verifier")
+    code, out, _err = run(capsys, "verifier")
     assert code == 0
     assert out == ("Contenu et modèles valides : 2 éditions, 18 fichiers de territoire, "
                    "2 modèles.\n")
@@ -249,7 +249,7 @@ def test_fields_lists_every_template_field(in_project, capsys):
 
 
 def test_fields_reference_in_docs_is_current(capsys):
-    code, out, _ = run(capsys, "fields")
+    _code, out, _ = run(capsys, "fields")
     assert out == (REPO / "docs" / "champs-modeles.md").read_text("utf-8")
 
 
@@ -389,7 +389,7 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
 def test_a_part_without_content_is_left_out_with_a_warning(in_project, capsys):
     edit_hauts_de_france("sections:\n",
                          "sections:\n  - titre: Santé\n    niveau: 2\n    objectifs: []\n")
-    code, out, err = run(capsys, "--jobs", "1")
+    code, _out, err = run(capsys, "--jobs", "1")
     assert code == 0
     assert err.splitlines() == [
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:47:12: partie « Santé » "
@@ -408,8 +408,8 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_is_shown_on_a_terminal_for_several_documents():
-    from rencontres.publishing.plan import DocumentJob
     from rencontres.cli import Progress
+    from rencontres.publishing.plan import DocumentJob
 
     jobs = [DocumentJob("synthese", 2021, None, Path("t.docx"), Path(f"out/{name}.docx"),
                         "Titre", ()) for name in ("a", "b")]
@@ -438,7 +438,7 @@ def test_projet_may_come_before_the_command(in_project, capsys, argv):
 
 def test_pdfs_written_are_not_called_nothing_to_rebuild(in_project, capsys):
     assert run(capsys, "--jobs", "1", "-q")[0] == 0
-    code, out, err = run(capsys, "--pdf")
+    code, out, _err = run(capsys, "--pdf")
     assert code == 0
     assert "Écrit : output/2021/synthese-2021.pdf" in out.splitlines()
     assert "Rien à reconstruire" not in out

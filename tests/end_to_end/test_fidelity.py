@@ -37,9 +37,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from support.docx_text import paragraphs
 
+from rencontres.content.loading import load_content
 from rencontres.publishing.plan import REPORT, Project, plan
 from rencontres.publishing.workers import render_job
-from rencontres.content.loading import load_content
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / \

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from rencontres.publishing.distribution import _STORED
 from rencontres.cli import main
+from rencontres.publishing.distribution import _STORED
 from rencontres.word.archive import deterministic_zip
 
 FOLDER = Path("output/2021")

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from support.docx_text import paragraphs
 
+from rencontres.cli import summary
 from rencontres.publishing import preview
 from rencontres.publishing.pipeline import BuildOptions
 from rencontres.publishing.plan import Project
-from rencontres.cli import summary
 
 REPO = Path(__file__).resolve().parents[2]
 HDF = Path("content/2021/territoires/hauts-de-france.yaml")

@@ -8,11 +8,11 @@ import json
 import zipfile
 from pathlib import Path
 
-from rencontres.publishing.changes import edition_changes
-from rencontres.publishing.plan import Project
 from rencontres.cli import main
 from rencontres.content.loading import load_content
 from rencontres.documents.french import long_date
+from rencontres.publishing.changes import edition_changes
+from rencontres.publishing.plan import Project
 
 HDF = Path("content/2021/territoires/hauts-de-france.yaml")
 OLD_OBJECTIVE = ("Poursuivre le développement du volet transfrontalier des services publics "

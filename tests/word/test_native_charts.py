@@ -16,12 +16,12 @@ import docx
 import pytest
 from docx.enum.shape import WD_INLINE_SHAPE
 from lxml import etree
+from support.templates import make_chart_template, make_template
 from test_render import HDF, hdf_context
 
 from rencontres.cli import main
 from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
-from support.templates import make_chart_template, make_template
 
 VOTES = "graphique-votes"
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")

@@ -16,11 +16,11 @@ from docx.enum.shape import WD_INLINE_SHAPE
 from test_native_charts import NS, PROPERTIES, native_chart, schema_problems, series_of
 from test_synthesis import build_content, edition, referentiel, report
 
-from rencontres.publishing.pdf import convert
 from rencontres.content.loading import Edition
 from rencontres.content.model import EditionInfo
 from rencontres.documents.charts import MAX_HEIGHT, Chart, Series
 from rencontres.documents.synthesis import synthesis_context
+from rencontres.publishing.pdf import convert
 from rencontres.word.render import render
 
 REPO = Path(__file__).resolve().parents[2]
@@ -99,7 +99,7 @@ def test_the_five_charts_are_native_and_hold_the_content_data():
 def test_without_a_previous_edition_the_participants_chart_keeps_the_navy_series():
     content = three_editions(2021)
     context = synthesis_context(content, content.editions[2021])
-    _, space, workbook = native_chart(render(SYNTHESIS, context, PROPERTIES),
+    _, space, _workbook = native_chart(render(SYNTHESIS, context, PROPERTIES),
                                       "graphique-participants")
     assert series_of(space) == [("2021", ["Est", "Nord", "Sud"], {0: "20", 1: "10", 2: "5"})]
     assert colors(space) == ["1F3A5F"]

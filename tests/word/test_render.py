@@ -11,12 +11,12 @@ from pathlib import Path
 import docx
 import pytest
 from support.docx_text import paragraphs
+from support.templates import make_template
 
 from rencontres.content.loading import load_content
 from rencontres.documents.report import report_context
 from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
-from support.templates import make_template
 
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
                         date=datetime.date(2021, 12, 1))
