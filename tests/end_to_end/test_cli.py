@@ -338,7 +338,7 @@ def _second_reported_territory(project: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs):
-    from templates import make_template
+    from support.templates import make_template
 
     _second_reported_territory(in_project)
     run(capsys, "--jobs", "1")
@@ -360,7 +360,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs)
 
 
 def test_strict_stops_the_batch_before_writing(in_project, capsys):
-    from templates import make_template
+    from support.templates import make_template
 
     _second_reported_territory(in_project)
     make_template(Path("templates/compte-rendu.docx"),

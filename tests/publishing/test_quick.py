@@ -39,7 +39,7 @@ def _with_warnings_of_every_kind() -> None:
     """A file not read (the content's warning), a character the charts' font lacks
     (what rendering says: once, when the chart is drawn, as a picture: the template's
     votes chart is a picture here, not a Word chart)."""
-    from templates import make_template
+    from support.templates import make_template
 
     make_template(Path("templates/compte-rendu.docx"), ["{{ territoire.nom }}",
                                                         "{{ graphique_votes }}"])
