@@ -205,11 +205,75 @@ def test_invalid_content_writes_nothing_and_keeps_previous_outputs(in_project, c
     assert digests(Path("output/2021")) == before
 
 
-def test_usage_errors_are_in_french(capsys):
+def usage_error(capsys: pytest.CaptureFixture, *argv: str) -> list[str]:
+    """The last lines of a refused command line, after its usage."""
     with pytest.raises(SystemExit) as exit_info:
-        main(["--jobs", "zero"])
+        main(list(argv))
     assert exit_info.value.code == 2
-    assert "nombre entier attendu, reçu « zero »" in capsys.readouterr().err
+    return capsys.readouterr().err.splitlines()
+
+
+def test_usage_errors_are_in_french(capsys):
+    assert usage_error(capsys, "--jobs", "zero")[-1] == (
+        "python build.py construire : erreur : argument --jobs : nombre entier attendu, "
+        "reçu « zero »")
+    assert usage_error(capsys, "nouvelle-edition")[-1] == (
+        "python build.py nouvelle-edition : erreur : argument manquant : ANNÉE")
+
+
+def test_a_mistyped_option_is_refused_with_the_nearest_one(capsys):
+    assert usage_error(capsys, "--pfd")[-2:] == [
+        "python build.py construire : erreur : arguments non reconnus : --pfd",
+        "Vouliez-vous dire --pdf ?"]
+    assert usage_error(capsys, "verifier", "--strcit")[-2:] == [
+        "python build.py verifier : erreur : arguments non reconnus : --strcit",
+        "Vouliez-vous dire --strict ?"]
+    # Nothing near: no guess.
+    assert usage_error(capsys, "diffuser", "--pdf")[-1] == (
+        "python build.py diffuser : erreur : arguments non reconnus : --pdf")
+
+
+def test_a_mistyped_command_is_refused_with_the_nearest_one(capsys):
+    assert usage_error(capsys, "verfier")[-2:] == [
+        "python build.py : erreur : commande inconnue : verfier",
+        "Vouliez-vous dire verifier ?"]
+    assert usage_error(capsys, "--projet", ".", "diffsuer")[-2:] == [
+        "python build.py : erreur : commande inconnue : diffsuer",
+        "Vouliez-vous dire diffuser ?"]
+    assert usage_error(capsys, "publier")[-2:] == [
+        "python build.py : erreur : commande inconnue : publier",
+        "Les commandes : construire, verifier, champs, nouvelle-edition, diffuser, "
+        "changements, apercu."]
+
+
+def test_a_command_outside_any_project_says_how_to_point_it_at_one(tmp_path, monkeypatch,
+                                                                   capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "verifier")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Vérification échouée : 3 problèmes",
+        "  content: dossier de contenu introuvable",
+        "  templates/compte-rendu.docx: modèle introuvable",
+        "  templates/synthese.docx: modèle introuvable",
+        "Aucun projet ici : ni ce dossier ni ceux au-dessus ne contiennent content/ et "
+        "templates/. Placez-vous dans le dossier du projet (cd DOSSIER) puis relancez, ou "
+        "indiquez-le avec --projet DOSSIER."]
+    (tmp_path / "ailleurs").mkdir()
+    code, out, err = run(capsys, "--projet", "ailleurs")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        "« ailleurs » n'est pas le dossier d'un projet : il ne contient ni content/ ni "
+        "templates/. Indiquez le dossier du projet avec --projet DOSSIER.")
+
+
+def test_a_project_with_something_missing_gets_no_hint_about_the_folder(in_project,
+                                                                        capsys):
+    Path("templates/synthese.docx").unlink()
+    code, _, err = run(capsys, "verifier")
+    assert code == 1
+    assert err.splitlines() == ["Vérification échouée : 1 problème",
+                                "  templates/synthese.docx: modèle introuvable"]
 
 
 def test_help_is_in_french(capsys):
@@ -246,6 +310,37 @@ def test_fields_lists_every_template_field(in_project, capsys):
     assert code == 0
     assert "## Modèle `compte-rendu.docx`" in out and "## Modèle `synthese.docx`" in out
     assert "- `graphique_votes` (image (graphique) (peut être vide)) :" in out
+
+
+class _Pipe(io.RawIOBase):
+    """Where both output streams go when they are piped or logged together."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.received += data
+        return len(data)
+
+
+def test_fields_written_says_so_on_its_own_line_after_the_list(in_project, monkeypatch):
+    """Standard output is block-buffered in a pipe, standard error is not: the list is
+    written out before « Écrit : … » is, whatever the buffers."""
+    pipe = _Pipe()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(
+        io.BufferedWriter(pipe, buffer_size=1 << 20), encoding="utf-8"))
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(
+        io.BufferedWriter(pipe), encoding="utf-8", line_buffering=True))
+    assert main(["champs", "--ecrire"]) == 0
+    sys.stdout.flush()
+    lines = pipe.received.decode("utf-8").splitlines()
+    assert lines[0] == "# Champs utilisables dans les modèles Word"
+    assert lines[-2:] == [
+        "- `annee_suggestions` (nombre entier) : Année des suggestions d'action (édition + 1).",
+        "Écrit : docs/champs-modeles.md"]
 
 
 def test_fields_reference_in_docs_is_current(capsys):
