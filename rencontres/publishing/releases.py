@@ -85,12 +85,12 @@ def _snapshot_content(distribution: Distribution, years: set[int]) -> Content:
 class Changes:
     changes: EditionChanges
     version: int      # of the next distribution, which they will go with
-    written: Path     # output/<année>/modifications-vN.txt
+    written: Path | None  # output/<année>/modifications-vN.txt; None: nothing changed
 
 
 def changes_since_last(project: Project, year: int | None) -> Changes:
     """What changed, per document, since the edition's last distribution; written to
-    output/<année>/modifications-vN.txt (N: the next distribution)."""
+    output/<année>/modifications-vN.txt (N: the next distribution) when anything did."""
     years = years_to_load(project.content_dir, year)
     content = load_content(project.content_dir, years)
     edition = select_edition(content, year)
@@ -103,6 +103,8 @@ def changes_since_last(project: Project, year: int | None) -> Changes:
     last = done[-1]
     changes = edition_changes(project, _snapshot_content(last, set(content.editions)),
                               content, edition.year, last.described)
+    if not changes.documents:
+        return Changes(changes, last.version + 1, None)
     target = project.output_dir / str(edition.year) / modifications_name(last.version + 1)
     write_atomic(target, changes.text().encode("utf-8"))
     return Changes(changes, last.version + 1, target)
