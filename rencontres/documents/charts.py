@@ -71,8 +71,13 @@ def _pyplot() -> ModuleType:
 
     font = body_font()
     if font is not None:
+        manager = font_manager.fontManager
         for path in font.files:
-            font_manager.fontManager.addfont(path)
+            manager.addfont(path)
+        # The files found come first: another copy of the family (fonts-liberation beside
+        # fonts-liberation2: two versions) matches as well, and the first match is drawn.
+        # (addfont has just emptied the cache of what was found.)
+        manager.ttflist.sort(key=lambda entry: entry.fname not in font.files)
     plt.rcParams.update({
         # Never a silent fallback: without the body font, matplotlib's own, and a note.
         "font.family": [font.family if font else "DejaVu Sans"],
