@@ -163,7 +163,7 @@ def _new_figure(height: float) -> Figure:
                 from PIL import Image, PngImagePlugin
 
                 FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]  # not annotated
-                pixels = numpy.asarray(self.buffer_rgba())  # type: ignore[no-untyped-call]  # idem
+                pixels = numpy.asarray(self.buffer_rgba())  # type: ignore[no-untyped-call]  # not annotated
                 image = Image.frombuffer("RGBA", (pixels.shape[1], pixels.shape[0]),
                                          pixels, "raw", "RGBA", 0, 1)
                 info = PngImagePlugin.PngInfo()

@@ -35,7 +35,7 @@ def _try_lock(handle: IO[str]) -> bool:
             return False
         return True
     # Windows locks a range of bytes of the file: its first byte, whatever it holds.
-    handle.seek(0)  # type: ignore[unreachable]  # on Windows only, mypy checks for this system
+    handle.seek(0)  # type: ignore[unreachable]  # Windows: mypy checks as on Linux, which has fcntl
     try:
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
     except OSError:
@@ -47,7 +47,7 @@ def _unlock(handle: IO[str]) -> None:
     if fcntl is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
     else:
-        handle.seek(0)  # type: ignore[unreachable]  # on Windows only, mypy checks for this system
+        handle.seek(0)  # type: ignore[unreachable]  # Windows: mypy checks as on Linux, which has fcntl
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 

@@ -191,10 +191,10 @@ def _share_imports(charts_cache: Path | None, jobs: list[DocumentJob],
     if multiprocessing.get_start_method() != "fork":
         return  # spawned workers import everything again anyway
     from ..documents import (
-        report,  # noqa: F401
-        synthesis,  # noqa: F401
+        report,  # noqa: F401 - imported for the workers forked next
+        synthesis,  # noqa: F401 - imported for the workers forked next
     )
-    from ..word import render  # noqa: F401
+    from ..word import render  # noqa: F401 - imported for the workers forked next
 
     try:
         cold = charts_cache is None or not any(charts_cache.iterdir())
