@@ -456,7 +456,7 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
 
 def _preview(project: Project, arguments: argparse.Namespace) -> int:
     from .publishing.pipeline import BuildOptions
-    from .publishing.preview import Preview, serve, watch
+    from .publishing.preview import Preview, saved_files, serve, watch
 
     options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
                            workers=arguments.jobs)
@@ -465,8 +465,9 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
     try:
         print(f"Aperçu : http://127.0.0.1:{server.server_address[1]}/ "
               "(ouvrez cette adresse dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
+        before = saved_files(preview)
         _show_rebuilt(preview.rebuild())
-        watch(preview, _show_rebuilt)
+        watch(preview, _show_rebuilt, before)
     except KeyboardInterrupt:
         print("Aperçu arrêté.")
     finally:

@@ -69,10 +69,15 @@ MAX_DEPTH = 100
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # PyYAML's line breaks
 # libyaml's composer recurses in C, once per nesting level, without a limit: « - - - … »
 # on one line crashes the process past some 20 000 levels. A nested block collection
-# starts at a greater column (or at the same, for a list under a key), so lines of
-# under MAX_FAST_LINE characters keep the nesting under 2 × MAX_FAST_LINE + MAX_DEPTH
-# levels; longer lines go to PyYAML's parser, which stops at Python's recursion limit.
+# starts at a greater column (or at the same, for a list under a key), after the line's
+# indentation and its indicators (« - », « ? », « : ») and properties (« &ancre »,
+# « !tag ») only: a key or a value ends them, and what follows on the line is a scalar
+# or a flow collection (whose depth MAX_DEPTH bounds). So when every line's indentation
+# and indicators take under MAX_FAST_LINE columns, the nesting stays under
+# 2 × MAX_FAST_LINE + MAX_DEPTH levels; other files go to PyYAML's parser, which stops
+# at Python's recursion limit. (A long line of values, « [[], [], …] », stays fast.)
 MAX_FAST_LINE = 2_000
+_BLOCK_START = re.compile(r"^ *(?:(?:[-?:]|[&!]\S*) +)*", re.M)
 
 YamlPath = tuple[str | int, ...]
 
@@ -450,11 +455,13 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         text = unicodedata.normalize("NFC", text)
     text = _remove_invisible(document, text)
     # PyYAML's parser refuses a tab that libyaml reads as a space: such files go to it.
-    if (_FastLoader is not None and "\t" not in text
-            # (the invisible characters removed, splitlines breaks lines as YAML does)
-            and max(map(len, text.splitlines()), default=0) < MAX_FAST_LINE
-            and _read_fast(_FastLoader, document, text)):
-        return document, []
+    try:
+        if (_FastLoader is not None and "\t" not in text
+                and _deepest_block_start(text) < MAX_FAST_LINE
+                and _read_fast(_FastLoader, document, text)):
+            return document, []
+    except _TooBig:
+        return document, [_too_big(name, text)]
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -469,13 +476,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         document.warnings += builder.warnings
         return document, builder.problems
     except _TooBig:
-        # Aliases are to blame only when there are some.
-        expanded = " une fois les alias (*nom) développés" if "*" in text else ""
-        return document, [Problem(
-            name, None, None,
-            f"le fichier contient plus de {_number(MAX_NODES)} valeurs{expanded} : "
-            "est-ce bien un fichier de contenu ?",
-        )]
+        return document, [_too_big(name, text)]
     except _TooMuchText:
         return document, [Problem(
             name, None, None,
@@ -503,9 +504,25 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         loader.dispose()
 
 
+def _deepest_block_start(text: str) -> int:
+    """The most columns a line's indentation, indicators and properties take (see
+    MAX_FAST_LINE); the invisible characters are removed, and no other character than
+    « \\n » breaks a line then (_replace_unusual_breaks)."""
+    return max((len(match.group()) for match in _BLOCK_START.finditer(text)), default=0)
+
+
+def _too_big(name: str, text: str) -> Problem:
+    # Aliases are to blame only when there are some.
+    expanded = " une fois les alias (*nom) développés" if "*" in text else ""
+    return Problem(name, None, None,
+                   f"le fichier contient plus de {_number(MAX_NODES)} valeurs{expanded} : "
+                   "est-ce bien un fichier de contenu ?")
+
+
 def _read_fast(fast_loader: type[yaml.CSafeLoader], document: YamlDocument, text: str) -> bool:
     """Read with libyaml; False (and the document untouched) when PyYAML's parser
-    must read the file: an error or a limit (its messages are PyYAML's), an empty
+    must read the file: an error or a limit other than the count of values (its
+    messages are PyYAML's; too many values raise _TooBig), an empty
     file, or what the two parsers may read differently (see _Builder)."""
     loader = fast_loader(text)
     try:
@@ -515,10 +532,14 @@ def _read_fast(fast_loader: type[yaml.CSafeLoader], document: YamlDocument, text
         # Without an alias (« *nom ») the nodes form a tree, of hardly more nodes than
         # the text has characters (« ? ? ? » : a null key and value every two): a
         # text of under MAX_NODES / 2 characters needs no measuring then.
+        # Too many: said at once, PyYAML's parser would take seconds to compose as many
+        # nodes and give the same message (it has no position).
         if ("*" in text or len(text) >= MAX_NODES // 2) and _expanded_size(node, {}) > MAX_NODES:
-            return False
+            raise _TooBig()
         builder = _Builder(document, loader, text, fast=True)
         data = builder.build(node, ())
+    except _TooBig:
+        raise
     except Exception:  # whatever it is, the reference parser reports it
         return False
     finally:

@@ -60,6 +60,13 @@ class Chart:
                     for name, color in self.legend]
         return [(serie.name, list(serie.values)) for serie in self.series]
 
+    def column_colors(self) -> list[str]:
+        """The colour of each of `columns()`, as the picture draws it (the build writes
+        them into a native chart: the same year has the same colour in every figure)."""
+        if self.legend and self.bar_colors:
+            return [color for _, color in self.legend]
+        return [serie.color for serie in self.series]
+
 
 def _pyplot() -> ModuleType:
     # Imported late: a build with nothing to draw must not pay for matplotlib.

@@ -183,6 +183,6 @@ def votes_chart(votes: list[VoteRow]) -> Chart:
         [row.label for row in votes],
         [Series("Votes", [row.votes for row in votes], style.NAVY)],
         f"Nombre de votes par thème. {stated}.",
-        bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
-        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
+        bar_colors=[style.ORANGE if row.level1 else style.NAVY for row in votes],
+        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.NAVY)],
     )

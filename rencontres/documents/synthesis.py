@@ -457,7 +457,8 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
     rows = sorted(participants.present,
                   key=lambda row: (-(row.current or 0), sort_key(row.territory.name)))
     year, previous_year = participants.year, participants.previous_year
-    current = Series(str(year), [row.current or 0 for row in rows], style.NAVY)
+    colors = style.edition_colors([year] if previous_year is None else [previous_year, year])
+    current = Series(str(year), [row.current or 0 for row in rows], colors[year])
     if previous_year is None:
         labels = [row.territory.name for row in rows]
         stated = " ; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
@@ -469,7 +470,7 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
     # a zero): its label says so too.
     labels = [row.territory.name if row.previous is not None
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
-    previous = Series(str(previous_year), [row.previous for row in rows], style.SKY)
+    previous = Series(str(previous_year), [row.previous for row in rows], colors[previous_year])
     stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None

@@ -158,19 +158,10 @@ def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCo
     return rows
 
 
-def edition_colors(count: int) -> list[str]:
-    """From the oldest edition (light) to this one (the house's navy)."""
-    def channels(color: str) -> tuple[int, int, int]:
-        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
-
-    light, dark = channels(style.SKY), channels(style.NAVY)
-    return ["#" + "".join(f"{round(a + (b - a) * i / (count - 1)):02X}"
-                          for a, b in zip(light, dark, strict=True)) for i in range(count)]
-
-
 def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> Chart:
-    series = [Series(str(year), [values[i] for _, values in rows], color)
-              for i, (year, color) in enumerate(zip(years, edition_colors(len(years)), strict=True))]
+    colors = style.edition_colors(years)
+    series = [Series(str(year), [values[i] for _, values in rows], colors[year])
+              for i, year in enumerate(years)]
     stated = " ; ".join(
         f"{t.name} : " + ", ".join(
             (f"{plural(v, 'participant')} en {y}" if v is not None else f"pas de données en {y}")

@@ -329,13 +329,41 @@ def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
     return server
 
 
-def watch(preview: Preview, on_rebuilt: Callable[[State], None]) -> None:
-    """Rebuild on every save, until interrupted (Ctrl+C)."""
+SavedFiles = dict[str, tuple[int, int]]
+
+
+def saved_files(preview: Preview) -> SavedFiles:
+    """Each file of content/ and templates/ whose save is a rebuild, with its time and size:
+    taken before the first build, so that a save made before the watch starts is seen."""
+    found: SavedFiles = {}
+    for folder in (preview.project.content_dir, preview.project.templates_dir):
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            if is_saved_file(str(path)):
+                try:
+                    status = path.stat()
+                except OSError:
+                    continue
+                found[str(path)] = (status.st_mtime_ns, status.st_size)
+    return found
+
+
+def watch(preview: Preview, on_rebuilt: Callable[[State], None], before: SavedFiles) -> None:
+    """Rebuild on every save, until interrupted (Ctrl+C). `before`: the files as the first
+    build found them; a save between that build's start and the watch's is a rebuild too."""
     import watchfiles
 
     folders = [folder for folder in (preview.project.content_dir,
                                      preview.project.templates_dir) if folder.is_dir()]
+    started = False
     for changes in watchfiles.watch(*folders, watch_filter=lambda change, path:
-                                    is_saved_file(path), debounce=300, step=100):
-        templates = any(path.lower().endswith(".docx") for _, path in changes)
-        on_rebuilt(preview.rebuild(templates_saved=templates))
+                                    is_saved_file(path), debounce=300, step=100,
+                                    rust_timeout=1000, yield_on_timeout=True):
+        if not started:  # the first yield: the watch is on, whatever comes next is seen
+            started = True
+            now = saved_files(preview)
+            if not changes:
+                changes = {(watchfiles.Change.modified, path) for path in now.keys() | before.keys()
+                           if now.get(path) != before.get(path)}
+        if changes:
+            templates = any(path.lower().endswith(".docx") for _, path in changes)
+            on_rebuilt(preview.rebuild(templates_saved=templates))

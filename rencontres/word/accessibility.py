@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..documents.style import contrast_ratio
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
@@ -49,14 +51,7 @@ class Finding:
 
 def contrast(foreground: str, background: str) -> float:
     """The WCAG contrast ratio of two « RRGGBB » colours."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                   for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    return contrast_ratio(foreground, background)
 
 
 def findings(data: bytes) -> list[Finding]:

@@ -60,6 +60,9 @@ CATEGORY_CHARTS = {f"{{{C}}}{kind}" for kind in (
     "barChart", "bar3DChart", "lineChart", "line3DChart", "areaChart", "area3DChart",
     "pieChart", "pie3DChart", "doughnutChart", "ofPieChart", "radarChart")}
 EMU_PER_INCH = 914400
+# Points: the height of a bar (its value's label, 9 points, and the gap to the next),
+# and of the legend and margins around the bars.
+MIN_BAR_PT, LEGEND_PT = 12, 36
 DEFAULT_SHEET = "Feuil1"  # what a French Word names the sheet of a new chart
 
 
@@ -189,21 +192,33 @@ def fill_chart(part: Part, chart: Chart, date: datetime.date,
     # Series beyond the data are dropped from the start, the template's last series
     # receiving the data's last (this year's edition, after the earlier ones); none is
     # ever added: a series added would have no style of its own.
-    sample_rows = _category_count(series[0])
+    sample_bars = _category_count(series[0]) * _side_by_side(series)
     for extra in series[:len(series) - len(columns)]:
         parent(extra).remove(extra)
     series = series[len(series) - len(columns):]
     sheet = _sheet(series)
     reference = _quoted(sheet)
     rows = len(labels)
-    for index, (ser, (name, values)) in enumerate(zip(series, columns, strict=True)):
+    colors = chart.column_colors()
+    flipped = _reads_down_side_by_side(space, series)
+    if flipped:
+        series = _flip(space, series)
+        labels = labels[::-1]
+        columns = [(name, values[::-1]) for name, values in columns]
+    # The workbook's columns stay in the data's order (the oldest edition first); a
+    # flipped chart's first series reads the last column.
+    order = range(len(columns) - 1, -1, -1) if flipped else range(len(columns))
+    for ser, index in zip(series, order, strict=True):
+        name, values = columns[index]
         column = _column_letter(index + 1)
         _set_name(ser, f"{reference}!${column}$1", xml_text(name))
         _set_categories(ser, f"{reference}!$A$2:$A${rows + 1}", labels)
         _set_values(ser, f"{reference}!${column}$2:${column}${rows + 1}", values)
         _drop_points_beyond(ser, rows)
+        _set_fill(ser, colors[index])
     for frame in frames:
-        _grow(frame, sample_rows, rows)
+        _grow(frame, sample_bars, rows * _side_by_side(series))
+    _every_category_label(space)
     _square_corners(space)
     _embed(part, space, workbook(sheet, labels, [(xml_text(n), v) for n, v in columns], date))
     # The chart part is a plain python-docx Part: its bytes are what is saved.
@@ -220,16 +235,121 @@ def _category_count(ser: etree._Element) -> int:
     return len(ser.findall("c:cat//c:pt", NS))
 
 
-def _grow(frame: etree._Element, sample_rows: int, rows: int) -> None:
-    """A drawing made for `sample_rows` categories made taller for `rows`, the same
-    height per category, never shorter than the template's and at most MAX_HEIGHT
-    (with its caption, on one A4 page, as the pictures); its width is kept."""
+def _side_by_side(series: Sequence[etree._Element]) -> int:
+    """How many bars a category shows side by side: one per series, or one for series
+    drawn over each other (c:overlap 100, the votes' two colours)."""
+    chart = series[0].getparent() if series else None
+    overlap = chart.find("c:overlap", NS) if chart is not None else None
+    stacked = overlap is not None and overlap.get("val") == "100"
+    return 1 if stacked or not series else len(series)
+
+
+def _grow(frame: etree._Element, sample_bars: int, bars: int) -> None:
+    """A drawing made for `sample_bars` bars (categories × series side by side) made
+    taller for `bars`, the same height per bar (at least MIN_BAR_PT), never shorter than
+    the template's and at most MAX_HEIGHT (with its caption, on one A4 page, as the
+    pictures); its width is kept. Per bar, not per category: a category of three
+    editions needs three bars' height, or LibreOffice drops labels it finds too close."""
     extent = frame.find("wp:extent", NS)
-    if extent is None or not extent.get("cy", "").isdigit() or not 0 < sample_rows < rows:
+    if extent is None or not extent.get("cy", "").isdigit() or sample_bars <= 0:
         return
     height = int(extent.get("cy", "0"))
     tallest = max(height, round(MAX_HEIGHT * EMU_PER_INCH))
-    extent.set("cy", str(min(tallest, height * rows // sample_rows)))
+    # A bar at least as tall as its value's label, whatever the template's sample.
+    least = round((bars * MIN_BAR_PT + LEGEND_PT) / 72 * EMU_PER_INCH)
+    extent.set("cy", str(min(tallest, max(height, height * bars // sample_bars, least))))
+
+
+def _reads_down_side_by_side(space: etree._Element, series: Sequence[etree._Element]) -> bool:
+    """Whether a chart is horizontal bars, several side by side, with its categories
+    read top to bottom (« ordre inverse »)."""
+    bar_chart = series[0].getparent()
+    direction = bar_chart.find("c:barDir", NS)
+    axis = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
+    return (bar_chart.tag == _c("barChart") and direction is not None
+            and direction.get("val") == "bar" and _side_by_side(series) > 1
+            and axis is not None and axis.get("val") == "maxMin")
+
+
+def _flip(space: etree._Element, series: list[etree._Element]) -> list[etree._Element]:
+    """Categories read top to bottom, and the bars of a category as well, in the order
+    of the legend: LibreOffice lists a horizontal bar chart's legend last series first,
+    and puts the first series at the top of each category when the category axis is
+    reversed (the legend then reads the bars backwards). So the axis goes back to its
+    normal order (the first category at the bottom), the categories are given bottom to
+    top and the series last first: the legend and the bars then both read the first
+    series of the data first, in LibreOffice and in Word (which lists an unstacked
+    horizontal bar chart's legend in the order its bars show, whatever the axis).
+    Returns the series in their new order."""
+    space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS).set("val", "minMax")
+    # The value axis at the bottom again (it was « at the maximum category »).
+    crosses = space.find("c:chart/c:plotArea/c:valAx/c:crosses", NS)
+    if crosses is not None:
+        crosses.set("val", "autoZero")
+    bar_chart = series[0].getparent()
+    anchor = series[-1].getnext()
+    for ser in series:
+        bar_chart.remove(ser)
+    reordered = series[::-1]
+    for position, ser in enumerate(reordered):
+        if anchor is not None:
+            anchor.addprevious(ser)
+        else:
+            bar_chart.append(ser)
+        # Word draws by c:order, LibreOffice by the order of the elements: the same.
+        for tag in ("idx", "order"):
+            element = ser.find(_c(tag))
+            if element is not None:
+                element.set("val", str(position))
+    return reordered
+
+
+def _every_category_label(space: etree._Element) -> None:
+    """Every category's label shown (c:tickLblSkip 1, and a tick for each): without it
+    LibreOffice skips every other label it finds too close to the next."""
+    for axis in space.iterfind("c:chart/c:plotArea/c:catAx", NS):
+        for tag in ("tickLblSkip", "tickMarkSkip"):
+            element = axis.find(_c(tag))
+            if element is None:
+                element = _element(tag)
+                # CT_CatAx: … lblAlgn, lblOffset, tickLblSkip, tickMarkSkip, noMultiLvlLbl, extLst
+                following = next((found for name in ("tickMarkSkip", "noMultiLvlLbl", "extLst")
+                                  if name != tag and (found := axis.find(_c(name))) is not None),
+                                 None)
+                if following is None:
+                    axis.append(element)
+                else:
+                    following.addprevious(element)
+            element.set("val", "1")
+
+
+def _set_fill(ser: etree._Element, color: str) -> None:
+    """The series' bars filled with `color` (the house's colour of its edition), whatever
+    the template's sample had; its outline and effects are kept."""
+    a = NS["a"]
+    properties = ser.find(_c("spPr"))
+    if properties is None:
+        properties = _element("spPr")
+        following = next((found for name in _AFTER_TX[1:]
+                          if (found := ser.find(_c(name))) is not None), None)
+        if following is None:
+            ser.append(properties)
+        else:
+            following.addprevious(properties)
+    fills = {f"{{{a}}}{tag}" for tag in ("noFill", "solidFill", "gradFill", "blipFill",
+                                         "pattFill", "grpFill")}
+    for child in list(properties):
+        if child.tag in fills:
+            properties.remove(child)
+    fill = etree.Element(f"{{{a}}}solidFill")
+    etree.SubElement(fill, f"{{{a}}}srgbClr", val=color.lstrip("#").upper())
+    # CT_ShapeProperties: xfrm, custGeom | prstGeom, then the fill.
+    geometry = [child for child in properties
+                if child.tag in {f"{{{a}}}{tag}" for tag in ("xfrm", "custGeom", "prstGeom")}]
+    if geometry:
+        geometry[-1].addnext(fill)
+    else:
+        properties.insert(0, fill)
 
 
 def _sheet(series: list[etree._Element]) -> str:

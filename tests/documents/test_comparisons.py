@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.docx_text import paragraphs
-from test_synthesis import build_content, edition, report
+from support.content_builders import build_content, edition, report
 
 from rencontres.cli import main
 from rencontres.documents.figures import participants_summary
