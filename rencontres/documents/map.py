@@ -230,7 +230,7 @@ def _border_segments() -> tuple[tuple[Segment, Box], ...]:
     horizontal segment's box has no height)."""
     return tuple((((x0, y0), (x1, y1)), Box(min(x0, x1) - 0.01, min(y0, y1) - 0.01,
                                           max(x0, x1) + 0.01, max(y0, y1) + 0.01))
-                 for line in border_lines() for (x0, y0), (x1, y1) in zip(line, line[1:]))
+                 for line in border_lines() for (x0, y0), (x1, y1) in pairwise(line))
 
 
 @lru_cache(maxsize=2)
@@ -254,8 +254,10 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
     points = [lambert93(e.longitude, e.latitude) for e in entries]
     radii = [scale * math.sqrt(e.current) if e.current is not None
              else ABSENT_RADIUS_PT * km_pt for e in entries]
-    previous_radii = [radius(e.previous) if previous_year is not None else None for e in entries]
-    circles = [Circle(x, y, max(r, p or 0)) for (x, y), r, p in zip(points, radii, previous_radii)]
+    previous_radii = [radius(e.previous) if previous_year is not None and e.previous is not None
+                      else None for e in entries]
+    circles = [Circle(x, y, max(r, p or 0))
+               for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
                                              any(e.current is None for e in entries)))
     labels = [_label_lines(entry, year, previous_year) for entry in entries]
@@ -690,7 +692,8 @@ def _draw(layout: MapLayout) -> bytes:
     texts = map_texts(layout)
     for text in texts:
         _write(draw, text)
-    family = body_font().family if body_font() else "DejaVu Sans"
+    font = body_font()
+    family = font.family if font else "DejaVu Sans"
     for text in texts:
         for character in dict.fromkeys(text.text):
             if _lacks(map_font(text.points, text.bold), character):
@@ -704,7 +707,7 @@ def _write(draw: ImageDraw.ImageDraw, text: MapText) -> None:
               stroke_fill=text.halo)
 
 
-def _marker(image, x: float, y: float, radius: float, kind: str, color: str) -> None:
+def _marker(image: Image.Image, x: float, y: float, radius: float, kind: str, color: str) -> None:
     """A circle of the map (or of its legend) centred on pixel (x, y), opaque: the
     borders under it do not show through."""
     if kind == "current":
@@ -755,7 +758,8 @@ def _circle(x: float, y: float, radius: float, width: float,
     return shapes
 
 
-def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = None) -> None:
+def _paint(image: Image.Image, color: str, shapes: Shapes,
+           box: tuple[int, int, int, int] | None = None) -> None:
     """`shapes(draw, at, scale, rows)` painted in `color` over the pixels of `box` of
     `image`, antialiased: drawn in white on a mask SUPERSAMPLE (`scale`) times larger,
     where `at(x, y)` is the image's pixel (x, y), a strip of `rows` (top, bottom) at a
@@ -829,15 +833,16 @@ def _borders(rings: list[list[tuple[float, float]]], width: float) -> Shapes:
     return shapes
 
 
-def _lines(polylines: list[list[tuple[float, float]]], width: float):
+def _lines(polylines: list[list[tuple[float, float]]], width: float) -> Shapes:
     """Open lines (the leader lines), `width` pixels wide."""
-    def shapes(draw, at, scale, rows):
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         for line in polylines:
             draw.line([at(*point) for point in line], fill=255, width=max(round(width * scale), 1))
     return shapes
 
 
-def _encode(image) -> bytes:
+def _encode(image: Image.Image) -> bytes:
     """PNG bytes: the same pixels give the same bytes (no time, no software)."""
     import io
 

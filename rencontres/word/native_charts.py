@@ -263,7 +263,7 @@ def _grow(frame: etree._Element, sample_bars: int, bars: int) -> None:
 def _reads_down_side_by_side(space: etree._Element, series: Sequence[etree._Element]) -> bool:
     """Whether a chart is horizontal bars, several side by side, with its categories
     read top to bottom (« ordre inverse »)."""
-    bar_chart = series[0].getparent()
+    bar_chart = parent(series[0])
     direction = bar_chart.find("c:barDir", NS)
     axis = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
     return (bar_chart.tag == _c("barChart") and direction is not None
@@ -281,12 +281,14 @@ def _flip(space: etree._Element, series: list[etree._Element]) -> list[etree._El
     series of the data first, in LibreOffice and in Word (which lists an unstacked
     horizontal bar chart's legend in the order its bars show, whatever the axis).
     Returns the series in their new order."""
-    space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS).set("val", "minMax")
+    orientation = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
+    if orientation is not None:  # always: the chart reads down (_reads_down_side_by_side)
+        orientation.set("val", "minMax")
     # The value axis at the bottom again (it was « at the maximum category »).
     crosses = space.find("c:chart/c:plotArea/c:valAx/c:crosses", NS)
     if crosses is not None:
         crosses.set("val", "autoZero")
-    bar_chart = series[0].getparent()
+    bar_chart = parent(series[0])
     anchor = series[-1].getnext()
     for ser in series:
         bar_chart.remove(ser)
