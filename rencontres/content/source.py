@@ -24,7 +24,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
 
@@ -34,13 +34,16 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
-def _plain_numbers(loader: type) -> type:
+_Loader = TypeVar("_Loader", yaml.SafeLoader, yaml.CSafeLoader)
+
+
+def _plain_numbers(loader: type[_Loader]) -> type[_Loader]:
     """`loader`, reading as a number only an integer written plainly (« 12 », « -3 »).
     YAML 1.1 reads « 14:30 » as 870, « 010 » as 8, « 0x1F » as 31, « 1_000 » as 1000 and
     « 50.000 » as 50.0: a text would get those instead of what was typed. No field of
     the content is a decimal number; anything else stays the text typed, and a count
     written so is refused as not a whole number."""
-    plain = type(loader.__name__, (loader,), {})
+    plain = cast("type[_Loader]", type(loader.__name__, (loader,), {}))
     plain.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers
                 if tag not in (_INT_TAG, _FLOAT_TAG)]
@@ -52,7 +55,7 @@ def _plain_numbers(loader: type) -> type:
 
 _SafeLoader = _plain_numbers(yaml.SafeLoader)
 try:
-    _FastLoader: type | None = _plain_numbers(yaml.CSafeLoader)
+    _FastLoader: type[yaml.CSafeLoader] | None = _plain_numbers(yaml.CSafeLoader)
 except AttributeError:  # PyYAML built without libyaml
     _FastLoader = None
 
@@ -176,8 +179,10 @@ class YamlDocument:
         text, self._unlocated = self._unlocated, None
         loader = _SafeLoader(text)
         try:
-            _Builder(self, loader).build(loader.get_single_node(), ())
-        except Exception:  # noqa: BLE001 - not expected: read_yaml left to PyYAML's
+            node = loader.get_single_node()
+            if node is not None:
+                _Builder(self, loader).build(node, ())
+        except Exception:  # not expected: read_yaml left to PyYAML's
             pass  # parser what it may read otherwise; unknown positions point at line 1
         finally:
             loader.dispose()
@@ -259,10 +264,10 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        if node.tag == _STR_TAG:
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
             if not node.style and self.lines is not None:  # plain: None, or "" (libyaml)
-                self._check_cut_by_comment(node)
+                self._check_cut_by_comment(node, self.lines)
             # An alias repeats a text without its characters being in the file: a
             # document built from it could be far larger than any the file could make.
             self.characters += len(node.value)
@@ -276,16 +281,16 @@ class _Builder:
             # then reports it where a date is expected.
             return node.value
 
-    def _check_cut_by_comment(self, node: yaml.ScalarNode) -> None:
+    def _check_cut_by_comment(self, node: yaml.ScalarNode, lines: list[str]) -> None:
         """« - Réunion #2 des partenaires » reads as « Réunion » and a comment: the rest
         of the text would be lost without a word."""
         end = node.end_mark
-        comment = _COMMENT_AFTER.match(self.lines[end.line], end.column)
+        comment = _COMMENT_AFTER.match(lines[end.line], end.column)
         if comment:
             self.warnings.append(Problem(
                 self.document.name, end.line + 1, comment.end(),
                 f"le texte « {shown(node.value, 40)} » s'arrête avant « "
-                f"{shown(self.lines[end.line][comment.end() - 1:], 40)} », lu comme un "
+                f"{shown(lines[end.line][comment.end() - 1:], 40)} », lu comme un "
                 "commentaire (« # » après une espace) : si cela fait partie du texte, "
                 "mettez tout le texte entre guillemets"))
 
@@ -296,7 +301,7 @@ class _Builder:
         if start < self.checked_until:  # inside brackets already checked
             return
         self.checked_until = end
-        if _FLOW_DIVERGES.search(self.text, start, end):
+        if self.text is not None and _FLOW_DIVERGES.search(self.text, start, end):
             raise _Diverges()
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
@@ -307,9 +312,9 @@ class _Builder:
                 node.start_mark,
             )
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         self.loader.flatten_mapping(node)
-        result: dict = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             # A key is always text, as written: « 1: » or « non: » must not
             # become a number or a boolean that pydantic would reject in English.
@@ -318,7 +323,7 @@ class _Builder:
                 key = key_node.value
             else:
                 key = str(self.loader.construct_object(key_node, deep=True))
-            child = path + (key,)
+            child = (*path, key)
             if key in result and self.fast:
                 raise _Diverges()  # reported with positions by PyYAML's parser
             mark = key_node.start_mark
@@ -437,9 +442,9 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         )]
     too_deep = _too_deep(text)
     if too_deep is not None:
-        line, column = _line_column(text, too_deep)
+        deep_line, deep_column = _line_column(text, too_deep)
         return document, [Problem(
-            name, line, column,
+            name, deep_line, deep_column,
             f"imbrication trop profonde (plus de {MAX_DEPTH} crochets ou accolades ouverts) : "
             "est-ce bien un fichier de contenu ?",
         )]
@@ -453,7 +458,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
     try:
         if (_FastLoader is not None and "\t" not in text
                 and _deepest_block_start(text) < MAX_FAST_LINE
-                and _read_fast(document, text)):
+                and _read_fast(_FastLoader, document, text)):
             return document, []
     except _TooBig:
         return document, [_too_big(name, text)]
@@ -479,9 +484,9 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             "fois les alias (*nom) développés : est-ce bien un fichier de contenu ?",
         )]
     except _Recursive as error:
-        line, column = _position(error.node.start_mark)
+        alias_line, alias_column = _position(error.node.start_mark)
         return document, [Problem(
-            name, line, column,
+            name, alias_line, alias_column,
             "alias (*nom) placé à l'intérieur de sa propre ancre (&nom) : "
             "la valeur se contiendrait elle-même",
         )]
@@ -514,12 +519,12 @@ def _too_big(name: str, text: str) -> Problem:
                    "est-ce bien un fichier de contenu ?")
 
 
-def _read_fast(document: YamlDocument, text: str) -> bool:
+def _read_fast(fast_loader: type[yaml.CSafeLoader], document: YamlDocument, text: str) -> bool:
     """Read with libyaml; False (and the document untouched) when PyYAML's parser
     must read the file: an error or a limit other than the count of values (its
     messages are PyYAML's; too many values raise _TooBig), an empty
     file, or what the two parsers may read differently (see _Builder)."""
-    loader = _FastLoader(text)
+    loader = fast_loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -535,7 +540,7 @@ def _read_fast(document: YamlDocument, text: str) -> bool:
         data = builder.build(node, ())
     except _TooBig:
         raise
-    except Exception:  # noqa: BLE001 - whatever it is, the reference parser reports it
+    except Exception:  # whatever it is, the reference parser reports it
         return False
     finally:
         loader.dispose()

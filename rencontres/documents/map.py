@@ -13,9 +13,12 @@ import hashlib
 import json
 import math
 import textwrap
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import Field
 
@@ -41,6 +44,13 @@ from .map_placement import (
     place_name,
 )
 
+if TYPE_CHECKING:  # Pillow is imported when a map is drawn only
+    from PIL import Image, ImageDraw, ImageFont
+
+    # `shapes(draw, at, scale, rows)`, see _paint.
+    Shapes = Callable[[ImageDraw.ImageDraw, Callable[[float, float], tuple[float, float]], int,
+                       tuple[int, int]], None]
+
 BOUNDARIES = Path(__file__).parent / "data" / "frontieres.json"
 
 # --- Lambert-93 (EPSG:2154): conformal conic on GRS80, secants 44° and 49° N ------------
@@ -57,7 +67,7 @@ def _m(lat: float) -> float:
 
 def _t(lat: float) -> float:
     e_sin = _E * math.sin(lat)
-    return math.tan(math.pi / 4 - lat / 2) / ((1 - e_sin) / (1 + e_sin)) ** (_E / 2)
+    return math.tan(math.pi / 4 - lat / 2) / math.pow((1 - e_sin) / (1 + e_sin), _E / 2)
 
 
 _PHI_1, _PHI_2 = math.radians(_LAT_1), math.radians(_LAT_2)
@@ -198,8 +208,9 @@ def _label_size(names: list[str], figures: list[str], km_pt: float) -> tuple[flo
     return width, height
 
 
-def _countries() -> dict:
-    return json.loads(BOUNDARIES.read_text("utf-8"))["pays"]
+def _countries() -> dict[str, Any]:
+    countries: dict[str, Any] = json.loads(BOUNDARIES.read_text("utf-8"))["pays"]
+    return countries
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +230,7 @@ def _border_segments() -> tuple[tuple[Segment, Box], ...]:
     horizontal segment's box has no height)."""
     return tuple((((x0, y0), (x1, y1)), Box(min(x0, x1) - 0.01, min(y0, y1) - 0.01,
                                           max(x0, x1) + 0.01, max(y0, y1) + 0.01))
-                 for line in border_lines() for (x0, y0), (x1, y1) in zip(line, line[1:]))
+                 for line in border_lines() for (x0, y0), (x1, y1) in pairwise(line))
 
 
 @lru_cache(maxsize=2)
@@ -237,14 +248,16 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
     largest = max(counts, default=1)
     scale = MAX_RADIUS_PT * km_pt / math.sqrt(largest)  # radius = scale × √count
 
-    def radius(count: int | None) -> float | None:
-        return None if count is None else scale * math.sqrt(count)
+    def radius(count: int) -> float:
+        return scale * math.sqrt(count)
 
     points = [lambert93(e.longitude, e.latitude) for e in entries]
     radii = [scale * math.sqrt(e.current) if e.current is not None
              else ABSENT_RADIUS_PT * km_pt for e in entries]
-    previous_radii = [radius(e.previous) if previous_year is not None else None for e in entries]
-    circles = [Circle(x, y, max(r, p or 0)) for (x, y), r, p in zip(points, radii, previous_radii)]
+    previous_radii = [radius(e.previous) if previous_year is not None and e.previous is not None
+                      else None for e in entries]
+    circles = [Circle(x, y, max(r, p or 0))
+               for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
                                              any(e.current is None for e in entries)))
     labels = [_label_lines(entry, year, previous_year) for entry in entries]
@@ -391,11 +404,18 @@ class MapFields(TemplateContext):
                     "2020 et 2021 par territoire… », ou vide.")
 
 
-def map_fields(content: Content, edition: Edition) -> dict[str, object]:
+class MapValues(TypedDict):
+    """MapFields' values, as SynthesisContext is given them."""
+
+    carte: Chart | None
+    legende_carte: str
+
+
+def map_fields(content: Content, edition: Edition) -> MapValues:
     """The values of MapFields for the synthesis of `edition`."""
     chart = territories_map(content, edition)
     if chart is None:
-        return dict(carte=None, legende_carte="")
+        return MapValues(carte=None, legende_carte="")
     previous = content.previous(edition)
     years = f"{previous.year} et {edition.year}" if previous else str(edition.year)
     caption = (f"Participants aux Rencontres territoriales {years} par territoire ; la "
@@ -403,7 +423,7 @@ def map_fields(content: Content, edition: Edition) -> dict[str, object]:
     unplaced = [t.name for t in content.referentiel.territories if t.map_place is None]
     if unplaced:
         caption += f" Non placés sur la carte : {join_words(unplaced)}."
-    return dict(carte=chart, legende_carte=caption)
+    return MapValues(carte=chart, legende_carte=caption)
 
 
 def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
@@ -463,7 +483,7 @@ class MapChart(Chart):
     """The map as a chart: a picture of the layout; its data (labels, series) is what a
     native Word chart of the same name would show instead."""
 
-    layout: MapLayout | None = None
+    layout: MapLayout = field(kw_only=True)
 
     @cached_property
     def png(self) -> bytes:
@@ -533,7 +553,7 @@ class Pixels:
     height: int
 
     @classmethod
-    def of(cls, frame: Box) -> "Pixels":
+    def of(cls, frame: Box) -> Pixels:
         width = round(WIDTH_IN * DPI)
         return cls(frame, width, round(width * (frame.top - frame.bottom)
                                        / (frame.right - frame.left)))
@@ -604,7 +624,7 @@ def _legend_row(layout: MapLayout, row: int) -> tuple[tuple[float, float], tuple
             (box.left + (LEGEND_SYMBOL_PT + GAP_PT) * points, y))
 
 
-def map_font(points: float, bold: bool):
+def map_font(points: float, bold: bool) -> ImageFont.FreeTypeFont:
     """The body font (the charts'; matplotlib's DejaVu Sans without it) at `points`."""
     from .charts import body_font
 
@@ -614,22 +634,24 @@ def map_font(points: float, bold: bool):
     import importlib.util
 
     # Found, not imported: a map is never worth matplotlib's import.
-    folder = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data"
+    matplotlib = importlib.util.find_spec("matplotlib")
+    assert matplotlib is not None and matplotlib.origin is not None, "a dependency, installed"
+    folder = Path(matplotlib.origin).parent / "mpl-data"
     return _truetype(str(folder / "fonts" / "ttf" / (
         "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), _px(points))
 
 
-@lru_cache(maxsize=None)
-def _truetype(path: str, size: float):
+@cache
+def _truetype(path: str, size: float) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
 
-@lru_cache(maxsize=None)
-def _lacks(font, character: str) -> bool:
+@cache
+def _lacks(font: ImageFont.FreeTypeFont, character: str) -> bool:
     """Whether `font` draws `character` as its « missing » box."""
-    def drawn(text: str) -> tuple:
+    def drawn(text: str) -> tuple[tuple[int, int], bytes]:
         mask = font.getmask(text)
         return mask.size, bytes(mask)
 
@@ -670,7 +692,8 @@ def _draw(layout: MapLayout) -> bytes:
     texts = map_texts(layout)
     for text in texts:
         _write(draw, text)
-    family = body_font().family if body_font() else "DejaVu Sans"
+    font = body_font()
+    family = font.family if font else "DejaVu Sans"
     for text in texts:
         for character in dict.fromkeys(text.text):
             if _lacks(map_font(text.points, text.bold), character):
@@ -678,13 +701,13 @@ def _draw(layout: MapLayout) -> bytes:
     return _encode(image)
 
 
-def _write(draw, text: MapText) -> None:
+def _write(draw: ImageDraw.ImageDraw, text: MapText) -> None:
     draw.text((text.x, text.y), text.text, fill=text.color, anchor=text.anchor,
               font=map_font(text.points, text.bold), stroke_width=round(_px(HALO_PT)),
               stroke_fill=text.halo)
 
 
-def _marker(image, x: float, y: float, radius: float, kind: str, color: str) -> None:
+def _marker(image: Image.Image, x: float, y: float, radius: float, kind: str, color: str) -> None:
     """A circle of the map (or of its legend) centred on pixel (x, y), opaque: the
     borders under it do not show through."""
     if kind == "current":
@@ -699,24 +722,26 @@ def _marker(image, x: float, y: float, radius: float, kind: str, color: str) -> 
                _around(image, x, y, radius))
 
 
-def _around(image, x: float, y: float, radius: float) -> tuple[int, int, int, int]:
+def _around(image: Image.Image, x: float, y: float, radius: float) -> tuple[int, int, int, int]:
     reach = radius + _px(1)
     return (max(math.floor(x - reach), 0), max(math.floor(y - reach), 0),
             min(math.ceil(x + reach), image.width), min(math.ceil(y + reach), image.height))
 
 
-def _disk(x: float, y: float, radius: float):
-    def shapes(draw, at, scale, rows):
+def _disk(x: float, y: float, radius: float) -> Shapes:
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         (left, top), (right, bottom) = at(x - radius, y - radius), at(x + radius, y + radius)
         draw.ellipse((left, top, right, bottom), fill=255)
     return shapes
 
 
 def _circle(x: float, y: float, radius: float, width: float,
-            dashes: tuple[float, float] | None = None):
+            dashes: tuple[float, float] | None = None) -> Shapes:
     """A line `width` pixels wide along the circle; `dashes`: (on, off) in line widths,
     as many whole periods as fit around it."""
-    def shapes(draw, at, scale, rows):
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         outer = radius + width / 2  # Pillow draws a circle's line inside its box
         (left, top), (right, bottom) = at(x - outer, y - outer), at(x + outer, y + outer)
         thick = max(round(width * scale), 1)
@@ -733,7 +758,8 @@ def _circle(x: float, y: float, radius: float, width: float,
     return shapes
 
 
-def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = None) -> None:
+def _paint(image: Image.Image, color: str, shapes: Shapes,
+           box: tuple[int, int, int, int] | None = None) -> None:
     """`shapes(draw, at, scale, rows)` painted in `color` over the pixels of `box` of
     `image`, antialiased: drawn in white on a mask SUPERSAMPLE (`scale`) times larger,
     where `at(x, y)` is the image's pixel (x, y), a strip of `rows` (top, bottom) at a
@@ -745,14 +771,16 @@ def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = No
     for strip in range(top, bottom, STRIP_ROWS):
         end = min(strip + STRIP_ROWS, bottom)
         mask = Image.new("L", ((right - left) * scale, (end - strip) * scale))
-        shapes(ImageDraw.Draw(mask), lambda x, y, s=strip: ((x - left) * scale,
-                                                             (y - s) * scale),
-               scale, (strip, end))
+
+        def at(x: float, y: float, strip: int = strip) -> tuple[float, float]:
+            return (x - left) * scale, (y - strip) * scale
+
+        shapes(ImageDraw.Draw(mask), at, scale, (strip, end))
         mask = mask.reduce(scale)
         image.paste(color, (left, strip, right, end), mask)
 
 
-def _background(pixels: Pixels):
+def _background(pixels: Pixels) -> Image.Image:
     """The sea, the countries, their borders: the same for every map of the same frame,
     drawn once and kept in the user's cache (the same on every project)."""
     import io
@@ -784,15 +812,16 @@ def _draw_background(pixels: Pixels) -> bytes:
     return _encode(image)
 
 
-def _borders(rings: list[list[tuple[float, float]]], width: float):
-    def shapes(draw, at, scale, rows):
+def _borders(rings: list[list[tuple[float, float]]], width: float) -> Shapes:
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         # Only the runs of segments that reach the strip: each strip drawing every
         # border took twice as long as the whole picture at once.
         top, bottom = rows[0] - width, rows[1] + width
         for ring in rings:
             closed = ring + ring[:1]
             run: list[tuple[float, float]] = []
-            for start, end in zip(closed, closed[1:]):
+            for start, end in pairwise(closed):
                 if min(start[1], end[1]) <= bottom and max(start[1], end[1]) >= top:
                     run = run or [at(*start)]
                     run.append(at(*end))
@@ -804,15 +833,16 @@ def _borders(rings: list[list[tuple[float, float]]], width: float):
     return shapes
 
 
-def _lines(polylines: list[list[tuple[float, float]]], width: float):
+def _lines(polylines: list[list[tuple[float, float]]], width: float) -> Shapes:
     """Open lines (the leader lines), `width` pixels wide."""
-    def shapes(draw, at, scale, rows):
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         for line in polylines:
             draw.line([at(*point) for point in line], fill=255, width=max(round(width * scale), 1))
     return shapes
 
 
-def _encode(image) -> bytes:
+def _encode(image: Image.Image) -> bytes:
     """PNG bytes: the same pixels give the same bytes (no time, no software)."""
     import io
 

@@ -13,8 +13,9 @@ table): whether a box touches a line is then four look-ups, not a walk along the
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 Point = tuple[float, float]
 Segment = tuple[Point, Point]
@@ -37,18 +38,18 @@ class Box:
     right: float
     top: float
 
-    def overlaps(self, other: "Box") -> bool:
+    def overlaps(self, other: Box) -> bool:
         return (self.left < other.right and other.left < self.right
                 and self.bottom < other.top and other.bottom < self.top)
 
-    def inside(self, other: "Box") -> bool:
+    def inside(self, other: Box) -> bool:
         return (other.left <= self.left and self.right <= other.right
                 and other.bottom <= self.bottom and self.top <= other.top)
 
-    def moved(self, dx: float, dy: float) -> "Box":
+    def moved(self, dx: float, dy: float) -> Box:
         return Box(self.left + dx, self.bottom + dy, self.right + dx, self.top + dy)
 
-    def grown(self, margin: float) -> "Box":
+    def grown(self, margin: float) -> Box:
         return Box(self.left - margin, self.bottom - margin, self.right + margin,
                    self.top + margin)
 
@@ -101,7 +102,7 @@ class LineGrid:
         self.rows = math.ceil((frame.top - frame.bottom) / CELL_KM) + 1
         marked = [bytearray(self.columns) for _ in range(self.rows)]
         for line in lines:
-            for (x0, y0), (x1, y1) in zip(line, line[1:]):
+            for (x0, y0), (x1, y1) in pairwise(line):
                 steps = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / (CELL_KM / 2)))
                 for step in range(steps + 1):
                     t = step / steps

@@ -168,10 +168,10 @@ def _vote_lines(report: TerritoryReport) -> list[str]:
         if label in grouped:
             continue
         section = next((s for s in report.sections if label in s.voted_themes), None)
-        group = [l for l in votes if section and l in section.voted_themes] or [label]
+        group = [other for other in votes if section and other in section.voted_themes] or [label]
         grouped.update(group)
         groups.append(group)
-    groups.sort(key=lambda group: -max(votes[l] for l in group))
+    groups.sort(key=lambda group: -max(votes[member] for member in group))
     return [" + ".join(f"{label} ({votes[label]})" for label in group) for group in groups]
 
 

@@ -8,7 +8,7 @@ in its charter (2.6:1 on the map's land), is drawn a shade darker, #D06A2A."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 FONT_FAMILY = ["Liberation Sans", "Arial", "DejaVu Sans"]
 # The body font of the templates (Arial, or Liberation Sans, its metric twin where

@@ -11,7 +11,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition
-from ..content.model import EditionInfo, MostCited
+from ..content.model import EditionInfo, MostCited, Territory
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
@@ -411,7 +411,7 @@ def categories_note(split: CategorySplit) -> str:
     return note + "."
 
 
-def theme_caption(what: str, recorded: tuple, participants: ParticipantsSummary) -> str:
+def theme_caption(what: str, recorded: tuple[Territory, ...], participants: ParticipantsSummary) -> str:
     """« Nombre de territoires (sur 9) ayant retenu… »: out of the territories that
     recorded the list, those that did not named."""
     caption = f"Nombre de territoires (sur {len(recorded)}) {what}"
@@ -503,7 +503,7 @@ def categories_chart(split: CategorySplit) -> Chart:
         values.append(unknown)
         colors.append(style.SKY)
     stated = " ; ".join(f"{label} : {_participants_word(value)}"
-                       for label, value in zip(labels, values))
+                       for label, value in zip(labels, values, strict=True))
     return Chart(labels, [Series("Participants", values, style.NAVY)],
                  f"Participants par catégorie. {categories_note(split)} {stated}.",
                  bar_colors=colors)

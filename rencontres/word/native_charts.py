@@ -24,15 +24,24 @@ import io
 import re
 import zipfile
 import zlib
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ..documents.charts import MAX_HEIGHT, Chart
 from ..documents.french import plural
 from ..errors import Problem, TemplateError
+from .elements import parent
 from .fields import unwrap_optional
 from .sandbox import xml_text
+
+if TYPE_CHECKING:  # python-docx is imported when a document is rendered only
+    from docx.document import Document
+    from docx.opc.part import Part
+    from pydantic import BaseModel
+
+    from ..documents.context import TemplateContext
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS = {
@@ -67,23 +76,24 @@ def chart_name(field: str) -> str:
     return field.replace("_", "-")
 
 
-def chart_fields(context: type) -> dict[str, str]:
+def chart_fields(context: type[BaseModel]) -> dict[str, str]:
     """The fields of a context that are charts: the name templates see → the attribute."""
     return {info.alias or name: name for name, info in context.model_fields.items()
             if unwrap_optional(info.annotation) is Chart}
 
 
-def drawings(element) -> Iterator[tuple[etree._Element, str]]:
+def drawings(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """(wp:docPr, relationship id of the chart part) of each native chart under
     `element` (a body, a paragraph)."""
     for graphic_data in element.iter(f"{{{NS['a']}}}graphicData"):
         if graphic_data.get("uri") != C:
             continue
         chart = graphic_data.find(_c("chart"))
-        frame = graphic_data.getparent().getparent()  # a:graphic's wp:inline or wp:anchor
+        frame = parent(parent(graphic_data))  # a:graphic's wp:inline or wp:anchor
         doc_pr = frame.find(f"{{{NS['wp']}}}docPr")
-        if chart is not None and doc_pr is not None:
-            yield doc_pr, chart.get(f"{{{NS['r']}}}id")
+        rel_id = chart.get(f"{{{NS['r']}}}id") if chart is not None else None
+        if doc_pr is not None and rel_id is not None:
+            yield doc_pr, rel_id
 
 
 def native_chart_names(template: bytes) -> set[str]:
@@ -97,12 +107,12 @@ def native_chart_names(template: bytes) -> set[str]:
     return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
 
 
-def linked_file(part) -> str | None:
+def linked_file(part: Part) -> str | None:
     """The outside file a chart part takes its data from (a chart pasted « avec
     liaison » from Excel), or None."""
     for rel in part.rels.values():
         if rel.is_external:
-            return rel.target_ref
+            return str(rel.target_ref)
     return None
 
 
@@ -117,7 +127,8 @@ class ChartDataError(ValueError):
     """A native chart that cannot receive its data (a French reason)."""
 
 
-def fill_charts(document, context, date: datetime.date, template_name: str) -> None:
+def fill_charts(document: Document, context: TemplateContext, date: datetime.date,
+                template_name: str) -> None:
     """Give each native chart of the rendered `document` (python-docx) the data of the
     context's field of its name; remove a chart whose field is empty (as a picture
     field prints nothing). Charts of other names are left as they are: the checker
@@ -134,10 +145,10 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
         if chart is None:
             drawing = next(doc_pr.iterancestors(
                 "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
-            drawing.getparent().remove(drawing)
+            parent(drawing).remove(drawing)
             continue
         doc_pr.set("descr", xml_text(chart.alt_text))
-        shown_by.setdefault(rel_id, (name, chart, []))[2].append(doc_pr.getparent())
+        shown_by.setdefault(rel_id, (name, chart, []))[2].append(parent(doc_pr))
     problems = []
     for rel_id, (name, chart, frames) in shown_by.items():
         try:
@@ -155,7 +166,7 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
             document.part.drop_rel(rel_id)
 
 
-def fill_chart(part, chart: Chart, date: datetime.date,
+def fill_chart(part: Part, chart: Chart, date: datetime.date,
                frames: Sequence[etree._Element] = ()) -> None:
     """Replace the data of a chart part (and its embedded workbook) by `chart`'s; its
     drawings (`frames`: wp:inline or wp:anchor) grow taller for more categories than
@@ -183,7 +194,7 @@ def fill_chart(part, chart: Chart, date: datetime.date,
     # ever added: a series added would have no style of its own.
     sample_bars = _category_count(series[0]) * _side_by_side(series)
     for extra in series[:len(series) - len(columns)]:
-        extra.getparent().remove(extra)
+        parent(extra).remove(extra)
     series = series[len(series) - len(columns):]
     sheet = _sheet(series)
     reference = _quoted(sheet)
@@ -197,7 +208,7 @@ def fill_chart(part, chart: Chart, date: datetime.date,
     # The workbook's columns stay in the data's order (the oldest edition first); a
     # flipped chart's first series reads the last column.
     order = range(len(columns) - 1, -1, -1) if flipped else range(len(columns))
-    for ser, index in zip(series, order):
+    for ser, index in zip(series, order, strict=True):
         name, values = columns[index]
         column = _column_letter(index + 1)
         _set_name(ser, f"{reference}!${column}$1", xml_text(name))
@@ -218,8 +229,9 @@ def fill_chart(part, chart: Chart, date: datetime.date,
 def _category_count(ser: etree._Element) -> int:
     """How many categories a series of the template shows (its sample data)."""
     count = ser.find("c:cat//c:ptCount", NS)
-    if count is not None and count.get("val", "").isdigit():
-        return int(count.get("val"))
+    value = count.get("val", "") if count is not None else ""
+    if value.isdigit():
+        return int(value)
     return len(ser.findall("c:cat//c:pt", NS))
 
 
@@ -251,7 +263,7 @@ def _grow(frame: etree._Element, sample_bars: int, bars: int) -> None:
 def _reads_down_side_by_side(space: etree._Element, series: Sequence[etree._Element]) -> bool:
     """Whether a chart is horizontal bars, several side by side, with its categories
     read top to bottom (« ordre inverse »)."""
-    bar_chart = series[0].getparent()
+    bar_chart = parent(series[0])
     direction = bar_chart.find("c:barDir", NS)
     axis = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
     return (bar_chart.tag == _c("barChart") and direction is not None
@@ -269,12 +281,14 @@ def _flip(space: etree._Element, series: list[etree._Element]) -> list[etree._El
     series of the data first, in LibreOffice and in Word (which lists an unstacked
     horizontal bar chart's legend in the order its bars show, whatever the axis).
     Returns the series in their new order."""
-    space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS).set("val", "minMax")
+    orientation = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
+    if orientation is not None:  # always: the chart reads down (_reads_down_side_by_side)
+        orientation.set("val", "minMax")
     # The value axis at the bottom again (it was « at the maximum category »).
     crosses = space.find("c:chart/c:plotArea/c:valAx/c:crosses", NS)
     if crosses is not None:
         crosses.set("val", "autoZero")
-    bar_chart = series[0].getparent()
+    bar_chart = parent(series[0])
     anchor = series[-1].getnext()
     for ser in series:
         bar_chart.remove(ser)
@@ -439,7 +453,7 @@ def _drop_points_beyond(ser: etree._Element, rows: int) -> None:
     for point in [*ser.iterfind("c:dPt", NS), *ser.iterfind("c:dLbls/c:dLbl", NS)]:
         index = point.find("c:idx", NS)
         if index is not None and int(index.get("val", "0")) >= rows:
-            point.getparent().remove(point)
+            parent(point).remove(point)
 
 
 def _square_corners(space: etree._Element) -> None:
@@ -448,15 +462,15 @@ def _square_corners(space: etree._Element) -> None:
     if space.find("c:roundedCorners", NS) is not None:
         return
     corners = _element("roundedCorners", val="0")
-    previous = [space.find(f"c:{tag}", NS) for tag in ("date1904", "lang")]
-    previous = [element for element in previous if element is not None]
+    previous = [element for tag in ("date1904", "lang")
+                if (element := space.find(f"c:{tag}", NS)) is not None]
     if previous:
         previous[-1].addnext(corners)
     else:
         space.insert(0, corners)
 
 
-def _embed(part, space: etree._Element, data: bytes) -> None:
+def _embed(part: Part, space: etree._Element, data: bytes) -> None:
     """The chart's embedded workbook replaced by `data`, or a new one embedded when the
     chart had none (its link to an outside file broken) or an old binary one."""
     from docx.opc.part import Part
@@ -464,10 +478,10 @@ def _embed(part, space: etree._Element, data: bytes) -> None:
     external = space.find("c:externalData", NS)
     rel_id = None if external is None else external.get(f"{{{NS['r']}}}id")
     embedded = part.rels.get(rel_id) if rel_id else None
-    if embedded is not None and embedded.target_part.content_type == XLSX_CONTENT_TYPE:
-        embedded.target_part._blob = data
-        return
-    if embedded is not None:
+    if rel_id and embedded is not None:
+        if embedded.target_part.content_type == XLSX_CONTENT_TYPE:
+            embedded.target_part._blob = data
+            return
         part.drop_rel(rel_id)
     package = part.package
     workbook_part = Part(package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),

@@ -4,6 +4,8 @@ graphical objects (1.4.11), 4.5:1 for text (1.4.3)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from rencontres.documents import style
@@ -25,7 +27,7 @@ def test_consecutive_editions_stand_apart_and_out_of_the_page(count: int):
     years = list(range(2021 - count + 1, 2022))
     colors = edition_colors(years)
     assert len(set(colors.values())) == count  # one colour per year
-    for older, newer in zip(years, years[1:]):  # side by side in the trends chart
+    for older, newer in pairwise(years):  # side by side in the trends chart
         assert contrast_ratio(colors[older], colors[newer]) >= 3, (older, newer)
     for year in years:
         assert contrast_ratio(colors[year], style.WHITE) >= 3, year

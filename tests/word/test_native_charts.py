@@ -16,13 +16,13 @@ import docx
 import pytest
 from docx.enum.shape import WD_INLINE_SHAPE
 from lxml import etree
+from support.content_builders import HDF, hdf_context
+from support.native_charts import NS, VOTES, native_chart, schema_problems, series_of
+from support.templates import make_chart_template, make_template
 
 from rencontres.cli import main
 from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
-from support.content_builders import HDF, hdf_context
-from support.native_charts import NS, VOTES, native_chart, schema_problems, series_of
-from support.templates import make_chart_template, make_template
 
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
 HDF_LABELS = ["Citoyenneté / Culture", "Gouvernance", "Mobilité", "Ressources / Biens communs",

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import docx
 from docx.enum.shape import WD_INLINE_SHAPE
-from support.native_charts import NS, native_chart, schema_problems, series_of
 from support.content_builders import build_content, edition, referentiel, report
+from support.native_charts import NS, native_chart, schema_problems, series_of
 
-from rencontres.publishing.pdf import convert
 from rencontres.content.loading import Edition
 from rencontres.content.model import EditionInfo
 from rencontres.documents.charts import MAX_HEIGHT, Chart, Series
 from rencontres.documents.synthesis import synthesis_context
+from rencontres.publishing.pdf import convert
 from rencontres.word.render import Properties, render
 
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
@@ -110,7 +110,7 @@ def test_the_five_charts_are_native_and_hold_the_content_data():
         ("2019", ["Sud", "Est (pas de données 2020)", "Nord"], {0: "5", 1: "20", 2: "10"})]
     assert colors(trends) == ["1F3A5F", "D06A2A", "3A3A3A"]
     # The same year, the same colour in both charts.
-    years = [dict(zip([name for name, _, _ in series_of(space)], colors(space)))
+    years = [dict(zip([name for name, _, _ in series_of(space)], colors(space), strict=True))
              for space in (participants, trends)]
     assert years[0].items() <= years[1].items()
     # Axis in its normal order and series last edition first: legend and bars both read
@@ -136,7 +136,7 @@ def test_the_five_charts_are_native_and_hold_the_content_data():
 def test_without_a_previous_edition_the_participants_chart_keeps_the_navy_series():
     content = three_editions(2021)
     context = synthesis_context(content, content.editions[2021])
-    _, space, workbook = native_chart(render(SYNTHESIS, context, PROPERTIES),
+    _, space, _workbook = native_chart(render(SYNTHESIS, context, PROPERTIES),
                                       "graphique-participants")
     assert series_of(space) == [("2021", ["Est", "Nord", "Sud"], {0: "20", 1: "10", 2: "5"})]
     assert colors(space) == ["1F3A5F"]
@@ -182,7 +182,7 @@ def test_the_trends_chart_grows_with_its_territories_times_its_editions():
     tall as 10 of 1, and LibreOffice showed the name of every other territory only."""
     content = three_editions(2019, 2020, 2021)
     context = synthesis_context(content, content.editions[2021])
-    width, height = extent(SYNTHESIS.read_bytes(), "graphique-tendances")
+    _width, height = extent(SYNTHESIS.read_bytes(), "graphique-tendances")
     sizes = {}
     for territories, editions in ((2, 3), (10, 3), (10, 4), (10, 5), (30, 5)):
         shown = context.model_copy(update={"graphique_tendances": _trends(territories,

@@ -12,10 +12,10 @@ import docx
 import pytest
 from support.content_builders import HDF, hdf_context
 from support.docx_text import paragraphs
+from support.templates import make_template
 
 from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
-from support.templates import make_template
 
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
                         date=datetime.date(2021, 12, 1))
