@@ -125,10 +125,11 @@ def _chart_descriptions(document: bytes) -> list[str]:
     """The alternative text of each native chart of a DOCX, in the order of the body."""
     from lxml import etree
 
+    from ..word import safe_xml
     from ..word.native_charts import drawings
 
     with zipfile.ZipFile(io.BytesIO(document)) as package:
-        body = etree.fromstring(package.read("word/document.xml"))
+        body = etree.fromstring(package.read("word/document.xml"), safe_xml.parser())
     return [doc_pr.get("descr", "") for doc_pr, _ in drawings(body) if doc_pr.get("descr")]
 
 

@@ -17,6 +17,8 @@ from typing import Iterator
 
 from lxml import etree
 
+from . import safe_xml
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
@@ -62,9 +64,10 @@ def contrast(foreground: str, background: str) -> float:
 def findings(data: bytes) -> list[Finding]:
     """Every accessibility finding of the body of a DOCX, in the order of the body."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        body = etree.fromstring(package.read("word/document.xml")).find(q("body"))
+        body = etree.fromstring(package.read("word/document.xml"),
+                                safe_xml.parser()).find(q("body"))
         names = package.namelist()
-        styles = Styles(etree.fromstring(package.read("word/styles.xml"))
+        styles = Styles(etree.fromstring(package.read("word/styles.xml"), safe_xml.parser())
                         if "word/styles.xml" in names else None)
     found: list[Finding] = []
     previous_level = 0

@@ -25,10 +25,13 @@ from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
 from .fields import attributes, context_class, element_type, is_model, unwrap_optional
+from . import safe_xml
 from .native_charts import (
     CHART_CONTENT_TYPE,
+    ChartDataError,
     chart_fields,
     chart_name,
+    chart_space,
     drawings,
     linked_file,
     linked_reason,
@@ -109,13 +112,15 @@ def check_templates(templates: dict[Path, str],
 
 def check_template(path: Path, context: type, data: bytes | None = None) -> list[Problem]:
     try:
-        document = _document(path, read_template(path) if data is None else data)
+        data = read_template(path) if data is None else data
+        document = _document(path, data)
     except TemplateError as error:
         return error.problems
     name = display_path(path)
+    charts = _named_charts(document)
     problems = [Problem(name, None, None, message)
-                for message in _unrendered(document) + _external(document)
-                + _linked_charts(document)]
+                for message in _doctypes(data, charts) + _unrendered(document)
+                + _external(document) + _linked_charts(document) + _chart_parts(charts)]
     for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
@@ -285,6 +290,52 @@ def _linked_charts(document) -> list[str]:
         target = linked_file(part)
         if target is not None:
             messages.append(f"graphique « {name} » : {linked_reason(shown(target))}")
+    return messages
+
+
+def _named_charts(document) -> dict[str, tuple[Any, str]]:
+    """Each chart part a drawing shows (in the body, a header or a footer): its part
+    name → (the part, the drawing's name)."""
+    found: dict[str, tuple[Any, str]] = {}
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        for doc_pr, rel_id in drawings(element):
+            chart = part.related_parts.get(rel_id)
+            if chart is not None:
+                found.setdefault(str(chart.partname).lstrip("/"), (chart, doc_pr.get("name", "")))
+    return found
+
+
+def _chart_parts(charts: dict[str, tuple[Any, str]]) -> list[str]:
+    """Chart parts the build could not read: a DOCTYPE (entities that would expand, or
+    read a file), an index that is not a number."""
+    messages = []
+    for part, name in charts.values():
+        try:
+            chart_space(part.blob)
+        except ChartDataError as error:
+            messages.append(f"graphique « {shown(name)} » : {error}")
+    return messages
+
+
+def _doctypes(data: bytes, charts: dict[str, tuple[Any, str]]) -> list[str]:
+    """The template's other XML parts with a DOCTYPE (Word never writes one)."""
+    from lxml import etree
+
+    messages = []
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for part in package.namelist():
+            if part in charts or not part.endswith((".xml", ".rels")):
+                continue
+            try:
+                safe_xml.parse(package.read(part))
+            except safe_xml.UnsafeXml as error:
+                messages.append(f"partie « {shown(part)} » du modèle refusée ({error}) : "
+                                "ré-enregistrez le modèle depuis Word")
+            except etree.XMLSyntaxError:
+                continue  # what python-docx reads is checked by it; the rest is not used
     return messages
 
 

@@ -31,6 +31,7 @@ from lxml import etree
 from ..documents.charts import MAX_HEIGHT, Chart
 from ..documents.french import plural
 from ..errors import Problem, TemplateError
+from . import safe_xml
 from .fields import unwrap_optional
 from .sandbox import xml_text
 
@@ -88,7 +89,7 @@ def native_chart_names(template: bytes) -> set[str]:
     template that cannot be read: its problems are the checker's)."""
     try:
         with zipfile.ZipFile(io.BytesIO(template)) as archive:
-            body = etree.fromstring(archive.read("word/document.xml"))
+            body = etree.fromstring(archive.read("word/document.xml"), safe_xml.parser())
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.Error):
         return set()
     return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
@@ -152,6 +153,33 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
             document.part.drop_rel(rel_id)
 
 
+# The numbers of a chart part: indexes and counts, unsigned integers in the schema.
+_NUMBERED = ((("idx", "order", "ptCount"), "val"), (("pt",), "idx"))
+_INTEGER = re.compile(r"\d{1,9}")
+
+
+def chart_space(blob: bytes) -> etree._Element:
+    """A chart part's c:chartSpace, parsed without DTD nor entities, its indexes and
+    counts checked; ChartDataError (a French reason) for a part that is not so."""
+    try:
+        space = safe_xml.parse(blob)
+    except safe_xml.UnsafeXml as error:
+        raise ChartDataError(f"sa partie XML est refusée ({error}) : recréez le "
+                             "graphique dans Word (Insertion > Graphique)") from None
+    except etree.XMLSyntaxError:
+        raise ChartDataError("sa partie XML est illisible : recréez le graphique dans Word "
+                             "(Insertion > Graphique)") from None
+    for tags, attribute in _NUMBERED:
+        for element in space.iter(*map(_c, tags)):
+            value = element.get(attribute)
+            if value is not None and not _INTEGER.fullmatch(value):
+                raise ChartDataError(
+                    f"« {xml_text(value)[:40]} » n'est pas un nombre entier (c:"
+                    f"{etree.QName(element).localname}, attribut {attribute}) : recréez le "
+                    "graphique dans Word (Insertion > Graphique)")
+    return space
+
+
 def fill_chart(part, chart: Chart, date: datetime.date,
                frames: Sequence[etree._Element] = ()) -> None:
     """Replace the data of a chart part (and its embedded workbook) by `chart`'s; its
@@ -160,7 +188,7 @@ def fill_chart(part, chart: Chart, date: datetime.date,
     target = linked_file(part)
     if target is not None:
         raise ChartDataError(linked_reason(target))
-    space = etree.fromstring(part.blob)
+    space = chart_space(part.blob)
     columns = chart.columns()
     labels = [xml_text(label) for label in chart.labels]
     series = [ser for xchart in space.iterfind("c:chart/c:plotArea/*", NS)

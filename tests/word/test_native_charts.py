@@ -308,3 +308,63 @@ def test_a_native_chart_build_imports_no_matplotlib_numpy_or_pillow(project):
     # The same build with the chart as a picture does import them.
     make_template(project / "templates/compte-rendu.docx", ["{{ graphique_votes }}"])
     assert {"matplotlib", "numpy", "PIL"} <= _imported(project)
+
+
+def _rewrite_part(template: Path, part: str, change) -> None:
+    with zipfile.ZipFile(template) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            package.writestr(info, change(data) if info.filename == part else data)
+
+
+LAUGHS = ('<!DOCTYPE c:chartSpace [<!ENTITY l0 "ha">'
+          + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+          + '<!ENTITY secret SYSTEM "{secret}">]>')
+
+
+def _hostile_chart(project: Path, kind: str) -> None:
+    template = project / "templates" / "compte-rendu.docx"
+    secret = project / "secret.txt"
+    secret.write_text("mot de passe", "utf-8")
+
+    def change(xml: bytes) -> bytes:
+        if kind == "doctype":
+            declaration, _, rest = xml.decode("utf-8").partition("?>")
+            return (declaration + "?>" + LAUGHS.format(secret=secret.as_uri())
+                    + rest.replace("</c:chartSpace>", "<c:userShapes>&l9;&secret;"
+                                   "</c:userShapes></c:chartSpace>")).encode("utf-8")
+        return xml.replace(b'<c:idx val="0"/>', b'<c:idx val="premier"/>', 1)
+
+    _rewrite_part(template, "word/charts/chart1.xml", change)
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("doctype", "sa partie XML est refusée (déclaration DOCTYPE (entités XML), que Word "
+                "n'écrit jamais et qui ferait lire des fichiers de cet ordinateur)"),
+    ("index", "« premier » n'est pas un nombre entier (c:idx, attribut val)")])
+def test_a_hostile_chart_part_is_refused_by_check_and_build(in_project, capsys, kind, reason):
+    project = Path(".")
+    _hostile_chart(in_project, kind)
+    expected = (f"  templates/compte-rendu.docx: graphique « {VOTES} » : {reason} : recréez "
+                "le graphique dans Word (Insertion > Graphique)")
+    assert main(["verifier", "--projet", str(project)]) == 1
+    assert expected in capsys.readouterr().err.splitlines()
+    assert main(["--territoire", "hauts-de-france", "--jobs", "1", "--quiet",
+                 "--projet", str(project)]) == 1
+    assert expected in capsys.readouterr().err.splitlines()
+    assert not (project / REPORT).exists()
+
+
+def test_a_doctype_in_any_part_is_refused(project, tmp_path):
+    from rencontres.word.checker import check_template
+    from rencontres.word.fields import context_class
+
+    template = project / "templates" / "compte-rendu.docx"
+    _rewrite_part(template, "word/styles.xml", lambda xml: xml.replace(
+        b"?>", b'?><!DOCTYPE w:styles [<!ENTITY x "y">]>', 1))
+    assert [problem.message for problem in check_template(
+        template, context_class("compte-rendu"))] == [
+        "partie « word/styles.xml » du modèle refusée (déclaration DOCTYPE (entités XML), "
+        "que Word n'écrit jamais et qui ferait lire des fichiers de cet ordinateur) : "
+        "ré-enregistrez le modèle depuis Word"]
