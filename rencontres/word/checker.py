@@ -120,7 +120,8 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
     charts = _named_charts(document)
     problems = [Problem(name, None, None, message)
                 for message in _doctypes(data, charts) + _unrendered(document)
-                + _external(document) + _linked_charts(document) + _chart_parts(charts)]
+                + _external(document) + _fetching_fields(document)
+                + _linked_charts(document) + _chart_parts(charts)]
     for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
@@ -238,10 +239,7 @@ def _unrendered(document) -> list[str]:
                     messages.append(f"{noun} {number} : balise « {found} » : elle ne serait "
                                     "pas remplacée mais publiée telle quelle ; mettez-la "
                                     "dans le texte ou dans une note de bas de page")
-    stories = [("corps du document", document.element.body),
-               *_headers_and_footers(document),
-               *(("notes de bas de page", element) for element in _parts(document, FOOTNOTES))]
-    for label, element in stories:
+    for label, element in _story_elements(document):
         codes = "".join(node.text or "" for node in element.iter(_qn("w:instrText")))
         for found in TAG.findall(codes):
             messages.append(f"{label} : balise « {found} » dans un code de champ Word "
@@ -249,6 +247,59 @@ def _unrendered(document) -> list[str]:
         if next(element.iter(*map(_qn, TRACKED)), None) is not None:
             messages.append(f"{label} : le modèle contient des modifications suivies : "
                             "acceptez-les ou refusez-les (onglet Révision) avant de l'utiliser")
+    return messages
+
+
+def _story_elements(document) -> list[tuple[str, Any]]:
+    """(label, element) of what docxtpl renders: the body, the headers and footers, the
+    footnotes."""
+    return [("corps du document", document.element.body), *_headers_and_footers(document),
+            *(("notes de bas de page", element) for element in _parts(document, FOOTNOTES))]
+
+
+# Field codes that make Word read a file or ask another program each time the document
+# is opened or its fields updated: the same as a linked relationship (_external).
+FETCHING_FIELDS = ("INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "LINK", "DDE", "DDEAUTO",
+                   "IMPORT")
+
+
+def _field_instructions(element) -> Iterator[str]:
+    """The instruction of every field under `element`: simple fields (w:fldSimple) and
+    complex ones (w:instrText between w:fldChar begin and separate), nested ones too."""
+    open_fields: list[list[str]] = []
+    for node in element.iter(_qn("w:fldSimple"), _qn("w:fldChar"), _qn("w:instrText")):
+        if node.tag == _qn("w:fldSimple"):
+            yield node.get(_qn("w:instr")) or ""
+        elif node.tag == _qn("w:instrText"):
+            if open_fields:
+                open_fields[-1].append(node.text or "")
+            continue
+        kind = node.get(_qn("w:fldCharType"))
+        if kind == "begin":
+            open_fields.append([])
+        elif kind in ("separate", "end") and open_fields:
+            yield "".join(open_fields.pop())
+    yield from ("".join(parts) for parts in open_fields)  # a field never closed
+
+
+def _fetching_fields(document) -> list[str]:
+    """Fields that fetch a file or a program's data (INCLUDETEXT, INCLUDEPICTURE, LINK,
+    DDE…): refused as a linked relationship is."""
+    messages = []
+    for label, element in _story_elements(document):
+        for instruction in _field_instructions(element):
+            words = instruction.split(None, 1)
+            keyword = words[0].upper() if words else ""
+            if keyword not in FETCHING_FIELDS:
+                continue
+            # The file is the first quoted argument (LINK and DDE name a program first).
+            rest = words[1] if len(words) > 1 else ""
+            quoted = re.search(r'"([^"]*)"', rest)
+            target = quoted.group(1) if quoted else (rest.split() or [""])[0]
+            messages.append(f"{label} : champ Word « {keyword} » vers « {shown(target)} » : "
+                            "Word irait chercher ce fichier à chaque ouverture des documents "
+                            "publiés ; intégrez son contenu au modèle ou retirez ce champ "
+                            "(Alt+F9 montre les codes de champ)")
     return messages
 
 
