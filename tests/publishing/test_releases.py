@@ -132,3 +132,63 @@ def test_documents_added_and_gone(project):
             "Rencontre territoriale Hauts-de-France 2021)") in text.splitlines()
     reverse = edition_changes(Project(project), after, before, 2021, "la diffusion v2").text()
     assert "Document ajouté : compte-rendu-2021-hauts-de-france.docx" in reverse
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_rewording_in_the_first_of_two_parts_of_the_same_title_is_told(project):
+    hdf = project / HDF
+    _edit(hdf, "  - titre: Gouvernance\n", "  - titre: Mobilité\n")
+    before = load_content(project / "content", {2020, 2021})
+    _edit(hdf, "Outiller le débat transfrontalier", "Outiller le débat public transfrontalier")
+    _edit(hdf, "Encourager les jeunes", "Encourager vivement les jeunes")
+    after = load_content(project / "content", {2020, 2021})
+    text = edition_changes(Project(project), before, after, 2021, "la diffusion v1").text()
+    assert text.splitlines()[2:] == [
+        "compte-rendu-2021-hauts-de-france.docx (Compte-rendu de la Rencontre territoriale "
+        "Hauts-de-France 2021) : 2 modifications",
+        "  - texte reformulé (partie « Mobilité », objectifs) :",
+        "      avant : « Outiller le débat transfrontalier en vue d’un éventuel schéma "
+        "départemental de coopération »",
+        "      après : « Outiller le débat public transfrontalier en vue d’un éventuel schéma "
+        "départemental de coopération »",
+        "  - texte reformulé (partie « Mobilité » (2e de ce nom), objectifs) :",
+        "      avant : « Encourager les jeunes à la mobilité transfrontalière »",
+        "      après : « Encourager vivement les jeunes à la mobilité transfrontalière »"]
+
+
+def test_comparing_repeated_items_is_near_linear(project, monkeypatch):
+    """20 000 identical items took 120 s: difflib's SequenceMatcher compares every
+    pair of equal items. The pairs it is given are counted (its work is bounded by
+    them); more than 20 per item fails at once, before the comparison."""
+    from rencontres.publishing import changes
+
+    pairs = []
+
+    class Counted(changes.difflib.SequenceMatcher):
+        def __init__(self, isjunk=None, a="", b="", autojunk=True):
+            if isinstance(a, list):
+                pairs.append(len(a) * len(b))
+                assert sum(pairs) <= 20 * items, "quadratic"
+            super().__init__(isjunk, a, b, autojunk)
+
+    monkeypatch.setattr(changes.difflib, "SequenceMatcher", Counted)
+    items = 3000
+    hdf = project / HDF
+    same = "".join("      - Même objectif\n" for _ in range(items))
+    _edit(hdf, "    objectifs:\n", f"    objectifs:\n{same}")
+    before = load_content(project / "content", {2020, 2021})
+    _edit(hdf, "      - Même objectif\n" * 2, "      - Même objectif\n      - Autre objectif\n")
+    after = load_content(project / "content", {2020, 2021})
+    text = edition_changes(Project(project), before, after, 2021, "la diffusion v1").text()
+    assert text.splitlines()[2:6] == [
+        "compte-rendu-2021-hauts-de-france.docx (Compte-rendu de la Rencontre territoriale "
+        "Hauts-de-France 2021) : 1 modification",
+        "  - texte reformulé (partie « Citoyenneté / Culture / Services publics », "
+        "objectifs) :",
+        "      avant : « Même objectif »",
+        "      après : « Autre objectif »"]
