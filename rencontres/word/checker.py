@@ -185,7 +185,7 @@ def _stories(document) -> Iterator[list[Paragraph]]:
     header and footer of the document (even-page ones too), the footnotes."""
     yield list(_body_paragraphs(document.element.body))
     for label, element in _headers_and_footers(document):
-        yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False)
+        yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False, charts=_chart_names(p))
                for i, p in enumerate(element.iter(_qn("w:p")), 1)]
     for element in _parts(document, FOOTNOTES):
         yield [Paragraph(_text(p), f"note de bas de page {note}, paragraphe {i}", False)

@@ -117,29 +117,32 @@ class ChartDataError(ValueError):
 
 def fill_charts(document, context, date: datetime.date, template_name: str) -> None:
     """Give each native chart of the rendered `document` (python-docx) the data of the
-    context's field of its name; remove a chart whose field is empty (as a picture
-    field prints nothing). Charts of other names are left as they are: the checker
-    refuses them before any build."""
+    context's field of its name, in the body, the headers and the footers; remove a
+    chart whose field is empty (as a picture field prints nothing). Charts of other
+    names are left as they are: the checker refuses them before any build."""
     fields = {chart_name(field): attribute
               for field, attribute in chart_fields(type(context)).items()}
     # The same chart shown twice (a loop) is filled once, each of its drawings sized.
-    shown_by: dict[str, tuple[str, Chart, list[etree._Element]]] = {}
-    for doc_pr, rel_id in list(drawings(document.element.body)):
-        name = doc_pr.get("name", "")
-        if name not in fields:
-            continue
-        chart = getattr(context, fields[name])
-        if chart is None:
-            drawing = next(doc_pr.iterancestors(
-                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
-            drawing.getparent().remove(drawing)
-            continue
-        doc_pr.set("descr", xml_text(chart.alt_text))
-        shown_by.setdefault(rel_id, (name, chart, []))[2].append(doc_pr.getparent())
+    shown_by: dict[object, tuple[str, Chart, list[etree._Element]]] = {}
+    hosts = _hosts(document)
+    for host in hosts:
+        for doc_pr, rel_id in list(drawings(host.element)):
+            name = doc_pr.get("name", "")
+            if name not in fields or rel_id not in host.related_parts:
+                continue
+            chart = getattr(context, fields[name])
+            if chart is None:
+                drawing = next(doc_pr.iterancestors(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
+                drawing.getparent().remove(drawing)
+                continue
+            doc_pr.set("descr", xml_text(chart.alt_text))
+            part = host.related_parts[rel_id]
+            shown_by.setdefault(part, (name, chart, []))[2].append(doc_pr.getparent())
     problems = []
-    for rel_id, (name, chart, frames) in shown_by.items():
+    for part, (name, chart, frames) in shown_by.items():
         try:
-            fill_chart(document.part.related_parts[rel_id], chart, date, frames)
+            fill_chart(part, chart, date, frames)
         except ChartDataError as error:
             problems.append(Problem(template_name, None, None,
                                     f"graphique « {name} » : {error}"))
@@ -147,10 +150,19 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
         raise TemplateError(problems)
     # A chart removed (by its field, or by a {%p if %} around it) is not published with
     # the template's sample data.
-    shown = {rel_id for _, rel_id in drawings(document.element.body)}
-    for rel_id, rel in list(document.part.rels.items()):
-        if rel.reltype == CHART_RELATIONSHIP and rel_id not in shown:
-            document.part.drop_rel(rel_id)
+    for host in hosts:
+        shown = {rel_id for _, rel_id in drawings(host.element)}
+        for rel_id, rel in list(host.rels.items()):
+            if rel.reltype == CHART_RELATIONSHIP and rel_id not in shown:
+                host.drop_rel(rel_id)
+
+
+def _hosts(document) -> list:
+    """The parts whose drawings are shown: the body's, then each header and footer."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return [document.part, *(rel.target_part for rel in document.part.rels.values()
+                             if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external)]
 
 
 # The numbers of a chart part: indexes and counts, unsigned integers in the schema.

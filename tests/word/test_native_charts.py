@@ -368,3 +368,31 @@ def test_a_doctype_in_any_part_is_refused(project, tmp_path):
         "partie « word/styles.xml » du modèle refusée (déclaration DOCTYPE (entités XML), "
         "que Word n'écrit jamais et qui ferait lire des fichiers de cet ordinateur) : "
         "ré-enregistrez le modèle depuis Word"]
+
+
+def test_a_chart_in_the_page_header_receives_its_data(project, tmp_path):
+    """The votes chart moved from the body to the page header: filled there too."""
+    from rencontres.word.native_charts import CHART_RELATIONSHIP
+
+    document = docx.Document(str(project / "templates" / "compte-rendu.docx"))
+    doc_pr = document.element.body.xpath(f".//wp:docPr[@name='{VOTES}']")[0]
+    paragraph = next(doc_pr.iterancestors(f"{{{NS['w']}}}p"))
+    chart = paragraph.xpath(".//c:chart")[0]
+    chart_part = document.part.related_parts[chart.get(f"{{{NS['r']}}}id")]
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    header._element.append(paragraph)  # moved out of the body
+    chart.set(f"{{{NS['r']}}}id", header.part.relate_to(chart_part, CHART_RELATIONSHIP))
+    template = tmp_path / "modele.docx"
+    document.save(str(template))
+
+    built = render(template, hdf_context(project), PROPERTIES)
+    with zipfile.ZipFile(io.BytesIO(built)) as package:
+        headers = [name for name in package.namelist()
+                   if re.fullmatch(r"word/header\d+\.xml", name)
+                   and b"c:chart" in package.read(name)]
+        assert len(headers) == 1
+        rel_id = etree.fromstring(package.read(headers[0])).xpath(
+            "//c:chart/@r:id", namespaces=NS)[0]
+        space = etree.fromstring(package.read(_target(package, headers[0], rel_id)))
+    assert [labels for _, labels, _ in series_of(space)] == [HDF_LABELS, HDF_LABELS]
