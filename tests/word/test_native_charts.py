@@ -10,9 +10,11 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import docx
+import docx.text.paragraph
 import pytest
 from docx.enum.shape import WD_INLINE_SHAPE
 from lxml import etree
@@ -396,3 +398,57 @@ def test_a_chart_in_the_page_header_receives_its_data(project, tmp_path):
             "//c:chart/@r:id", namespaces=NS)[0]
         space = etree.fromstring(package.read(_target(package, headers[0], rel_id)))
     assert [labels for _, labels, _ in series_of(space)] == [HDF_LABELS, HDF_LABELS]
+
+
+def _png(width: int = 40, height: int = 30) -> bytes:
+    """A small grey PNG, written by hand."""
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\0" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_a_picture_without_alt_text_before_the_chart_keeps_none_in_the_pdf(project, tmp_path):
+    """LibreOffice leaves the chart's figure without alt text; the build adds it, to the
+    chart's figure, not to the first figure without one (a picture before it)."""
+    import pikepdf
+
+    from rencontres.publishing import pdf
+
+    document = docx.Document(str(project / "templates" / "compte-rendu.docx"))
+    doc_pr = document.element.body.xpath(f".//wp:docPr[@name='{VOTES}']")[0]
+    chart_paragraph = docx.text.paragraph.Paragraph(
+        next(doc_pr.iterancestors(f"{{{NS['w']}}}p")), document._body)
+    chart_paragraph.insert_paragraph_before().add_run().add_picture(io.BytesIO(_png()))
+    for picture in document.element.body.xpath(".//wp:docPr[not(@name='graphique-votes')]"):
+        picture.attrib.pop("descr", None)
+    template = tmp_path / "modele.docx"
+    document.save(str(template))
+    built = tmp_path / "compte-rendu.docx"
+    context = hdf_context(project)
+    built.write_bytes(render(template, context, PROPERTIES))
+
+    converted = pdf.convert([built], tmp_path, datetime.date(2021, 12, 1))[built]
+    with pikepdf.open(io.BytesIO(converted)) as opened:
+        figures = [(bool(element.get("/K")), str(element.get("/Alt", "")))
+                   for element in _structure(opened.Root.StructTreeRoot.K)
+                   if element.get("/S") == "/Figure"]
+    assert figures == [(True, ""), (True, context.votes_chart.alt_text)]
+
+
+def _structure(node):
+    import pikepdf
+
+    if isinstance(node, pikepdf.Array):
+        for item in node:
+            yield from _structure(item)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+        if "/K" in node:
+            yield from _structure(node.K)
