@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import time
-import zipfile
 from pathlib import Path
 from typing import Iterator
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 # LibreOffice tags the texts of a chart (its labels, its legend) as paragraphs inside
 # its figure; a picture's figure holds its image's marked content only.
@@ -31,7 +32,7 @@ def finish_tags(pdf: bytes, document: bytes) -> bytes:
                    if element.get("/S") == "/Figure"]
         # Matched by what they are, not by their rank among all figures: a picture
         # without alt text before a chart must not take the chart's text.
-        for figure, text in zip([f for f in figures if _is_chart(f)], charts):
+        for figure, text in zip([f for f in figures if _is_chart(f)], charts, strict=False):
             if text and not str(figure.get("/Alt", "")).strip():
                 figure.Alt = pikepdf.String(text)
         _tag_artifact_pictures(opened, figures)
@@ -89,8 +90,6 @@ def _is_chart(figure: Any) -> bool:
 def _tag_artifact_pictures(pdf: Any, figures: list[Any]) -> None:
     """Each empty figure takes the first picture drawn as an artifact (not a page's
     header or footer) on its page or the next: its marked content becomes the figure's."""
-    import pikepdf
-
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     page_of_element: dict[tuple[int, int], int] = {}
     last_page = 0

@@ -22,6 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..content.loading import Content, Edition, load_content
 from ..documents.french import long_date
@@ -65,7 +66,7 @@ def distributions(project: Project, year: int) -> list[Distribution]:
     """The recorded distributions of an edition, oldest first, checked (see the
     module's doc): DistributionError listing what does not hold, and what to do."""
     folder = project.output_dir / str(year) / DISTRIBUTIONS
-    found: list[tuple[Distribution, dict]] = []
+    found: list[tuple[Distribution, dict[str, Any]]] = []
     problems: list[Problem] = []
     versions: list[int] = []  # of every vN folder, its record believed or not
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
@@ -101,7 +102,7 @@ class _BadRecord(ValueError):
 _RESTORE = "remettez-le tel qu'il était (depuis une sauvegarde)"
 
 
-def _read_record(path: Path, year: int, version: int) -> tuple[dict, datetime.date]:
+def _read_record(path: Path, year: int, version: int) -> tuple[dict[str, Any], datetime.date]:
     if not (path / RECORD).is_file():
         raise _BadRecord(f"dossier de diffusion sans {RECORD} : remettez ce fichier en "
                          "place (depuis une sauvegarde) ; si cette diffusion n'a jamais été "
@@ -122,7 +123,7 @@ def _read_record(path: Path, year: int, version: int) -> tuple[dict, datetime.da
     return record, date
 
 
-def _check_last(distribution: Distribution, record: dict) -> list[Problem]:
+def _check_last(distribution: Distribution, record: dict[str, Any]) -> list[Problem]:
     """The last distribution's package and content, the ones compared with, as they
     were recorded."""
     problems = []
@@ -167,7 +168,7 @@ def _files_digest(files: dict[str, bytes]) -> str:
     """The digest of a snapshot's files (relative path → bytes)."""
     digest = hashlib.sha256()
     for name in sorted(files):
-        digest.update(f"{name}\0{hashlib.sha256(files[name]).hexdigest()}\n".encode("utf-8"))
+        digest.update(f"{name}\0{hashlib.sha256(files[name]).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 

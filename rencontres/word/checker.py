@@ -24,8 +24,8 @@ from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
-from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from . import safe_xml
+from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from .native_charts import (
     CHART_CONTENT_TYPE,
     ChartDataError,
@@ -250,7 +250,7 @@ def _unrendered(document) -> list[str]:
     return messages
 
 
-def _story_elements(document) -> list[tuple[str, Any]]:
+def _story_elements(document: Any) -> list[tuple[str, Any]]:
     """(label, element) of what docxtpl renders: the body, the headers and footers, the
     footnotes."""
     return [("corps du document", document.element.body), *_headers_and_footers(document),
@@ -263,7 +263,7 @@ FETCHING_FIELDS = ("INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "LINK", "DDE", "D
                    "IMPORT")
 
 
-def _field_instructions(element) -> Iterator[str]:
+def _field_instructions(element: Any) -> Iterator[str]:
     """The instruction of every field under `element`: simple fields (w:fldSimple) and
     complex ones (w:instrText between w:fldChar begin and separate), nested ones too."""
     open_fields: list[list[str]] = []
@@ -282,7 +282,7 @@ def _field_instructions(element) -> Iterator[str]:
     yield from ("".join(parts) for parts in open_fields)  # a field never closed
 
 
-def _fetching_fields(document) -> list[str]:
+def _fetching_fields(document: Any) -> list[str]:
     """Fields that fetch a file or a program's data (INCLUDETEXT, INCLUDEPICTURE, LINK,
     DDE…): refused as a linked relationship is."""
     messages = []
@@ -344,7 +344,7 @@ def _linked_charts(document) -> list[str]:
     return messages
 
 
-def _named_charts(document) -> dict[str, tuple[Any, str]]:
+def _named_charts(document: Any) -> dict[str, tuple[Any, str]]:
     """Each chart part a drawing shows (in the body, a header or a footer): its part
     name → (the part, the drawing's name)."""
     found: dict[str, tuple[Any, str]] = {}

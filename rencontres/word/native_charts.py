@@ -24,7 +24,7 @@ import io
 import re
 import zipfile
 import zlib
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from lxml import etree
 
@@ -157,7 +157,7 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
                 host.drop_rel(rel_id)
 
 
-def _hosts(document) -> list:
+def _hosts(document: Any) -> list[Any]:
     """The parts whose drawings are shown: the body's, then each header and footer."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
