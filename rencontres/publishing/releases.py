@@ -216,6 +216,11 @@ def distribute(project: Project, options: BuildOptions, progress=lambda job: Non
     """The strict build of the whole edition with its PDFs, then its record as the
     next distribution; nothing is recorded when the build fails."""
     options = dataclasses.replace(options, territories=(), pdf=True, strict=True)
+    # The records checked before the build, not after it: a folder to put back in
+    # place is said at once, the documents left as they were.
+    years = years_to_load(project.content_dir, options.year)
+    if years:
+        distributions(project, max(years))
     done = Distributed(BuildReport())
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:

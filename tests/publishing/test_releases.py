@@ -224,12 +224,11 @@ def distributed(distributed_once: Path, tmp_path: Path, monkeypatch) -> Path:
 
 
 def _refused(capsys, *problems: str) -> None:
-    """`changements` and `diffuser` both refuse, with these problems, and write no record
-    and no list of changes (the documents are built again, as by `construire`)."""
+    """`changements` and `diffuser` both refuse, with these problems, writing nothing
+    (`diffuser` checks the records before it builds)."""
     def records() -> dict[Path, bytes]:
-        return {path: path.read_bytes() for path in Path("output/2021").rglob("*")
-                if path.is_file() and ("diffusions" in path.parts
-                                       or path.name.startswith("modifications-"))}
+        return {path: path.read_bytes() for path in Path("output").rglob("*")
+                if path.is_file() and path.name != ".verrou"}
 
     before = records()
     for command in (["changements"], ["diffuser", "--jobs", "1"]):
