@@ -304,6 +304,7 @@ def _interrupted(error: BaseException | None) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     _interrupt_on_sigterm()
+    _standard_streams()
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show « é » (PYTHONIOENCODING=ascii, a Latin-9 console)
         # shows « ? » rather than a traceback.
@@ -326,6 +327,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Affichage impossible : {system_error(error)}", file=sys.stderr)
         return EXIT_FAILED
     return code
+
+
+def _standard_streams() -> None:
+    """A standard stream the caller closed (`python build.py >&-`) becomes the null
+    device: Python leaves sys.stdout None (its flush failed), and the first file the
+    build opened would take its descriptor, where LibreOffice would then write."""
+    for descriptor, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != descriptor:
+                os.dup2(null, descriptor)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(descriptor, "r" if descriptor == 0 else "w",  # noqa: SIM115 - the process's own stream, open until it ends
+                                    encoding="utf-8", errors="replace", closefd=False))
 
 
 def _run(argv: list[str] | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -169,7 +170,41 @@ def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Proble
                        ("categories", referentiel.categories)):
         problems += _duplicates(document, (key,), [item.id for item in items],
                                 suffix=("id",), what="identifiant")
+    problems += _same_names(document, referentiel)
     return referentiel
+
+
+def _same_names(document: YamlDocument, referentiel: Referentiel) -> list[Problem]:
+    """Two territories of the same name would be one on the map, in the synthesis's
+    tables and in the changes between distributions: both are named."""
+    first: dict[str, tuple[int, str]] = {}
+    problems = []
+    for index, territory in enumerate(referentiel.territories):
+        key = " ".join(territory.name.split()).casefold()
+        if key not in first:
+            first[key] = (index, territory.id)
+            continue
+        other_index, other_id = first[key]
+        line = document.problem(("territoires", other_index, "nom"), "").line
+        problems.append(document.problem(
+            ("territoires", index, "nom"),
+            f"nom « {shown(territory.name)} » déjà porté par le territoire « {other_id} »"
+            f"{f' (ligne {line})' if line else ''} : donnez un nom différent à "
+            f"« {territory.id} »"))
+    return problems
+
+
+# An edition's dates within a year of it: 9999-12-31 is a slip, not a publication.
+DATE_MARGIN_YEARS = 1
+
+
+def _far_date(document: YamlDocument, path: YamlPath, date: datetime.date | None,
+              year: int, what: str) -> list[Problem]:
+    if date is None or abs(date.year - year) <= DATE_MARGIN_YEARS:
+        return []
+    return [document.problem(path, f"{what} {date.isoformat()} trop éloignée de l'édition "
+                                   f"{year} (attendue entre {year - DATE_MARGIN_YEARS} et "
+                                   f"{year + DATE_MARGIN_YEARS}) : vérifiez l'année")]
 
 
 def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
@@ -177,6 +212,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                   previous: Edition | None = None, check_follow_ups: bool = True
                   ) -> Edition | None:
     info: EditionInfo | None = None
+    year: int | None = None  # the edition's, once it is the folder's (else already said)
     loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
     if loaded_info is not None:
         info, document = loaded_info
@@ -184,6 +220,9 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
             problems.append(document.problem(
                 ("annee",),
                 f"l'année {info.year} ne correspond pas au dossier « {shown(directory.name)} »"))
+        else:
+            year = info.year
+            problems += _far_date(document, ("date",), info.date, year, "date de publication")
     problems += _unexpected_files(directory, {EDITION_FILE, SYNTHESIS_FILE}, "fichier")
 
     reports: dict[str, TerritoryReport] = {}
@@ -207,6 +246,9 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
             if loaded_report is not None and referentiel is not None:
                 report, doc = loaded_report
                 problems += _check_report(report, doc, referentiel)
+                if year is not None:
+                    problems += _far_date(doc, ("date",), report.date, year,
+                                          "date de la Rencontre")
                 warnings += _empty_sections(report, doc)
                 warnings += _doubtful(report, doc, directory.name)
                 reports[report.territory] = report

@@ -273,6 +273,8 @@ class _Builder:
             self.characters += len(node.value)
             if self.characters > MAX_FILE_BYTES:
                 raise _TooMuchText()
+            if node.style == '"' and _INVISIBLE.search(node.value):
+                return self._without_escaped_invisible(node)
             return node.value  # what SafeConstructor makes of it, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
@@ -280,6 +282,20 @@ class _Builder:
             # An impossible date such as 2021-13-01: keep the text, the model
             # then reports it where a date is expected.
             return node.value
+
+    def _without_escaped_invisible(self, node: yaml.ScalarNode) -> str:
+        """A double-quoted text's escapes (« \\0 », « \\v », « \\uFFFE ») can make the
+        characters Word cannot hold, removed from the file's text before: removed here
+        too, with the same warning, at the text's place."""
+        if self.fast:
+            raise _Diverges()  # read again with positions
+        mark = node.start_mark
+        for character in _INVISIBLE.findall(node.value):
+            self.warnings.append(Problem(
+                self.document.name, mark.line + 1, mark.column + 1,
+                f"caractère invisible U+{ord(character):04X} supprimé (écrit par une "
+                "séquence « \\… » entre guillemets)"))
+        return _INVISIBLE.sub("", node.value)
 
     def _check_cut_by_comment(self, node: yaml.ScalarNode, lines: list[str]) -> None:
         """« - Réunion #2 des partenaires » reads as « Réunion » and a comment: the rest

@@ -4,8 +4,10 @@ from the documents: the same whatever the templates call their fields."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import difflib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -122,11 +124,20 @@ def _theme_labels(content: Content, ids: list[str] | None) -> list[str]:
     return [content.theme(theme_id).label for theme_id in ids or ()]
 
 
+def _distinct(place: str, taken: Counter[str]) -> str:
+    """`place`, told apart from the places of the same name before it: the second part
+    titled « Mobilité » is « partie « Mobilité » (2e de ce nom) »."""
+    taken[place] += 1
+    return place if taken[place] == 1 else f"{place} ({taken[place]}e de ce nom)"
+
+
 def _items(facts: _Facts, place: str, items: list[Item]) -> None:
     facts.lists[place] = [item.text for item in items]
+    seen: Counter[str] = Counter()
     for item in items:
         if item.subpoints:
-            facts.lists[f"{place}, sous-points de « {item.text} »"] = list(item.subpoints)
+            facts.lists[_distinct(f"{place}, sous-points de « {item.text} »", seen)] = \
+                list(item.subpoints)
 
 
 def _report_facts(content: Content, report: TerritoryReport, facts: _Facts) -> None:
@@ -143,8 +154,9 @@ def _report_facts(content: Content, report: TerritoryReport, facts: _Facts) -> N
     lists["priorités locales"] = _theme_labels(content, report.local_priorities)
     lists["thèmes où la MOT est attendue"] = _theme_labels(content, report.mot_expected)
     lists["parties"] = [section.title for section in report.sections]
+    parts: Counter[str] = Counter()
     for section in report.sections:
-        part = f"partie « {section.title} »"
+        part = _distinct(f"partie « {section.title} »", parts)
         values[f"{part}, niveau"] = (str(section.level), True)
         lists[f"{part}, thèmes votés"] = list(section.voted_themes)
         _items(facts, f"{part}, objectifs", section.objectives)
@@ -216,16 +228,83 @@ def _union(old: Mapping[str, object], new: Mapping[str, object]) -> list[str]:
 
 def _list_changes(place: str, old: list[str], new: list[str]) -> list[Change]:
     changes = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        if operation == "equal":
-            continue
+    for i1, i2, j1, j2 in _differences(old, new, 0, len(old), 0, len(new)):
         removed, added = old[i1:i2], new[j1:j2]
-        while removed and added and _alike(removed[0], added[0]):
-            changes.append(Change(REWORDED, place, removed.pop(0), added.pop(0)))
-        changes += [Change(REMOVED, place, text, None) for text in removed]
-        changes += [Change(ADDED, place, None, text) for text in added]
+        paired = 0
+        while paired < min(len(removed), len(added)) and _alike(removed[paired],
+                                                                 added[paired]):
+            changes.append(Change(REWORDED, place, removed[paired], added[paired]))
+            paired += 1
+        changes += [Change(REMOVED, place, text, None) for text in removed[paired:]]
+        changes += [Change(ADDED, place, None, text) for text in added[paired:]]
     return changes
+
+
+# Above this many pairs (old items × new items), a stretch with no item found once on
+# each side is not compared item by item (difflib's SequenceMatcher is quadratic on
+# repeated items): it is said replaced as a whole.
+PAIRWISE_LIMIT = 250_000
+
+
+def _differences(old: list[str], new: list[str], i1: int, i2: int, j1: int,
+                 j2: int) -> list[tuple[int, int, int, int]]:
+    """The stretches old[i1:i2] replaced by new[j1:j2] (one of them may be empty), in
+    order: the patience diff. The common start and end are set aside, then the items
+    found once in each list, in the same order, anchor the comparison of what lies
+    between them; near-linear, whatever repeats."""
+    while i1 < i2 and j1 < j2 and old[i1] == new[j1]:
+        i1, j1 = i1 + 1, j1 + 1
+    while i1 < i2 and j1 < j2 and old[i2 - 1] == new[j2 - 1]:
+        i2, j2 = i2 - 1, j2 - 1
+    if i1 == i2 and j1 == j2:
+        return []
+    if i1 == i2 or j1 == j2:
+        return [(i1, i2, j1, j2)]
+    anchors = _unique_in_order(old, new, i1, i2, j1, j2)
+    if not anchors:
+        if (i2 - i1) * (j2 - j1) > PAIRWISE_LIMIT:
+            return [(i1, i2, j1, j2)]
+        matcher = difflib.SequenceMatcher(a=old[i1:i2], b=new[j1:j2], autojunk=False)
+        return [(i1 + a1, i1 + a2, j1 + b1, j1 + b2)
+                for operation, a1, a2, b1, b2 in matcher.get_opcodes() if operation != "equal"]
+    found = []
+    for i, j in [*anchors, (i2, j2)]:
+        found += _differences(old, new, i1, i, j1, j)
+        i1, j1 = i + 1, j + 1
+    return found
+
+
+def _unique_in_order(old: list[str], new: list[str], i1: int, i2: int, j1: int,
+                     j2: int) -> list[tuple[int, int]]:
+    """(i, j) of the items found once in old[i1:i2] and once in new[j1:j2], the longest
+    run of them in the same order in both (patience sorting)."""
+    counts: dict[str, list[int]] = {}
+    for i in range(i1, i2):
+        counts.setdefault(old[i], [0, i, 0, 0])[0] += 1
+    for j in range(j1, j2):
+        if (entry := counts.get(new[j])) is not None:
+            entry[2] += 1
+            entry[3] = j
+    pairs = sorted((i, j) for once, i, in_new, j in counts.values() if once == in_new == 1)
+    # The longest increasing run of j: piles of patience sorting, each card remembering
+    # the top of the pile before its own.
+    tops: list[int] = []          # the last j of each pile
+    top_pairs: list[int] = []     # index in `pairs` of each pile's top
+    before: list[int] = []        # for each pair, the pile top before it (-1: none)
+    for index, (_, j) in enumerate(pairs):
+        pile = bisect.bisect_left(tops, j)
+        before.append(top_pairs[pile - 1] if pile else -1)
+        if pile == len(tops):
+            tops.append(j)
+            top_pairs.append(index)
+        else:
+            tops[pile], top_pairs[pile] = j, index
+    run = []
+    index = top_pairs[-1] if top_pairs else -1
+    while index >= 0:
+        run.append(pairs[index])
+        index = before[index]
+    return run[::-1]
 
 
 def _alike(old: str, new: str) -> bool:

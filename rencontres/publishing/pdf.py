@@ -6,18 +6,17 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import io
 import os
 import re
 import shutil
 import signal
 import subprocess
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import OutputError, Problem, display_path
+from .pdf_tags import finish_tags
 
 CANDIDATES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 600
@@ -79,7 +78,7 @@ def convert(documents: list[Path], output_dir: Path,
         for document in documents:
             if _converted(document, work):
                 data = document.read_bytes()
-                results[document] = describe_charts(
+                results[document] = finish_tags(
                     reproducible(_pdf(document, work).read_bytes(), data, published), data)
             else:
                 problems.append(Problem(display_path(document), None, None,
@@ -87,49 +86,6 @@ def convert(documents: list[Path], output_dir: Path,
         if problems:
             raise OutputError(problems)
         return results
-
-
-def describe_charts(pdf: bytes, document: bytes) -> bytes:
-    """LibreOffice tags a native Word chart as a figure but leaves out its alternative
-    text (it exports that of pictures only): each chart's text in the DOCX goes to the
-    figures left without one, in order. Written by qpdf (pikepdf) with an identifier
-    computed from the content: the same PDF gives the same bytes. (pypdf's incremental
-    update, used before, parsed the whole document in Python: 50 ms a document, a
-    quarter of `--pdf` at 100 territories; qpdf takes 10.)"""
-    texts = _chart_descriptions(document)
-    if not texts:
-        return pdf
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as opened:
-        if "/StructTreeRoot" not in opened.Root:
-            return pdf
-
-        def describe(node: pikepdf.Object) -> None:
-            if isinstance(node, pikepdf.Array):
-                for kid in node:
-                    describe(kid)
-            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                if node.S == "/Figure" and not str(node.get("/Alt", "")).strip() and texts:
-                    node.Alt = pikepdf.String(texts.pop(0))
-                if "/K" in node:
-                    describe(node.K)
-
-        describe(opened.Root.StructTreeRoot.get("/K"))
-        updated = io.BytesIO()
-        opened.save(updated, deterministic_id=True)
-    return updated.getvalue()
-
-
-def _chart_descriptions(document: bytes) -> list[str]:
-    """The alternative text of each native chart of a DOCX, in the order of the body."""
-    from lxml import etree
-
-    from ..word.native_charts import drawings
-
-    with zipfile.ZipFile(io.BytesIO(document)) as package:
-        body = etree.fromstring(package.read("word/document.xml"))
-    return [doc_pr.get("descr", "") for doc_pr, _ in drawings(body) if doc_pr.get("descr")]
 
 
 # Word's bookmarks become the PDF's named destinations, each with its page.

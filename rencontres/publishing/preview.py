@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from ..errors import OutputError, Problem, RencontresError
@@ -35,6 +36,7 @@ TEMPLATE_RETRIES = 5
 RETRY_SECONDS = 0.5
 PAGE_RESOLUTION = 70  # pixels per inch of the page images
 KEEP_ALIVE_SECONDS = 15
+RECHECK_SECONDS = 1.0  # how often the watched folders are looked at again
 
 
 def is_saved_file(path: str) -> bool:
@@ -135,6 +137,11 @@ class Preview:
                 job: (Page(None, _document_text(job.output)),) for job in order}
         else:
             pages = {job: self._pages[digests[job]] for job in order}
+        # Only the current documents' images are kept: an image still being sent belongs
+        # to the state its request read, which holds it until the answer is written.
+        current = set(digests.values())
+        self._pages = {digest: shown for digest, shown in self._pages.items()
+                       if digest in current}
         return tuple(ShownDocument(job.label, job.title, pages[job]) for job in order), as_text
 
 
@@ -252,7 +259,29 @@ def content_html(state: State) -> str:
     return "\n".join(parts)
 
 
-_IMAGE = re.compile(r"/pages/(\d+)/(\d+)/(\d+)\.png")
+# At most 9 digits: a longer number names no page (and Python refuses to read one of
+# more than 4 300 digits).
+_IMAGE = re.compile(r"/pages/(\d{1,9})/(\d{1,9})/(\d{1,9})\.png")
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    """The Host headers of a request typed in this computer's browser: another name
+    (a page of another site whose name now points at 127.0.0.1, DNS rebinding) is not."""
+    return frozenset(f"{name}:{port}" for name in (HOST, "localhost", "[::1]"))
+
+
+def refusal(method: str, host: str | None, origin: str | None, port: int) -> str | None:
+    """Why a request is refused (a French text), or None: a Host other than this page's
+    address, or, for anything but GET, an Origin other than this page."""
+    allowed = allowed_hosts(port)
+    if (host or "").lower() not in allowed:
+        return (f"Accès refusé : l'aperçu ne répond qu'à l'adresse http://{HOST}:{port}/ "
+                f"(adresse demandée : « {host or ''} »).")
+    if method != "GET" and (origin or "").lower() not in {
+            f"http://{address}" for address in allowed}:
+        return ("Accès refusé : une autre page ne peut pas envoyer de requête à "
+                "l'aperçu.")
+    return None
 
 
 def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
@@ -260,7 +289,29 @@ def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
     free port (the server's address says which)."""
 
     class Handler(BaseHTTPRequestHandler):
+        def _refused(self) -> bool:
+            port = cast("tuple[str, int]", self.server.server_address)[1]
+            why = refusal(self.command, self.headers.get("Host"), self.headers.get("Origin"),
+                          port)
+            if why is None:
+                return False
+            body = why.encode("utf-8")
+            self.send_response(403)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return True
+
+        def _not_allowed(self) -> None:
+            if not self._refused():
+                self.send_error(405, "methode non permise")
+
+        do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             path = urlsplit(self.path).path
             state = preview.state
             if path == "/":
@@ -347,23 +398,49 @@ def saved_files(preview: Preview) -> SavedFiles:
     return found
 
 
-def watch(preview: Preview, on_rebuilt: Callable[[State], None], before: SavedFiles) -> None:
-    """Rebuild on every save, until interrupted (Ctrl+C). `before`: the files as the first
-    build found them; a save between that build's start and the watch's is a rebuild too."""
+def watch(preview: Preview, on_rebuilt: Callable[[State], None], before: SavedFiles,
+          stop: threading.Event | None = None) -> None:
+    """Rebuild on every save, until interrupted (Ctrl+C) or `stop` is set. `before`: the
+    files as the first build found them; a save between that build's start and the
+    watch's is a rebuild too. A watched folder removed and put back (a copy restored) is
+    a new folder: every RECHECK_SECONDS the folders are looked at again, and watched anew
+    when they changed."""
     import watchfiles
 
-    folders = [folder for folder in (preview.project.content_dir,
-                                     preview.project.templates_dir) if folder.is_dir()]
+    project = preview.project
     started = False
-    for changes in watchfiles.watch(*folders, watch_filter=lambda change, path:
-                                    is_saved_file(path), debounce=300, step=100,
-                                    rust_timeout=1000, yield_on_timeout=True):
-        if not started:  # the first yield: the watch is on, whatever comes next is seen
-            started = True
-            now = saved_files(preview)
-            if not changes:
-                changes = {(watchfiles.Change.modified, path) for path in now.keys() | before.keys()
-                           if now.get(path) != before.get(path)}
-        if changes:
-            templates = any(path.lower().endswith(".docx") for _, path in changes)
-            on_rebuilt(preview.rebuild(templates_saved=templates))
+    while stop is None or not stop.is_set():
+        watched = _folders(project)
+        folders = [folder for folder, identity in watched.items() if identity is not None]
+        if not folders:
+            (stop or threading.Event()).wait(RECHECK_SECONDS)  # until one is there again
+            continue
+        for changes in watchfiles.watch(
+                *folders, watch_filter=lambda change, path: is_saved_file(path),
+                debounce=300, step=100, rust_timeout=round(RECHECK_SECONDS * 1000),
+                yield_on_timeout=True, stop_event=stop):
+            if not started:  # the first yield: the watch is on, whatever comes next is seen
+                started = True
+                now = saved_files(preview)
+                changes = changes or {(watchfiles.Change.modified, path)
+                                      for path in now.keys() | before.keys()
+                                      if now.get(path) != before.get(path)}
+            if _folders(project) != watched:
+                on_rebuilt(preview.rebuild(templates_saved=True))
+                break  # watched anew
+            if changes:
+                templates = any(path.lower().endswith(".docx") for _, path in changes)
+                on_rebuilt(preview.rebuild(templates_saved=templates))
+
+
+def _folders(project: Project) -> dict[Path, tuple[int, int] | None]:
+    """The watched folders, each with its identity (device, inode), None when missing."""
+    found: dict[Path, tuple[int, int] | None] = {}
+    for folder in (project.content_dir, project.templates_dir):
+        try:
+            status = folder.stat()
+        except OSError:
+            found[folder] = None
+            continue
+        found[folder] = (status.st_dev, status.st_ino) if folder.is_dir() else None
+    return found

@@ -4,7 +4,11 @@
 Each distribution of an edition is a folder `output/<année>/diffusions/vN/`: the
 package sent (`rencontres-territoriales-<année>-vN.zip`, with `modifications-vN.txt`
 from v2 on), the content it was built from (`contenu/`, the very bytes the build
-read) and `diffusion.json` (version, date, package digest).
+read) and `diffusion.json` (version, date, package digest, content digest).
+
+The records are a folder anyone can edit: before the last distribution is compared
+with or followed, every vN folder must have its record, of its own number, and the
+last one's package and content must still be those recorded.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..content.loading import Content, Edition, load_content
 from ..documents.french import long_date
-from ..errors import DistributionError, OutputError, Problem, display_path
+from ..errors import DistributionError, Problem, display_path
 from ..word.archive import deterministic_zip
 from .changes import EditionChanges, edition_changes
 from .distribution import bundle_name
@@ -59,21 +64,113 @@ def modifications_name(version: int) -> str:
 
 
 def distributions(project: Project, year: int) -> list[Distribution]:
-    """The recorded distributions of an edition, oldest first."""
+    """The recorded distributions of an edition, oldest first, checked (see the
+    module's doc): DistributionError listing what does not hold, and what to do."""
     folder = project.output_dir / str(year) / DISTRIBUTIONS
-    found = []
-    if folder.is_dir():
-        for path in folder.iterdir():
-            match = _VERSION.fullmatch(path.name)
-            if match and (path / RECORD).is_file():
-                try:
-                    record = json.loads((path / RECORD).read_text("utf-8"))
-                    date = datetime.date.fromisoformat(record["date"])
-                except (OSError, ValueError, KeyError, TypeError):
-                    raise OutputError([Problem(display_path(path / RECORD), None, None,
-                                               "fichier de diffusion illisible")]) from None
-                found.append(Distribution(year, int(match.group(1)), date, path))
-    return sorted(found, key=lambda d: d.version)
+    found: list[tuple[Distribution, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    versions: list[int] = []  # of every vN folder, its record believed or not
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        match = _VERSION.fullmatch(path.name)
+        if match is None or not path.is_dir():
+            continue
+        version = int(match.group(1))
+        versions.append(version)
+        try:
+            record, date = _read_record(path, year, version)
+        except _BadRecord as error:
+            problems.append(Problem(display_path(path), None, None, str(error)))
+            continue
+        found.append((Distribution(year, version, date, path), record))
+    found.sort(key=lambda pair: pair[0].version)
+    for missing in range(1, max(versions, default=0)):
+        if missing not in versions:
+            problems.append(Problem(display_path(folder / f"v{missing}"), None, None,
+                                    f"dossier de la diffusion v{missing} introuvable, alors "
+                                    f"que la v{max(versions)} existe : remettez-le en place "
+                                    "(depuis une sauvegarde)"))
+    if found and not problems:
+        problems += _check_last(*found[-1])
+    if problems:
+        raise DistributionError(problems)
+    return [distribution for distribution, _ in found]
+
+
+class _BadRecord(ValueError):
+    """Why a distribution's record cannot be believed (a French text)."""
+
+
+_RESTORE = "remettez-le tel qu'il était (depuis une sauvegarde)"
+
+
+def _read_record(path: Path, year: int, version: int) -> tuple[dict[str, Any], datetime.date]:
+    if not (path / RECORD).is_file():
+        raise _BadRecord(f"dossier de diffusion sans {RECORD} : remettez ce fichier en "
+                         "place (depuis une sauvegarde) ; si cette diffusion n'a jamais été "
+                         "envoyée, supprimez le dossier")
+    try:
+        record = json.loads((path / RECORD).read_bytes().decode("utf-8"))
+        date = datetime.date.fromisoformat(record["date"])
+        recorded = record["version"]
+        named = [record["sha256"], record["contenu_sha256"], record["paquet"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise _BadRecord(f"{RECORD} illisible ou incomplet : {_RESTORE}") from None
+    if not all(isinstance(value, str) for value in named):
+        raise _BadRecord(f"{RECORD} illisible ou incomplet : {_RESTORE}")
+    if recorded != version or named[2] != f"rencontres-territoriales-{year}-v{version}.zip":
+        raise _BadRecord(f"{RECORD} est celui de la diffusion v{recorded} : ce dossier en est "
+                         f"une copie ; supprimez-le s'il n'a pas été envoyé comme "
+                         f"diffusion v{version}")
+    return record, date
+
+
+def _check_last(distribution: Distribution, record: dict[str, Any]) -> list[Problem]:
+    """The last distribution's package and content, the ones compared with, as they
+    were recorded."""
+    problems = []
+    shown = display_path(distribution.folder)
+    try:
+        package: str | None = hashlib.sha256(distribution.package.read_bytes()).hexdigest()
+    except OSError:
+        package = None
+    if package is None:
+        problems.append(Problem(shown, None, None,
+                                f"paquet {distribution.package.name} introuvable : remettez "
+                                "en place celui qui a été envoyé aux membres"))
+    elif package != record["sha256"]:
+        problems.append(Problem(shown, None, None,
+                                f"paquet {distribution.package.name} modifié depuis la "
+                                f"diffusion (son empreinte n'est plus celle de {RECORD}) : "
+                                "remettez en place celui qui a été envoyé aux membres"))
+    if _snapshot_digest(distribution.folder / SNAPSHOT) != record["contenu_sha256"]:
+        problems.append(Problem(shown, None, None,
+                                f"contenu archivé ({SNAPSHOT}/) modifié depuis la diffusion "
+                                f"(son empreinte n'est plus celle de {RECORD}) : les "
+                                "changements se comptent depuis le contenu diffusé ; "
+                                f"{_RESTORE}"))
+    return problems
+
+
+def _snapshot_digest(snapshot: Path) -> str | None:
+    """The digest of a content snapshot, of its files' paths and bytes (None: not a
+    plain folder of files, a link in it)."""
+    if snapshot.is_symlink() or not snapshot.is_dir():
+        return None
+    files = {}
+    for path in snapshot.rglob("*"):
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            return None
+        if path.is_file():
+            files[path.relative_to(snapshot).as_posix()] = path.read_bytes()
+    return _files_digest(files)
+
+
+def _files_digest(files: dict[str, bytes]) -> str:
+    """The digest of a snapshot's files (relative path → bytes)."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}\0{hashlib.sha256(files[name]).hexdigest()}\n".encode())
+    return digest.hexdigest()
 
 
 def _snapshot_content(distribution: Distribution, years: set[int]) -> Content:
@@ -124,6 +221,11 @@ def distribute(project: Project, options: BuildOptions,
     """The strict build of the whole edition with its PDFs, then its record as the
     next distribution; nothing is recorded when the build fails."""
     options = dataclasses.replace(options, territories=(), pdf=True, strict=True)
+    # The records checked before the build, not after it: a folder to put back in
+    # place is said at once, the documents left as they were.
+    years = years_to_load(project.content_dir, options.year)
+    if years:
+        distributions(project, max(years))
     recorded: list[tuple[Distribution, EditionChanges | None]] = []
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:
@@ -143,6 +245,8 @@ def _record(project: Project, content: Content, edition: Edition,
     target = folder / DISTRIBUTIONS / f"v{version}"
     distribution = Distribution(edition.year, version, today, target)
     files = _snapshot_files(content, target / SNAPSHOT)
+    snapshot = _files_digest({path.relative_to(target / SNAPSHOT).as_posix(): data
+                              for path, data in files.items()})
     entries = _bundle_entries(folder / bundle_name(edition.year))
     changes = None
     if previous:
@@ -163,7 +267,7 @@ def _record(project: Project, content: Content, edition: Edition,
     files[distribution.package] = package
     files[target / RECORD] = json.dumps(
         {"version": version, "date": today.isoformat(), "paquet": distribution.package.name,
-         "sha256": hashlib.sha256(package).hexdigest()},
+         "sha256": hashlib.sha256(package).hexdigest(), "contenu_sha256": snapshot},
         indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
     write_new_folder(target, files)
     return distribution, changes

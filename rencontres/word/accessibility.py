@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..documents.style import contrast_ratio
+from . import safe_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -57,11 +58,12 @@ def contrast(foreground: str, background: str) -> float:
 def findings(data: bytes) -> list[Finding]:
     """Every accessibility finding of the body of a DOCX, in the order of the body."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        body = etree.fromstring(package.read("word/document.xml")).find(q("body"))
+        body = etree.fromstring(package.read("word/document.xml"),
+                                safe_xml.parser()).find(q("body"))
         if body is None:  # a document with nothing in it
             return []
         names = package.namelist()
-        styles = Styles(etree.fromstring(package.read("word/styles.xml"))
+        styles = Styles(etree.fromstring(package.read("word/styles.xml"), safe_xml.parser())
                         if "word/styles.xml" in names else None)
     found: list[Finding] = []
     previous_level = 0

@@ -25,11 +25,14 @@ from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
+from . import safe_xml
 from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from .native_charts import (
     CHART_CONTENT_TYPE,
+    ChartDataError,
     chart_fields,
     chart_name,
+    chart_space,
     drawings,
     linked_file,
     linked_reason,
@@ -115,13 +118,16 @@ def check_templates(templates: dict[Path, str],
 
 def check_template(path: Path, context: type, data: bytes | None = None) -> list[Problem]:
     try:
-        document = _document(path, read_template(path) if data is None else data)
+        data = read_template(path) if data is None else data
+        document = _document(path, data)
     except TemplateError as error:
         return error.problems
     name = display_path(path)
+    charts = _named_charts(document)
     problems = [Problem(name, None, None, message)
-                for message in _unrendered(document) + _external(document)
-                + _linked_charts(document)]
+                for message in _doctypes(data, charts) + _unrendered(document)
+                + _external(document) + _fetching_fields(document)
+                + _linked_charts(document) + _chart_parts(charts)]
     for paragraphs in _stories(document):
         problems += [Problem(name, None, None, message) for message in
                      _check_story(paragraphs, context)]
@@ -185,7 +191,7 @@ def _stories(document: Document) -> Iterator[list[Paragraph]]:
     header and footer of the document (even-page ones too), the footnotes."""
     yield list(_body_paragraphs(document.element.body))
     for label, element in _headers_and_footers(document):
-        yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False)
+        yield [Paragraph(_text(p), f"{label}, paragraphe {i}", False, charts=_chart_names(p))
                for i, p in enumerate(element.iter(_qn("w:p")), 1)]
     for element in _parts(document, FOOTNOTES):
         yield [Paragraph(_text(p), f"note de bas de page {note}, paragraphe {i}", False)
@@ -239,10 +245,7 @@ def _unrendered(document: Document) -> list[str]:
                     messages.append(f"{noun} {number} : balise « {found} » : elle ne serait "
                                     "pas remplacée mais publiée telle quelle ; mettez-la "
                                     "dans le texte ou dans une note de bas de page")
-    stories = [("corps du document", document.element.body),
-               *_headers_and_footers(document),
-               *(("notes de bas de page", element) for element in _parts(document, FOOTNOTES))]
-    for label, element in stories:
+    for label, element in _story_elements(document):
         codes = "".join(node.text or "" for node in element.iter(_qn("w:instrText")))
         for found in TAG.findall(codes):
             messages.append(f"{label} : balise « {found} » dans un code de champ Word "
@@ -250,6 +253,59 @@ def _unrendered(document: Document) -> list[str]:
         if next(element.iter(*map(_qn, TRACKED)), None) is not None:
             messages.append(f"{label} : le modèle contient des modifications suivies : "
                             "acceptez-les ou refusez-les (onglet Révision) avant de l'utiliser")
+    return messages
+
+
+def _story_elements(document: Any) -> list[tuple[str, Any]]:
+    """(label, element) of what docxtpl renders: the body, the headers and footers, the
+    footnotes."""
+    return [("corps du document", document.element.body), *_headers_and_footers(document),
+            *(("notes de bas de page", element) for element in _parts(document, FOOTNOTES))]
+
+
+# Field codes that make Word read a file or ask another program each time the document
+# is opened or its fields updated: the same as a linked relationship (_external).
+FETCHING_FIELDS = ("INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "LINK", "DDE", "DDEAUTO",
+                   "IMPORT")
+
+
+def _field_instructions(element: Any) -> Iterator[str]:
+    """The instruction of every field under `element`: simple fields (w:fldSimple) and
+    complex ones (w:instrText between w:fldChar begin and separate), nested ones too."""
+    open_fields: list[list[str]] = []
+    for node in element.iter(_qn("w:fldSimple"), _qn("w:fldChar"), _qn("w:instrText")):
+        if node.tag == _qn("w:fldSimple"):
+            yield node.get(_qn("w:instr")) or ""
+        elif node.tag == _qn("w:instrText"):
+            if open_fields:
+                open_fields[-1].append(node.text or "")
+            continue
+        kind = node.get(_qn("w:fldCharType"))
+        if kind == "begin":
+            open_fields.append([])
+        elif kind in ("separate", "end") and open_fields:
+            yield "".join(open_fields.pop())
+    yield from ("".join(parts) for parts in open_fields)  # a field never closed
+
+
+def _fetching_fields(document: Any) -> list[str]:
+    """Fields that fetch a file or a program's data (INCLUDETEXT, INCLUDEPICTURE, LINK,
+    DDE…): refused as a linked relationship is."""
+    messages = []
+    for label, element in _story_elements(document):
+        for instruction in _field_instructions(element):
+            words = instruction.split(None, 1)
+            keyword = words[0].upper() if words else ""
+            if keyword not in FETCHING_FIELDS:
+                continue
+            # The file is the first quoted argument (LINK and DDE name a program first).
+            rest = words[1] if len(words) > 1 else ""
+            quoted = re.search(r'"([^"]*)"', rest)
+            target = quoted.group(1) if quoted else (rest.split() or [""])[0]
+            messages.append(f"{label} : champ Word « {keyword} » vers « {shown(target)} » : "
+                            "Word irait chercher ce fichier à chaque ouverture des documents "
+                            "publiés ; intégrez son contenu au modèle ou retirez ce champ "
+                            "(Alt+F9 montre les codes de champ)")
     return messages
 
 
@@ -291,6 +347,52 @@ def _linked_charts(document: Document) -> list[str]:
         target = linked_file(part)
         if target is not None:
             messages.append(f"graphique « {name} » : {linked_reason(shown(target))}")
+    return messages
+
+
+def _named_charts(document: Any) -> dict[str, tuple[Any, str]]:
+    """Each chart part a drawing shows (in the body, a header or a footer): its part
+    name → (the part, the drawing's name)."""
+    found: dict[str, tuple[Any, str]] = {}
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        for doc_pr, rel_id in drawings(element):
+            chart = part.related_parts.get(rel_id)
+            if chart is not None:
+                found.setdefault(str(chart.partname).lstrip("/"), (chart, doc_pr.get("name", "")))
+    return found
+
+
+def _chart_parts(charts: dict[str, tuple[Any, str]]) -> list[str]:
+    """Chart parts the build could not read: a DOCTYPE (entities that would expand, or
+    read a file), an index that is not a number."""
+    messages = []
+    for part, name in charts.values():
+        try:
+            chart_space(part.blob)
+        except ChartDataError as error:
+            messages.append(f"graphique « {shown(name)} » : {error}")
+    return messages
+
+
+def _doctypes(data: bytes, charts: dict[str, tuple[Any, str]]) -> list[str]:
+    """The template's other XML parts with a DOCTYPE (Word never writes one)."""
+    from lxml import etree
+
+    messages = []
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for part in package.namelist():
+            if part in charts or not part.endswith((".xml", ".rels")):
+                continue
+            try:
+                safe_xml.parse(package.read(part))
+            except safe_xml.UnsafeXml as error:
+                messages.append(f"partie « {shown(part)} » du modèle refusée ({error}) : "
+                                "ré-enregistrez le modèle depuis Word")
+            except etree.XMLSyntaxError:
+                continue  # what python-docx reads is checked by it; the rest is not used
     return messages
 
 

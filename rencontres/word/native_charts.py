@@ -25,13 +25,14 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from ..documents.charts import MAX_HEIGHT, Chart
 from ..documents.french import plural
 from ..errors import Problem, TemplateError
+from . import safe_xml
 from .elements import parent
 from .fields import unwrap_optional
 from .sandbox import xml_text
@@ -101,7 +102,7 @@ def native_chart_names(template: bytes) -> set[str]:
     template that cannot be read: its problems are the checker's)."""
     try:
         with zipfile.ZipFile(io.BytesIO(template)) as archive:
-            body = etree.fromstring(archive.read("word/document.xml"))
+            body = etree.fromstring(archive.read("word/document.xml"), safe_xml.parser())
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.Error):
         return set()
     return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
@@ -130,29 +131,32 @@ class ChartDataError(ValueError):
 def fill_charts(document: Document, context: TemplateContext, date: datetime.date,
                 template_name: str) -> None:
     """Give each native chart of the rendered `document` (python-docx) the data of the
-    context's field of its name; remove a chart whose field is empty (as a picture
-    field prints nothing). Charts of other names are left as they are: the checker
-    refuses them before any build."""
+    context's field of its name, in the body, the headers and the footers; remove a
+    chart whose field is empty (as a picture field prints nothing). Charts of other
+    names are left as they are: the checker refuses them before any build."""
     fields = {chart_name(field): attribute
               for field, attribute in chart_fields(type(context)).items()}
     # The same chart shown twice (a loop) is filled once, each of its drawings sized.
-    shown_by: dict[str, tuple[str, Chart, list[etree._Element]]] = {}
-    for doc_pr, rel_id in list(drawings(document.element.body)):
-        name = doc_pr.get("name", "")
-        if name not in fields:
-            continue
-        chart = getattr(context, fields[name])
-        if chart is None:
-            drawing = next(doc_pr.iterancestors(
-                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
-            parent(drawing).remove(drawing)
-            continue
-        doc_pr.set("descr", xml_text(chart.alt_text))
-        shown_by.setdefault(rel_id, (name, chart, []))[2].append(parent(doc_pr))
+    shown_by: dict[Part, tuple[str, Chart, list[etree._Element]]] = {}
+    hosts = _hosts(document)
+    for host in hosts:
+        for doc_pr, rel_id in list(drawings(host.element)):
+            name = doc_pr.get("name", "")
+            if name not in fields or rel_id not in host.related_parts:
+                continue
+            chart = getattr(context, fields[name])
+            if chart is None:
+                drawing = next(doc_pr.iterancestors(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
+                parent(drawing).remove(drawing)
+                continue
+            doc_pr.set("descr", xml_text(chart.alt_text))
+            part = host.related_parts[rel_id]
+            shown_by.setdefault(part, (name, chart, []))[2].append(parent(doc_pr))
     problems = []
-    for rel_id, (name, chart, frames) in shown_by.items():
+    for part, (name, chart, frames) in shown_by.items():
         try:
-            fill_chart(document.part.related_parts[rel_id], chart, date, frames)
+            fill_chart(part, chart, date, frames)
         except ChartDataError as error:
             problems.append(Problem(template_name, None, None,
                                     f"graphique « {name} » : {error}"))
@@ -160,10 +164,46 @@ def fill_charts(document: Document, context: TemplateContext, date: datetime.dat
         raise TemplateError(problems)
     # A chart removed (by its field, or by a {%p if %} around it) is not published with
     # the template's sample data.
-    shown = {rel_id for _, rel_id in drawings(document.element.body)}
-    for rel_id, rel in list(document.part.rels.items()):
-        if rel.reltype == CHART_RELATIONSHIP and rel_id not in shown:
-            document.part.drop_rel(rel_id)
+    for host in hosts:
+        shown = {rel_id for _, rel_id in drawings(host.element)}
+        for rel_id, rel in list(host.rels.items()):
+            if rel.reltype == CHART_RELATIONSHIP and rel_id not in shown:
+                host.drop_rel(rel_id)
+
+
+def _hosts(document: Any) -> list[Any]:
+    """The parts whose drawings are shown: the body's, then each header and footer."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return [document.part, *(rel.target_part for rel in document.part.rels.values()
+                             if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external)]
+
+
+# The numbers of a chart part: indexes and counts, unsigned integers in the schema.
+_NUMBERED = ((("idx", "order", "ptCount"), "val"), (("pt",), "idx"))
+_INTEGER = re.compile(r"\d{1,9}")
+
+
+def chart_space(blob: bytes) -> etree._Element:
+    """A chart part's c:chartSpace, parsed without DTD nor entities, its indexes and
+    counts checked; ChartDataError (a French reason) for a part that is not so."""
+    try:
+        space = safe_xml.parse(blob)
+    except safe_xml.UnsafeXml as error:
+        raise ChartDataError(f"sa partie XML est refusée ({error}) : recréez le "
+                             "graphique dans Word (Insertion > Graphique)") from None
+    except etree.XMLSyntaxError:
+        raise ChartDataError("sa partie XML est illisible : recréez le graphique dans Word "
+                             "(Insertion > Graphique)") from None
+    for tags, attribute in _NUMBERED:
+        for element in space.iter(*map(_c, tags)):
+            value = element.get(attribute)
+            if value is not None and not _INTEGER.fullmatch(value):
+                raise ChartDataError(
+                    f"« {xml_text(value)[:40]} » n'est pas un nombre entier (c:"
+                    f"{etree.QName(element).localname}, attribut {attribute}) : recréez le "
+                    "graphique dans Word (Insertion > Graphique)")
+    return space
 
 
 def fill_chart(part: Part, chart: Chart, date: datetime.date,
@@ -174,7 +214,7 @@ def fill_chart(part: Part, chart: Chart, date: datetime.date,
     target = linked_file(part)
     if target is not None:
         raise ChartDataError(linked_reason(target))
-    space = etree.fromstring(part.blob)
+    space = chart_space(part.blob)
     columns = chart.columns()
     labels = [xml_text(label) for label in chart.labels]
     series = [ser for xchart in space.iterfind("c:chart/c:plotArea/*", NS)

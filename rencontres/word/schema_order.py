@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from . import safe_xml
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 _RUN = ["ins", "del", "moveFrom", "moveTo",
@@ -69,7 +71,7 @@ class Misplaced:
 
 def misplaced_in_part(part: str, xml: bytes) -> list[Misplaced]:
     """Every property element of the part that comes after one it should precede."""
-    root = etree.fromstring(xml)
+    root = etree.fromstring(xml, safe_xml.parser())
     found = []
     for parent in root.iter(*(f"{{{W}}}{name}" for name in ORDER)):
         name = etree.QName(parent).localname

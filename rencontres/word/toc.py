@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from . import safe_xml
 from .archive import deterministic_zip
 from .elements import parent
 
@@ -276,14 +277,14 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
     the document has no TOC. The same document gives the same bookmarks whatever `page`."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    document = etree.fromstring(parts[DOCUMENT])
+    document = etree.fromstring(parts[DOCUMENT], safe_xml.parser())
     body = document.find(_w("body"))
     if body is None:
         return None
     fields = toc_fields(body)
     if not fields or STYLES not in parts:  # python-docx always writes the styles
         return None
-    styles = etree.fromstring(parts[STYLES])
+    styles = etree.fromstring(parts[STYLES], safe_xml.parser())
     clear_results(body)
     listed = [headings(body, styles, field) for field in fields]
     bookmarks = _bookmark(body, [h.paragraph for entries in listed for h in entries])
@@ -295,7 +296,7 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
     parts[DOCUMENT] = _serialize(document)
     parts[STYLES] = _serialize(styles)
     if SETTINGS in parts:
-        settings = etree.fromstring(parts[SETTINGS])
+        settings = etree.fromstring(parts[SETTINGS], safe_xml.parser())
         for update in settings.findall(_w("updateFields")):
             settings.remove(update)  # Word's « mettre à jour les champs ? » prompt
         parts[SETTINGS] = _serialize(settings)
@@ -459,7 +460,7 @@ def _run(text: str | None, bold: bool = False, hidden: bool = False) -> etree._E
 def bookmark_names(docx: bytes) -> Iterator[str]:
     """The TOC bookmarks of a filled document, in the order of the document."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        document = etree.fromstring(archive.read(DOCUMENT))
+        document = etree.fromstring(archive.read(DOCUMENT), safe_xml.parser())
     for start in document.iter(_w("bookmarkStart")):
         name = start.get(_w("name"))
         if name is not None and name.startswith(BOOKMARK_PREFIX):

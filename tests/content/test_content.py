@@ -372,3 +372,46 @@ def test_slips_of_a_hurried_hand_are_warned_of_with_their_place(monkeypatch):
         "par aucune partie : ajoutez-le aux « themes_votes » d'une partie, sinon le "
         "compte-rendu n'en dit rien",
     ]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_characters_made_by_escapes_are_removed_with_a_located_warning(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = copy_scenario("valide", tmp_path)
+    _replace(root / "2021/territoires/hauts-de-france.yaml", "lieu: Lille",
+             'lieu: "Li\\0l\\vl\\uFFFEe"')
+    content = load_content(Path("content"))
+    assert content.editions[2021].reports["hauts-de-france"].place == "Lille"
+    assert [str(w) for w in content.warnings] == [
+        f"content/2021/territoires/hauts-de-france.yaml:3:7: caractère invisible U+{code} "
+        "supprimé (écrit par une séquence « \\… » entre guillemets)"
+        for code in ("0000", "000B", "FFFE")]
+
+
+def test_dates_far_from_the_edition_are_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = copy_scenario("valide", tmp_path)
+    _replace(root / "2021/edition.yaml", "date: 2022-01-15", "date: 9999-12-31")
+    _replace(root / "2021/territoires/hauts-de-france.yaml", "date: 2021-10-12",
+             "date: 1921-10-12")
+    assert report_of().splitlines() == [
+        "Contenu invalide : 2 problèmes",
+        "  content/2021/edition.yaml:3:7: date de publication 9999-12-31 trop éloignée de "
+        "l'édition 2021 (attendue entre 2020 et 2022) : vérifiez l'année",
+        "  content/2021/territoires/hauts-de-france.yaml:2:7: date de la Rencontre 1921-10-12 "
+        "trop éloignée de l'édition 2021 (attendue entre 2020 et 2022) : vérifiez l'année"]
+
+
+def test_two_territories_of_the_same_name_are_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = copy_scenario("valide", tmp_path)
+    _replace(root / "referentiel.yaml", "    nom: Pyrénées Ouest", "    nom: hauts-de-France")
+    assert report_of().splitlines() == [
+        "Contenu invalide : 1 problème",
+        "  content/referentiel.yaml:10:10: nom « hauts-de-France » déjà porté par le "
+        "territoire « hauts-de-france » (ligne 7) : donnez un nom différent à « pyrenees-ouest »"]

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,17 @@ def test_standard_output_closed_early(project):
     reader.stdout.close()  # `… | head -c 10`
     assert reader.wait(timeout=60) == 0
     assert b"Traceback" not in reader.stderr.read()
+
+
+def test_standard_output_closed_before_the_start(project):
+    """`python build.py >&-`: sys.stdout is None, and the first file opened would
+    take descriptor 1."""
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m rencontres --territoire hauts-de-france --jobs 1 >&-',
+         sys.executable], cwd=project, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stderr=subprocess.PIPE, text=True)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert zipfile.is_zipfile(project / REPORT)
 
 
 def test_a_working_directory_deleted_under_the_user(tmp_path):

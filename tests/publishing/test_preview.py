@@ -213,3 +213,120 @@ def test_the_page_follows_a_saved_yaml_in_a_browser(project, tmp_path):
         out, err = server.communicate(timeout=60)
     assert server.returncode == 0, err
     assert out.splitlines()[-1] == "Aperçu arrêté."
+
+
+# --- the local server, against other pages -----------------------------------------
+
+def _shown_state() -> preview.State:
+    page = preview.Page(b"\x89PNG page", "Page de test")
+    return preview.State(3, "14:03:12", (preview.ShownDocument("a", "A", (page,)),))
+
+
+@pytest.fixture
+def server():
+    import http.client
+
+    shown = preview.Preview(Project(Path(".")), BuildOptions(), summary)
+    shown.state = _shown_state()
+    running = preview.serve(shown, 0)
+    port = running.server_address[1]
+
+    def request(path: str, method: str = "GET", **headers: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.putrequest(method, path, skip_host=True)
+        for name, value in {"Host": f"127.0.0.1:{port}", **headers}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        answer = connection.getresponse()
+        body = answer.read()
+        connection.close()
+        return answer.status, body
+
+    yield port, request
+    running.shutdown()
+    running.server_close()
+
+
+def test_the_preview_answers_its_own_address_only(server):
+    port, request = server
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
+        assert request("/pages/3/0/1.png", Host=host) == (200, b"\x89PNG page")
+    status, body = request("/pages/3/0/1.png", Host="attacker.example")
+    assert (status, body.decode()) == (
+        403, f"Accès refusé : l'aperçu ne répond qu'à l'adresse http://127.0.0.1:{port}/ "
+             "(adresse demandée : « attacker.example »).")
+    assert request("/", Host=f"attacker.example:{port}")[0] == 403
+    assert request("/contenu", Host="127.0.0.1")[0] == 403  # another port: another site
+
+
+def test_the_preview_refuses_requests_sent_by_other_pages(server):
+    port, request = server
+    status, body = request("/", "POST", Origin="http://attacker.example")
+    assert (status, body.decode()) == (
+        403, "Accès refusé : une autre page ne peut pas envoyer de requête à l'aperçu.")
+    assert request("/", "POST", Origin=f"http://127.0.0.1:{port}")[0] == 405
+
+
+def test_a_huge_page_number_is_not_found(server):
+    _, request = server
+    assert request(f"/pages/3/0/{'9' * 5000}.png")[0] == 404
+    assert request(f"/pages/{'1' * 5000}/0/1.png")[0] == 404
+    assert request("/pages/3/0/2.png")[0] == 404
+
+
+def test_only_the_current_page_images_are_kept(in_project, monkeypatch):
+    import gc
+    import weakref
+
+    made: list[weakref.ref] = []  # every page image drawn
+
+    def page_images(documents: dict[str, Path]) -> dict[str, tuple[preview.Page, ...]]:
+        images = {digest: (preview.Page(digest.encode(), ""),) for digest in documents}
+        made.extend(weakref.ref(pages[0]) for pages in images.values())
+        return images
+
+    monkeypatch.setattr(preview, "_why_text", lambda: None)
+    monkeypatch.setattr(preview, "_page_images", page_images)
+    shown = preview.Preview(Project(Path(".")), BuildOptions(territories=("hauts-de-france",),
+                                                             workers=1), summary)
+    shown.rebuild()
+    hdf = in_project / HDF
+    for total in (36, 37):
+        hdf.write_text(hdf.read_text("utf-8").replace(f"  total: {total - 1}",
+                                                      f"  total: {total}"), "utf-8")
+        shown.rebuild()
+    gc.collect()
+    assert [image() is None for image in made] == [True, True, False]
+    assert shown.rebuild().documents[0].pages[0] is made[-1]()  # kept, not drawn again
+
+
+def test_the_watch_resumes_after_content_is_removed_and_restored(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(preview, "RECHECK_SECONDS", 0.2)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "templates").mkdir()
+    territory = tmp_path / "content" / "territoire.yaml"
+    territory.write_text("a: 1\n", "utf-8")
+    shown = preview.Preview(Project(tmp_path), BuildOptions(), summary)
+    seen: list[int] = []
+    monkeypatch.setattr(shown, "rebuild", lambda templates_saved=False: seen.append(1) or
+                        shown.state)
+    stop = threading.Event()
+    watching = threading.Thread(target=preview.watch, args=(shown, lambda state: None,
+                                                          preview.saved_files(shown), stop))
+    watching.start()
+    try:
+        time.sleep(0.5)
+        shutil.copytree(tmp_path / "content", tmp_path / "copie")
+        shutil.rmtree(tmp_path / "content")
+        time.sleep(0.7)
+        shutil.copytree(tmp_path / "copie", tmp_path / "content")
+        time.sleep(0.7)
+        seen.clear()
+        territory.write_text("a: 2\n", "utf-8")
+        _until(lambda: seen, "a rebuild after the restored content is saved")
+    finally:
+        stop.set()
+        watching.join(10)
+    assert not watching.is_alive()

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from rencontres.cli import main
 from rencontres.content.loading import load_content
@@ -14,6 +17,7 @@ from rencontres.documents.french import long_date
 from rencontres.publishing.changes import edition_changes
 from rencontres.publishing.plan import Project
 
+REPO = Path(__file__).resolve().parents[2]
 HDF = Path("content/2021/territoires/hauts-de-france.yaml")
 OLD_OBJECTIVE = ("Poursuivre le développement du volet transfrontalier des services publics "
                  "(notamment France Services)")
@@ -140,3 +144,152 @@ def test_documents_added_and_gone(project):
             "Rencontre territoriale Hauts-de-France 2021)") in text.splitlines()
     reverse = edition_changes(Project(project), after, before, 2021, "la diffusion v2").text()
     assert "Document ajouté : compte-rendu-2021-hauts-de-france.docx" in reverse
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_rewording_in_the_first_of_two_parts_of_the_same_title_is_told(project):
+    hdf = project / HDF
+    _edit(hdf, "  - titre: Gouvernance\n", "  - titre: Mobilité\n")
+    before = load_content(project / "content", {2020, 2021})
+    _edit(hdf, "Outiller le débat transfrontalier", "Outiller le débat public transfrontalier")
+    _edit(hdf, "Encourager les jeunes", "Encourager vivement les jeunes")
+    after = load_content(project / "content", {2020, 2021})
+    text = edition_changes(Project(project), before, after, 2021, "la diffusion v1").text()
+    assert text.splitlines()[2:] == [
+        "compte-rendu-2021-hauts-de-france.docx (Compte-rendu de la Rencontre territoriale "
+        "Hauts-de-France 2021) : 2 modifications",
+        "  - texte reformulé (partie « Mobilité », objectifs) :",
+        "      avant : « Outiller le débat transfrontalier en vue d’un éventuel schéma "
+        "départemental de coopération »",
+        "      après : « Outiller le débat public transfrontalier en vue d’un éventuel schéma "
+        "départemental de coopération »",
+        "  - texte reformulé (partie « Mobilité » (2e de ce nom), objectifs) :",
+        "      avant : « Encourager les jeunes à la mobilité transfrontalière »",
+        "      après : « Encourager vivement les jeunes à la mobilité transfrontalière »"]
+
+
+def test_comparing_repeated_items_is_near_linear(project, monkeypatch):
+    """20 000 identical items took 120 s: difflib's SequenceMatcher compares every
+    pair of equal items. The pairs it is given are counted (its work is bounded by
+    them); more than 20 per item fails at once, before the comparison."""
+    from rencontres.publishing import changes
+
+    pairs = []
+
+    class Counted(changes.difflib.SequenceMatcher):
+        def __init__(self, isjunk=None, a="", b="", autojunk=True):
+            if isinstance(a, list):
+                pairs.append(len(a) * len(b))
+                assert sum(pairs) <= 20 * items, "quadratic"
+            super().__init__(isjunk, a, b, autojunk)
+
+    monkeypatch.setattr(changes.difflib, "SequenceMatcher", Counted)
+    items = 3000
+    hdf = project / HDF
+    same = "".join("      - Même objectif\n" for _ in range(items))
+    _edit(hdf, "    objectifs:\n", f"    objectifs:\n{same}")
+    before = load_content(project / "content", {2020, 2021})
+    _edit(hdf, "      - Même objectif\n" * 2, "      - Même objectif\n      - Autre objectif\n")
+    after = load_content(project / "content", {2020, 2021})
+    text = edition_changes(Project(project), before, after, 2021, "la diffusion v1").text()
+    assert text.splitlines()[2:6] == [
+        "compte-rendu-2021-hauts-de-france.docx (Compte-rendu de la Rencontre territoriale "
+        "Hauts-de-France 2021) : 1 modification",
+        "  - texte reformulé (partie « Citoyenneté / Culture / Services publics », "
+        "objectifs) :",
+        "      avant : « Même objectif »",
+        "      après : « Autre objectif »"]
+
+
+# --- records edited, deleted or copied by hand ---------------------------------------
+
+V1 = Path("output/2021/diffusions/v1")
+PACKAGE_V1 = V1 / "rencontres-territoriales-2021-v1.zip"
+
+
+@pytest.fixture(scope="module")
+def distributed_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project with its v1 distribution (built once: it needs LibreOffice)."""
+    root = tmp_path_factory.mktemp("diffuse") / "projet"
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    assert main(["diffuser", "--jobs", "1", "--projet", str(root)]) == 0
+    return root
+
+
+@pytest.fixture
+def distributed(distributed_once: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A private copy of it, made the working directory."""
+    root = tmp_path / "projet"
+    shutil.copytree(distributed_once, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+def _refused(capsys, *problems: str) -> None:
+    """`changements` and `diffuser` both refuse, with these problems, writing nothing
+    (`diffuser` checks the records before it builds)."""
+    def records() -> dict[Path, bytes]:
+        return {path: path.read_bytes() for path in Path("output").rglob("*")
+                if path.is_file() and path.name != ".verrou"}
+
+    before = records()
+    for command in (["changements"], ["diffuser", "--jobs", "1"]):
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (1, ""), err
+        assert err.splitlines() == [
+            f"Diffusion impossible : {len(problems)} problème{'s' if len(problems) > 1 else ''}",
+            *(f"  {problem}" for problem in problems)]
+    assert records() == before
+
+
+def test_a_snapshot_edited_by_hand_is_not_believed(distributed, capsys):
+    snapshot = V1 / "contenu" / HDF.relative_to("content")
+    snapshot.write_text(snapshot.read_text("utf-8").replace("  total: 35", "  total: 36"),
+                        "utf-8")
+    correct(distributed)
+    _refused(capsys, f"{V1}: contenu archivé (contenu/) modifié depuis la diffusion (son "
+                     "empreinte n'est plus celle de diffusion.json) : les changements se "
+                     "comptent depuis le contenu diffusé ; remettez-le tel qu'il était "
+                     "(depuis une sauvegarde)")
+
+
+def test_a_deleted_record_stops_changes_and_distribution(distributed, capsys):
+    v2 = Path("output/2021/diffusions/v2")
+    shutil.copytree(V1, v2)  # as a v2 would be
+    (v2 / "diffusion.json").unlink()
+    correct(distributed)
+    Path("output/2021/modifications-v2.txt").write_text("envoyé aux membres\n", "utf-8")
+    _refused(capsys, f"{v2}: dossier de diffusion sans diffusion.json : remettez ce fichier en "
+                     "place (depuis une sauvegarde) ; si cette diffusion n'a jamais été "
+                     "envoyée, supprimez le dossier")
+
+
+def test_a_missing_or_changed_package_is_said(distributed, capsys):
+    PACKAGE_V1.write_bytes(PACKAGE_V1.read_bytes() + b"\0")
+    correct(distributed)
+    _refused(capsys, f"{V1}: paquet rencontres-territoriales-2021-v1.zip modifié depuis la "
+                     "diffusion (son empreinte n'est plus celle de diffusion.json) : remettez "
+                     "en place celui qui a été envoyé aux membres")
+    PACKAGE_V1.unlink()
+    _refused(capsys, f"{V1}: paquet rencontres-territoriales-2021-v1.zip introuvable : remettez "
+                     "en place celui qui a été envoyé aux membres")
+
+
+def test_a_distribution_copied_by_hand_is_said(distributed, capsys):
+    shutil.copytree(V1, Path("output/2021/diffusions/v2"))
+    correct(distributed)
+    _refused(capsys, "output/2021/diffusions/v2: diffusion.json est celui de la diffusion v1 : "
+                     "ce dossier en est une copie ; supprimez-le s'il n'a pas été envoyé comme "
+                     "diffusion v2")
+    shutil.rmtree(V1)
+    _refused(capsys, "output/2021/diffusions/v1: dossier de la diffusion v1 introuvable, alors "
+                     "que la v2 existe : remettez-le en place (depuis une sauvegarde)",
+             "output/2021/diffusions/v2: diffusion.json est celui de la diffusion v1 : "
+             "ce dossier en est une copie ; supprimez-le s'il n'a pas été envoyé comme "
+             "diffusion v2")

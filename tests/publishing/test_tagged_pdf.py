@@ -118,3 +118,36 @@ def test_no_page_holds_only_a_few_lines(pdfs):
         counts = {number: len([line for line in page.splitlines() if line.strip()]) - 2
                   for number, page in enumerate(pages[1:], 2) if number not in with_figure}
         assert min(counts.values()) >= FEW_LINES, (name, counts)
+
+
+def test_every_figure_holds_its_drawing_and_every_tabs_is_a_name(pdfs):
+    """LibreOffice marked the synthesis's map as an artifact under an empty figure (a
+    screen reader skipped it), and wrote the table of contents' page /Tabs as a
+    string (LibreOffice 7.4)."""
+    for name in TITLES:
+        with pikepdf.open(pdfs / name) as pdf:
+            empty = [str(element.get("/Alt"))[:40] for element in
+                     _elements(pdf.Root.StructTreeRoot.K)
+                     if element.get("/S") == "/Figure" and "/K" not in element]
+            assert empty == [], name
+            tabs = [page.obj.get("/Tabs") for page in pdf.pages]
+            assert all(tab is None or isinstance(tab, pikepdf.Name) for tab in tabs), name
+            assert [page for page in pdf.pages if _images_in_artifacts(page)] == [], name
+        if name.startswith("synthese"):
+            assert pikepdf.Name("/S") in tabs  # its table of contents' page
+
+
+def _images_in_artifacts(page) -> list[str]:
+    """The images a page draws inside an artifact's marked content."""
+    images = page.obj.get("/Resources", {}).get("/XObject", {})
+    found, marked = [], []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) in ("BMC", "BDC"):
+            marked.append(str(operands[0]))
+        elif str(operator) == "EMC" and marked:
+            marked.pop()
+        elif str(operator) == "Do" and "/Artifact" in marked:
+            image = images.get(operands[0])
+            if image is not None and image.get("/Subtype") == "/Image":
+                found.append(str(operands[0]))
+    return found

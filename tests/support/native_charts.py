@@ -51,7 +51,7 @@ SCHEMA_ORDER = {
 }
 
 
-def _target(package: zipfile.ZipFile, part: str, rel_id: str) -> str:
+def target_part(package: zipfile.ZipFile, part: str, rel_id: str) -> str:
     folder, _, name = part.rpartition("/")
     rels = etree.fromstring(package.read(f"{folder}/_rels/{name}.rels"))
     target = rels.xpath(f"rel:Relationship[@Id='{rel_id}']/@Target", namespaces=NS)[0]
@@ -70,10 +70,10 @@ def native_chart(data: bytes, name: str = VOTES):
         document = etree.fromstring(package.read("word/document.xml"))
         doc_pr = document.xpath(f"//wp:docPr[@name='{name}']", namespaces=NS)[0]
         rel_id = doc_pr.xpath("../a:graphic//c:chart/@r:id", namespaces=NS)[0]
-        chart_part = _target(package, "word/document.xml", rel_id)
+        chart_part = target_part(package, "word/document.xml", rel_id)
         space = etree.fromstring(package.read(chart_part))
         embedded = space.xpath("c:externalData/@r:id", namespaces=NS)[0]
-        workbook = package.read(_target(package, chart_part, embedded))
+        workbook = package.read(target_part(package, chart_part, embedded))
     return doc_pr, space, workbook
 
 

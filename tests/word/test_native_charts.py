@@ -10,14 +10,16 @@ import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
+import docx.text.paragraph
 import pytest
 from docx.enum.shape import WD_INLINE_SHAPE
 from lxml import etree
 from support.content_builders import HDF, hdf_context
-from support.native_charts import NS, VOTES, native_chart, schema_problems, series_of
+from support.native_charts import NS, VOTES, native_chart, schema_problems, series_of, target_part
 from support.templates import make_chart_template, make_template
 
 from rencontres.cli import main
@@ -219,3 +221,145 @@ def test_a_native_chart_build_imports_no_matplotlib_numpy_or_pillow(project):
     # The same build with the chart as a picture does import them.
     make_template(project / "templates/compte-rendu.docx", ["{{ graphique_votes }}"])
     assert {"matplotlib", "numpy", "PIL"} <= _imported(project)
+
+
+def _rewrite_part(template: Path, part: str, change) -> None:
+    with zipfile.ZipFile(template) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            package.writestr(info, change(data) if info.filename == part else data)
+
+
+LAUGHS = ('<!DOCTYPE c:chartSpace [<!ENTITY l0 "ha">'
+          + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+          + '<!ENTITY secret SYSTEM "{secret}">]>')
+
+
+def _hostile_chart(project: Path, kind: str) -> None:
+    template = project / "templates" / "compte-rendu.docx"
+    secret = project / "secret.txt"
+    secret.write_text("mot de passe", "utf-8")
+
+    def change(xml: bytes) -> bytes:
+        if kind == "doctype":
+            declaration, _, rest = xml.decode("utf-8").partition("?>")
+            return (declaration + "?>" + LAUGHS.format(secret=secret.as_uri())
+                    + rest.replace("</c:chartSpace>", "<c:userShapes>&l9;&secret;"
+                                   "</c:userShapes></c:chartSpace>")).encode("utf-8")
+        return xml.replace(b'<c:idx val="0"/>', b'<c:idx val="premier"/>', 1)
+
+    _rewrite_part(template, "word/charts/chart1.xml", change)
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("doctype", "sa partie XML est refusée (déclaration DOCTYPE (entités XML), que Word "
+                "n'écrit jamais et qui ferait lire des fichiers de cet ordinateur)"),
+    ("index", "« premier » n'est pas un nombre entier (c:idx, attribut val)")])
+def test_a_hostile_chart_part_is_refused_by_check_and_build(in_project, capsys, kind, reason):
+    project = Path(".")
+    _hostile_chart(in_project, kind)
+    expected = (f"  templates/compte-rendu.docx: graphique « {VOTES} » : {reason} : recréez "
+                "le graphique dans Word (Insertion > Graphique)")
+    assert main(["verifier", "--projet", str(project)]) == 1
+    assert expected in capsys.readouterr().err.splitlines()
+    assert main(["--territoire", "hauts-de-france", "--jobs", "1", "--quiet",
+                 "--projet", str(project)]) == 1
+    assert expected in capsys.readouterr().err.splitlines()
+    assert not (project / REPORT).exists()
+
+
+def test_a_doctype_in_any_part_is_refused(project, tmp_path):
+    from rencontres.word.checker import check_template
+    from rencontres.word.fields import context_class
+
+    template = project / "templates" / "compte-rendu.docx"
+    _rewrite_part(template, "word/styles.xml", lambda xml: xml.replace(
+        b"?>", b'?><!DOCTYPE w:styles [<!ENTITY x "y">]>', 1))
+    assert [problem.message for problem in check_template(
+        template, context_class("compte-rendu"))] == [
+        "partie « word/styles.xml » du modèle refusée (déclaration DOCTYPE (entités XML), "
+        "que Word n'écrit jamais et qui ferait lire des fichiers de cet ordinateur) : "
+        "ré-enregistrez le modèle depuis Word"]
+
+
+def test_a_chart_in_the_page_header_receives_its_data(project, tmp_path):
+    """The votes chart moved from the body to the page header: filled there too."""
+    from rencontres.word.native_charts import CHART_RELATIONSHIP
+
+    document = docx.Document(str(project / "templates" / "compte-rendu.docx"))
+    doc_pr = document.element.body.xpath(f".//wp:docPr[@name='{VOTES}']")[0]
+    paragraph = next(doc_pr.iterancestors(f"{{{NS['w']}}}p"))
+    chart = paragraph.xpath(".//c:chart")[0]
+    chart_part = document.part.related_parts[chart.get(f"{{{NS['r']}}}id")]
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    header._element.append(paragraph)  # moved out of the body
+    chart.set(f"{{{NS['r']}}}id", header.part.relate_to(chart_part, CHART_RELATIONSHIP))
+    template = tmp_path / "modele.docx"
+    document.save(str(template))
+
+    built = render(template, hdf_context(project), PROPERTIES)
+    with zipfile.ZipFile(io.BytesIO(built)) as package:
+        headers = [name for name in package.namelist()
+                   if re.fullmatch(r"word/header\d+\.xml", name)
+                   and b"c:chart" in package.read(name)]
+        assert len(headers) == 1
+        rel_id = etree.fromstring(package.read(headers[0])).xpath(
+            "//c:chart/@r:id", namespaces=NS)[0]
+        space = etree.fromstring(package.read(target_part(package, headers[0], rel_id)))
+    assert [labels for _, labels, _ in series_of(space)] == [HDF_LABELS, HDF_LABELS]
+
+
+def _png(width: int = 40, height: int = 30) -> bytes:
+    """A small grey PNG, written by hand."""
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\0" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                              0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_a_picture_without_alt_text_before_the_chart_keeps_none_in_the_pdf(project, tmp_path):
+    """LibreOffice leaves the chart's figure without alt text; the build adds it, to the
+    chart's figure, not to the first figure without one (a picture before it)."""
+    import pikepdf
+
+    from rencontres.publishing import pdf
+
+    document = docx.Document(str(project / "templates" / "compte-rendu.docx"))
+    doc_pr = document.element.body.xpath(f".//wp:docPr[@name='{VOTES}']")[0]
+    chart_paragraph = docx.text.paragraph.Paragraph(
+        next(doc_pr.iterancestors(f"{{{NS['w']}}}p")), document._body)
+    chart_paragraph.insert_paragraph_before().add_run().add_picture(io.BytesIO(_png()))
+    for picture in document.element.body.xpath(".//wp:docPr[not(@name='graphique-votes')]"):
+        picture.attrib.pop("descr", None)
+    template = tmp_path / "modele.docx"
+    document.save(str(template))
+    built = tmp_path / "compte-rendu.docx"
+    context = hdf_context(project)
+    built.write_bytes(render(template, context, PROPERTIES))
+
+    converted = pdf.convert([built], tmp_path, datetime.date(2021, 12, 1))[built]
+    with pikepdf.open(io.BytesIO(converted)) as opened:
+        figures = [(bool(element.get("/K")), str(element.get("/Alt", "")))
+                   for element in _structure(opened.Root.StructTreeRoot.K)
+                   if element.get("/S") == "/Figure"]
+    assert figures == [(True, ""), (True, context.votes_chart.alt_text)]
+
+
+def _structure(node):
+    import pikepdf
+
+    if isinstance(node, pikepdf.Array):
+        for item in node:
+            yield from _structure(item)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+        if "/K" in node:
+            yield from _structure(node.K)
