@@ -476,7 +476,7 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:4:10: caractère "
         "invisible U+0008 supprimé (il vient souvent d'un copier-coller)"]
     assert "1 avertissement" in out
-    import docx_text
+    from support import docx_text
 
     assert "Lille" in docx_text.text(REPORT)
 
@@ -490,7 +490,7 @@ def test_a_part_without_content_is_left_out_with_a_warning(in_project, capsys):
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:47:12: partie « Santé » "
         "sans contenu (ni objectif, ni idée de projet, ni partenaire, ni suggestion, ni "
         "remarque) : elle n'apparaît pas dans le compte-rendu"]
-    import docx_text
+    from support import docx_text
 
     text = docx_text.text(REPORT)
     assert "Santé" not in text
