@@ -36,6 +36,8 @@ LIBRARIES = {
 TEST_LIBRARIES = {
     "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis",
     "jsonschema": "jsonschema", "polytypo": "polytypo", "mypy": "mypy", "ruff": "ruff",
+    # Stub packages: found by their folder of .pyi files, never imported.
+    "types-pyyaml": "yaml-stubs", "types-lxml": "lxml-stubs",
 }
 STAMP = "rencontres-installe.txt"
 
