@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Iterator
 
 from ..errors import OutputError, Problem, display_path, system_error
+from .output import NOT_REGULAR, NotRegularFile, open_regular
 
 try:
     import fcntl
@@ -24,7 +25,7 @@ except ImportError:  # Windows
 LOCK_FILE = ".verrou"
 
 
-def _try_lock(handle: IO[str]) -> bool:
+def _try_lock(handle: IO[bytes]) -> bool:
     """Take the lock without waiting; False when another process holds it."""
     if fcntl is not None:
         try:
@@ -41,7 +42,7 @@ def _try_lock(handle: IO[str]) -> bool:
     return True
 
 
-def _unlock(handle: IO[str]) -> None:
+def _unlock(handle: IO[bytes]) -> None:
     if fcntl is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
     else:
@@ -56,7 +57,11 @@ def build_lock(output_dir: Path) -> Iterator[None]:
     path = output_dir / LOCK_FILE
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+")
+        # Never truncated nor followed when opened: a link planted there would make
+        # the build empty the file it points to.
+        handle = os.fdopen(open_regular(path, os.O_RDWR | os.O_CREAT), "r+b")
+    except NotRegularFile:
+        raise OutputError([Problem(display_path(path), None, None, NOT_REGULAR)]) from None
     except OSError as error:
         if output_dir.exists() and not output_dir.is_dir():
             raise OutputError([Problem(display_path(output_dir), None, None,
@@ -75,7 +80,7 @@ def build_lock(output_dir: Path) -> Iterator[None]:
             # taken, never over the id of a build that holds it.
             handle.seek(0)
             handle.truncate()
-            handle.write(str(os.getpid()))
+            handle.write(str(os.getpid()).encode())
             handle.flush()
             _held_descriptor = handle.fileno()
             yield

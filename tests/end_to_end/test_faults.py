@@ -224,3 +224,44 @@ def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys)
         "Avertissement : compte-rendu-2021-hauts-de-france.docx : graphique : le caractère "
         "« 🚆 » n'existe pas dans la police Liberation Sans : il y apparaît comme un carré (le "
         "texte du document le garde)"]
+
+
+NOT_REGULAR = ("ce n'est pas un fichier ordinaire (c'est un lien ou un fichier spécial) : "
+               "supprimez-le ou déplacez-le, puis relancez")
+
+
+def test_the_lock_as_a_link_leaves_its_target_intact(in_project, tmp_path, capsys):
+    precious = tmp_path / "notes-personnelles.txt"
+    precious.write_text("à garder\n")
+    Path("output").mkdir()
+    Path("output/.verrou").symlink_to(precious)
+    assert run(capsys, "-q") == (1, "", "Écriture impossible : 1 problème\n"
+                                 f"  output/.verrou: {NOT_REGULAR}\n" + NOT_WRITTEN + "\n")
+    assert precious.read_text() == "à garder\n"
+
+
+def test_a_document_replaced_by_a_link_is_refused_not_written_through(in_project, tmp_path):
+    from rencontres.errors import OutputError
+    from rencontres.publishing.output import write_atomic
+
+    precious = tmp_path / "notes-personnelles.txt"
+    precious.write_text("à garder\n")
+    REPORT.parent.mkdir(parents=True)
+    REPORT.symlink_to(precious)
+    with pytest.raises(OutputError) as refused:
+        write_atomic(REPORT, b"PK")
+    assert str(refused.value) == f"{REPORT}: {NOT_REGULAR}"
+    assert precious.read_text() == "à garder\n"
+    assert REPORT.is_symlink()
+
+
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(in_project, tmp_path):
+    from rencontres.publishing.output import write_atomic
+
+    precious = tmp_path / "notes-personnelles.txt"
+    precious.write_text("à garder\n")
+    target = Path("output/2021/manifeste.csv")
+    target.parent.mkdir(parents=True)
+    target.with_name(f".{target.name}.{os.getpid()}.tmp").symlink_to(precious)
+    write_atomic(target, b"fichier\r\n")
+    assert (target.read_bytes(), precious.read_text()) == (b"fichier\r\n", "à garder\n")
