@@ -34,6 +34,19 @@ def find_libreoffice() -> str | None:
     return found
 
 
+def libreoffice_identity(program: str | None) -> str:
+    """Which LibreOffice lays out and converts: its program's place, size and date,
+    which its update changes (asking it its version would cost a start)."""
+    if program is None:
+        return "absent"
+    binary = Path(program).resolve()
+    try:
+        status = binary.stat()
+    except OSError:
+        return str(binary)
+    return f"{binary}:{status.st_size}:{status.st_mtime_ns}"
+
+
 def require_libreoffice() -> str:
     """The LibreOffice program; checked before a build so that it fails before writing."""
     program = find_libreoffice()

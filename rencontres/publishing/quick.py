@@ -101,7 +101,7 @@ def nothing_to_do(project: Project, key: str, pdf: bool) -> BuildReport | None:
 def _unchanged(project: Project, key: str) -> BuildReport | None:
     try:
         entry = json.loads((project.output_dir / RECORD_FILE).read_bytes())[key]
-        if (entry["tool"] != tool_version()
+        if (entry["tool"] != _tools()
                 or entry["inputs"] != input_digests(project)
                 or entry["outputs"] != _output_digests(project, entry["year"])):
             return None
@@ -138,7 +138,7 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
         inputs.get(_place(file, root)) == digest for file, digest in read.items())
     if not report.failed and not report.unfinished and consistent and outputs is not None:
         entries[key] = {
-            "tool": tool_version(),
+            "tool": _tools(),
             "year": year,
             "inputs": inputs,
             "outputs": outputs,
@@ -156,6 +156,14 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
         write_atomic(path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
     except OutputError:
         pass  # the next build is then a real one, which is all this record saves
+
+
+def _tools() -> str:
+    """The tool's version and the LibreOffice it finds: an update of either is left to
+    the real build (PDFs, and page numbers of tables of contents, made again)."""
+    from . import pdf
+
+    return f"{tool_version()}\n{pdf.libreoffice_identity(pdf.find_libreoffice())}"
 
 
 def _place(path: Path, root: Path) -> str:

@@ -37,12 +37,15 @@ _tool_version: str | None = None
 
 
 def tool_version() -> str:
-    """The version plus a digest of the package's code: a code change rebuilds."""
+    """The version plus a digest of the package's files, its code and its data (the
+    map's borders…): any change rebuilds. Python's compiled files only mirror the code."""
     global _tool_version
     if _tool_version is None:
         digest = hashlib.sha256(__version__.encode())
         package = Path(__file__).parent.parent
-        for source in sorted(package.rglob("*.py")):
+        for source in sorted(path for path in package.rglob("*") if path.is_file()
+                             and "__pycache__" not in path.parts
+                             and path.suffix not in (".pyc", ".pyo")):
             digest.update(source.relative_to(package).as_posix().encode() + b"\0")
             digest.update(source.read_bytes())
         _tool_version = f"{__version__}+{digest.hexdigest()[:12]}"

@@ -77,12 +77,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
 def _layout_key(data: bytes, program: str) -> str:
     """The document's bytes and the LibreOffice that lays them out (an update of
     LibreOffice lays them out again)."""
-    binary = Path(program).resolve()
-    try:
-        stat = binary.stat()
-        identity = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
-    except OSError:
-        identity = str(binary)
+    identity = pdf.libreoffice_identity(program)
     return hashlib.sha256(data + b"\0" + identity.encode()).hexdigest()
 
 

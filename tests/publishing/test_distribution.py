@@ -124,3 +124,31 @@ def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_d
     assert "Écrit : output/2021/synthese-2021.pdf" in build(capsys, "--pdf")
     assert {path.name: path.read_bytes() for path in FOLDER.glob("*.pdf")} == first
     assert (profiles / "profil-1").is_dir()
+
+
+def test_a_pdf_is_made_again_after_an_update_of_the_tool_or_of_libreoffice(in_project, capsys,
+                                                                           monkeypatch):
+    """Its document the same, a PDF still depends on the code and the LibreOffice that
+    made it (LibreOffice itself is played here: only what is converted counts)."""
+    from rencontres.publishing import pdf, state
+
+    converted: list[str] = []
+
+    def convert(documents, output_dir, published):
+        converted.extend(document.name for document in documents)
+        return {document: b"%PDF-1.7 " + document.read_bytes()[:8] for document in documents}
+
+    monkeypatch.setattr(pdf, "convert", convert)
+    build(capsys, "--pdf")
+    assert sorted(converted) == ["compte-rendu-2021-hauts-de-france.docx", "synthese-2021.docx"]
+    converted.clear()
+    build(capsys, "--pdf")
+    assert converted == []
+    monkeypatch.setattr(state, "_tool_version", "0.0.0+mise-a-jour")
+    build(capsys, "--pdf")
+    assert sorted(converted) == ["compte-rendu-2021-hauts-de-france.docx", "synthese-2021.docx"]
+    converted.clear()
+    monkeypatch.setattr(pdf, "libreoffice_identity", lambda program: "LibreOffice 25.2")
+    out = build(capsys, "--pdf")
+    assert sorted(converted) == ["compte-rendu-2021-hauts-de-france.docx", "synthese-2021.docx"]
+    assert "Construit" not in out  # the documents themselves are up to date

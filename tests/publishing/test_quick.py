@@ -152,3 +152,18 @@ def test_with_another_build_running_the_real_build_says_so(in_project, capsys):
         fcntl.flock(lock, fcntl.LOCK_EX)
         assert main([]) == 1
     assert "une autre construction est en cours dans ce dossier" in capsys.readouterr().err
+
+
+def test_the_tools_version_covers_its_data_files_too(tmp_path, monkeypatch):
+    """An update that changes only the map's borders must rebuild the synthesis."""
+    import shutil
+
+    copy = tmp_path / "rencontres"
+    shutil.copytree(REPO / "rencontres", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(state, "__file__", str(copy / "publishing" / "state.py"))
+    monkeypatch.setattr(state, "_tool_version", None)
+    before = state.tool_version()
+    borders = copy / "documents" / "data" / "frontieres.json"
+    borders.write_bytes(borders.read_bytes().replace(b"]", b"] ", 1))
+    monkeypatch.setattr(state, "_tool_version", None)
+    assert state.tool_version() != before
