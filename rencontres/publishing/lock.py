@@ -25,7 +25,7 @@ except ImportError:  # Windows
 LOCK_FILE = ".verrou"
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
+def try_lock(handle: IO[bytes]) -> bool:
     """Take the lock without waiting; False when another process holds it."""
     if fcntl is not None:
         try:
@@ -42,7 +42,7 @@ def _try_lock(handle: IO[bytes]) -> bool:
     return True
 
 
-def _unlock(handle: IO[bytes]) -> None:
+def unlock(handle: IO[bytes]) -> None:
     if fcntl is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
     else:
@@ -70,7 +70,7 @@ def build_lock(output_dir: Path) -> Iterator[None]:
         raise OutputError([Problem(display_path(path), None, None,
                                    f"écriture impossible : {system_error(error)}")]) from None
     with handle:
-        if not _try_lock(handle):
+        if not try_lock(handle):
             raise OutputError([Problem(
                 display_path(path), None, None,
                 "une autre construction est en cours dans ce dossier ; "
@@ -86,7 +86,7 @@ def build_lock(output_dir: Path) -> Iterator[None]:
             yield
         finally:
             _held_descriptor = None
-            _unlock(handle)
+            unlock(handle)
 
 
 _held_descriptor: int | None = None

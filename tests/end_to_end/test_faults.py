@@ -53,14 +53,39 @@ def test_a_build_state_of_the_wrong_shape_rebuilds(in_project, capsys, state):
 
 
 def test_damaged_cached_charts_are_drawn_again(in_project, capsys):
+    from rencontres.publishing.cache_entries import read_entry
+
     assert run(capsys, "-q")[0] == 0
-    cached = sorted(Path("output/.cache/graphiques").glob("*.png"))
+    cached = sorted(Path("output/.cache/graphiques").iterdir())
     assert cached
     for path in cached:
         path.write_bytes(path.read_bytes()[:100])  # a disk full while it was written
     code, out, err = run(capsys, "--force", "-q")
     assert (code, out, err) == (0, "", "")
-    assert all(path.read_bytes().endswith(b"IEND\xaeB`\x82") for path in cached)
+    assert all(read_entry(path) is not None for path in cached)
+
+
+def test_a_picture_put_in_the_charts_cache_is_not_published(in_project, capsys):
+    """Any file that started and ended like a PNG was trusted, and published as the map."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    def pictures() -> dict[str, bytes]:
+        with zipfile.ZipFile(SYNTHESIS) as document:
+            return {name: document.read(name) for name in document.namelist()
+                    if name.startswith("word/media/")}
+
+    assert run(capsys, "-q")[0] == 0
+    published = pictures()
+    assert published
+    planted = io.BytesIO()
+    Image.new("RGB", (1, 1), "red").save(planted, "PNG")
+    for path in Path("output/.cache/graphiques").iterdir():
+        path.write_bytes(planted.getvalue())
+    assert run(capsys, "--force", "-q") == (0, "", "")
+    assert pictures() == published
 
 
 def test_a_worker_killed_while_rendering(in_project, capsys, monkeypatch):
