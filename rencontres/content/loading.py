@@ -67,6 +67,15 @@ EDITION_FOLDER = re.compile(r"[0-9]{4}")
 EDITORS_FILES = (".", "~$", "~WRL")
 
 
+# Names Windows gives to devices: a file so named (« con.yaml ») cannot be created
+# there, and a territory's id names its content file.
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"{port}{number}" for port in ("com", "lpt")
+                                                 for number in range(1, 10))}
+WINDOWS_DEVICE = ("identifiant « {} » impossible : Windows réserve ce nom à un périphérique "
+                  "(con, prn, aux, nul, com1 à com9, lpt1 à lpt9) et ne peut pas créer le "
+                  "fichier du territoire ; choisissez-en un autre")
+
+
 def edition_years(root: Path) -> list[int]:
     """The years that have a folder under `root`, oldest first."""
     if not root.is_dir():
@@ -162,6 +171,9 @@ def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Proble
                        ("categories", referentiel.categories)):
         problems += _duplicates(document, (key,), [item.id for item in items],
                                 suffix=("id",), what="identifiant")
+    problems += [document.problem(("territoires", index, "id"), WINDOWS_DEVICE.format(
+                     territory.id)) for index, territory in enumerate(referentiel.territories)
+                 if territory.id in WINDOWS_DEVICES]
     return referentiel
 
 
