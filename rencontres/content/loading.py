@@ -146,7 +146,7 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
 
 def _load(path: Path, model, problems: list[Problem], warnings: list[Problem],
           digests: dict[Path, str]):
-    if not path.is_file():
+    if not path.exists():  # (a FIFO or a device is read, and refused by name)
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None, None
     document, read_problems = read_yaml(path)
@@ -231,8 +231,10 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
 
 
 def _yaml_files(directory: Path) -> Iterable[Path]:
+    """Every YAML file of a folder, regular or not: one that is not (a FIFO, a link to
+    a device, a broken link) is read, and refused, by name, not passed over."""
     return (p for p in directory.iterdir()
-            if p.is_file() and p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+            if not p.is_dir() and p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 def _unexpected_files(directory: Path, expected: set[str], what: str) -> list[Problem]:

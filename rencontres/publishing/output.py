@@ -26,6 +26,7 @@ NOT_REGULAR = ("ce n'est pas un fichier ordinaire (c'est un lien ou un fichier s
 BINARY = getattr(os, "O_BINARY", 0)
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 NO_WAIT = getattr(os, "O_NONBLOCK", 0)  # a FIFO met where a file should be: no hang
+READ_CHUNK = 1 << 20
 
 
 class NotRegularFile(OSError):
@@ -68,8 +69,11 @@ def read_regular(path: Path, limit: int) -> bytes | None:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
             return None
-        data = stream.read(limit + 1)
-    return data if len(data) <= limit else None
+        chunks, size = [], 0
+        while size <= limit and (chunk := stream.read(READ_CHUNK)):  # grown since?
+            chunks.append(chunk)
+            size += len(chunk)
+    return b"".join(chunks) if size <= limit else None
 
 
 def create_new(path: Path) -> int:

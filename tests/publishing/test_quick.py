@@ -39,7 +39,7 @@ def _with_warnings_of_every_kind() -> None:
     """A file not read (the content's warning), a character the charts' font lacks
     (what rendering says: once, when the chart is drawn, as a picture: the template's
     votes chart is a picture here, not a Word chart)."""
-    from templates import make_template
+    from support.templates import make_template
 
     make_template(Path("templates/compte-rendu.docx"), ["{{ territoire.nom }}",
                                                         "{{ graphique_votes }}"])
@@ -167,3 +167,45 @@ def test_the_tools_version_covers_its_data_files_too(tmp_path, monkeypatch):
     borders.write_bytes(borders.read_bytes().replace(b"]", b"] ", 1))
     monkeypatch.setattr(state, "_tool_version", None)
     assert state.tool_version() != before
+
+
+SPECIAL_FILES = [
+    "Avertissement : content/attente: ce n'est pas un fichier ordinaire (un tube, un "
+    "périphérique, ou un lien vers l'un d'eux) : il est ignoré ; supprimez-le",
+    "Avertissement : templates/ancien.docx: ce n'est pas un fichier ordinaire (un tube, un "
+    "périphérique, ou un lien vers l'un d'eux) : il est ignoré ; supprimez-le"]
+
+
+def _limited_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def test_a_fifo_or_a_link_to_dev_zero_neither_blocks_nor_exhausts_the_build(in_project,
+                                                                             capsys):
+    """The fast path read every file under content/ and templates/: a FIFO blocked every
+    build for ever, a template linked to /dev/zero ended in a MemoryError."""
+    os.mkfifo("content/attente")
+    Path("templates/ancien.docx").symlink_to("/dev/zero")
+    for _ in ("the real build", "a build with nothing to do"):
+        done = subprocess.run([sys.executable, "-m", "rencontres", "--jobs", "1"],
+                              cwd=in_project, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(REPO)},
+                              preexec_fn=_limited_memory)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines() == SPECIAL_FILES
+    assert done.stdout.splitlines()[-1].endswith("Rien à reconstruire.")
+    assert main(["verifier"]) == 0
+    assert capsys.readouterr().err.splitlines() == SPECIAL_FILES
+
+
+def test_a_content_file_that_is_a_fifo_is_refused_by_name(in_project, capsys):
+    """It was passed over in silence, and `verifier` said the content was valid."""
+    Path("content/2021/territoires/ardennes.yaml").unlink()
+    os.mkfifo("content/2021/territoires/ardennes.yaml")
+    assert main(["verifier"]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "Vérification échouée : 1 problème",
+        "  content/2021/territoires/ardennes.yaml: ce n'est pas un fichier ordinaire : "
+        "remplacez-le par le fichier de contenu lui-même"]
