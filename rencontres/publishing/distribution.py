@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..content.loading import Content, Edition
 from ..word.archive import deterministic_zip
-from .output import write_atomic
+from .output import read_file, write_atomic
 from .plan import DocumentJob, Project, publication_date
 from .state import BuildState, sha256_file, tool_version
 
@@ -153,6 +153,6 @@ def _cell(text: str) -> str:
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_file(path)
     except OSError:
         return None

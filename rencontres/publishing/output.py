@@ -27,6 +27,7 @@ BINARY = getattr(os, "O_BINARY", 0)
 NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 NO_WAIT = getattr(os, "O_NONBLOCK", 0)  # a FIFO met where a file should be: no hang
 READ_CHUNK = 1 << 20
+ANY_SIZE = 1 << 62  # read_regular's limit for the tool's own outputs
 
 
 class NotRegularFile(OSError):
@@ -74,6 +75,16 @@ def read_regular(path: Path, limit: int) -> bytes | None:
             chunks.append(chunk)
             size += len(chunk)
     return b"".join(chunks) if size <= limit else None
+
+
+def read_file(path: Path, limit: int = ANY_SIZE) -> bytes:
+    """The bytes of the regular file `path`; OSError (NotRegularFile for a FIFO, a
+    device, a larger file) otherwise: what the tool reads back of what it wrote is never
+    waited on for ever, or read without end."""
+    data = read_regular(path, limit)
+    if data is None:
+        raise NotRegularFile(path)
+    return data
 
 
 def create_new(path: Path) -> int:

@@ -29,9 +29,9 @@ from typing import Callable, Iterable, Mapping
 from ..errors import OutputError, display_path
 from ..word.template_file import MAX_TEMPLATE_BYTES
 from .lock import build_lock
-from .output import read_regular, remove_leftover_temporaries, write_atomic
+from .output import read_file, read_regular, remove_leftover_temporaries, write_atomic
 from .plan import BuildReport, DocumentJob, Project
-from .state import STATE_FILE, tool_version
+from .state import MAX_RECORD_BYTES, STATE_FILE, tool_version
 
 RECORD_FILE = ".etat-rien-a-faire.json"
 WATCHED = ("content", "templates")
@@ -153,7 +153,7 @@ def nothing_to_do(project: Project, key: str, pdf: bool) -> BuildReport | None:
 
 def _unchanged(project: Project, key: str) -> BuildReport | None:
     try:
-        entry = json.loads((project.output_dir / RECORD_FILE).read_bytes())[key]
+        entry = json.loads(read_file(project.output_dir / RECORD_FILE, MAX_RECORD_BYTES))[key]
         if (entry["tool"] != _tools()
                 or entry["inputs"] != input_digests(project)
                 or entry["outputs"] != _output_digests(project, entry["year"])):
@@ -181,7 +181,8 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
     root = project.root
     path = project.output_dir / RECORD_FILE
     try:
-        entries = {key: entry for key, entry in json.loads(path.read_bytes()).items()
+        entries = {key: entry for key, entry in json.loads(
+            read_file(path, MAX_RECORD_BYTES)).items()
                    if isinstance(entry, dict)}
     except (OSError, ValueError, AttributeError):
         entries = {}

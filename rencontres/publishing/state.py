@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from .. import __version__
-from .output import write_atomic
+from .output import read_file, write_atomic
 
 STATE_FILE = ".etat-construction.json"
+MAX_RECORD_BYTES = 256 * 1024 * 1024  # a record the tool writes: far below, whatever the edition
 
 
 def sha256_file(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_file(path)).hexdigest()
     except OSError:
         return None
 
@@ -60,7 +61,7 @@ class BuildState:
         self.path = output_dir / STATE_FILE
         self.entries: dict[str, dict[str, str]] = {}
         try:
-            entries = json.loads(self.path.read_text("utf-8"))
+            entries = json.loads(read_file(self.path, MAX_RECORD_BYTES))
         except (OSError, ValueError):
             return  # none yet, or damaged: everything is rebuilt
         if isinstance(entries, dict):

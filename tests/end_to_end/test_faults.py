@@ -290,3 +290,18 @@ def test_a_link_planted_at_a_temporary_name_is_not_written_through(in_project, t
     target.with_name(f".{target.name}.{os.getpid()}.tmp").symlink_to(precious)
     write_atomic(target, b"fichier\r\n")
     assert (target.read_bytes(), precious.read_text()) == (b"fichier\r\n", "à garder\n")
+
+
+@pytest.mark.parametrize("record, refused", [(".etat-construction.json", True),
+                                             ("2021/manifeste.csv", True),
+                                             # only saves time: not kept, never a failure
+                                             (".etat-rien-a-faire.json", False)])
+def test_a_fifo_in_place_of_a_record_is_refused_not_waited_on(in_project, record, refused):
+    target = Path("output", record)
+    target.parent.mkdir(parents=True)
+    os.mkfifo(target)
+    done = subprocess.run([sys.executable, "-m", "rencontres", "--jobs", "1", "-q"],
+                          cwd=in_project, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == int(refused), done.stderr
+    assert (f"  {target}: {NOT_REGULAR}" in done.stderr.splitlines()) == refused
