@@ -98,3 +98,41 @@ def _libreoffice_of(pid: int) -> list[int]:
         if any(part.endswith(b"soffice") for part in command) and children(child):
             found.append(child)
     return found
+
+
+@pytest.mark.parametrize("planted", ["link", "shared", "file"])
+def test_profiles_are_fresh_when_the_users_cache_is_not_the_users_own(tmp_path, monkeypatch,
+                                                                       planted):
+    """A cache folder that is a link, that others may write, or no folder: its profiles
+    are not used; fresh ones are made in the conversion's folder."""
+    from rencontres.publishing.libreoffice import profiles
+
+    cache = tmp_path / "cache"
+    (cache / "rencontres").mkdir(parents=True, mode=0o700)
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    if planted == "link":
+        (cache / "rencontres" / "libreoffice").symlink_to(elsewhere, target_is_directory=True)
+    elif planted == "shared":
+        (cache / "rencontres" / "libreoffice").mkdir()
+        os.chmod(cache / "rencontres" / "libreoffice", 0o777)
+    else:
+        (cache / "rencontres" / "libreoffice").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    work = tmp_path / "travail"
+    with profiles(2, work, tmp_path / "output") as folders:
+        assert folders == [work / "profil-1", work / "profil-2"]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_profiles_kept_are_private_and_held_by_one_libreoffice_at_a_time(tmp_path,
+                                                                         monkeypatch):
+    from rencontres.publishing.libreoffice import profiles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = tmp_path / "cache" / "rencontres" / "libreoffice"
+    work = tmp_path / "travail"
+    with profiles(2, work, tmp_path) as first, profiles(1, work, tmp_path) as second:
+        assert first == [kept / "profil-1", kept / "profil-2"]
+        assert second == [kept / "profil-3"]  # another build's, at the same time
+    assert kept.stat().st_mode & 0o777 == kept.parent.stat().st_mode & 0o777 == 0o700
