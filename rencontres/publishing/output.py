@@ -1,4 +1,5 @@
-"""Write outputs atomically; a failure never leaves a half-written file.
+"""Write outputs atomically (a failure never leaves a half-written file), and read back
+only regular files.
 
 Nothing written follows a link: a file is created anew (O_EXCL) and renamed into place,
 and a file that is there already is replaced only when it is a regular file. Every
@@ -47,10 +48,10 @@ def open_regular(path: Path, flags: int, mode: int = 0o644) -> int:
         if os.path.islink(path):  # O_NOFOLLOW's ELOOP
             raise NotRegularFile(path) from None
         raise error
-    mode = os.fstat(descriptor).st_mode
-    if not stat.S_ISREG(mode):
+    kind = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(kind):
         os.close(descriptor)
-        if stat.S_ISDIR(mode):
+        if stat.S_ISDIR(kind):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         raise NotRegularFile(path)
     if NO_WAIT and hasattr(os, "set_blocking"):

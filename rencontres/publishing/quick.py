@@ -39,9 +39,11 @@ FOLDER = "dossier"  # a folder's entry among the digests: its presence counts to
 NOT_READ = "fichier non lu"  # by the build: its presence only counts (a warning names it)
 SPECIAL = "fichier spécial"  # a FIFO, a device, a link to one: never read
 UNREADABLE = "illisible"  # a broken link, a file without permission
-READ = (".yaml", ".yml", ".docx")  # what the build reads: content files, templates
-# The largest file the build reads (a template; a content file is refused far below).
-READ_LIMIT = MAX_TEMPLATE_BYTES
+TOO_LARGE = "trop volumineux"  # for the build, which refuses it
+# content.source.MAX_FILE_BYTES, not imported from there: that module imports YAML.
+CONTENT_LIMIT = 2 * 1024 * 1024
+# What the build reads (content files, templates), up to what size.
+READ_LIMITS = {".yaml": CONTENT_LIMIT, ".yml": CONTENT_LIMIT, ".docx": MAX_TEMPLATE_BYTES}
 KEPT = 8  # sets of options remembered
 
 
@@ -99,17 +101,23 @@ def _kind(path: Path) -> str | None:
 
 def _input(path: Path) -> str | None:
     """A file of content/ or templates/: the digest of its bytes when the build reads
-    it, and is a regular file it accepts the size of; what it is otherwise."""
-    kind = _kind(path)
-    if kind is not None:
-        return kind
-    if path.suffix.lower() not in READ:
-        return NOT_READ
+    it, and is a regular file of a size it accepts; what it is otherwise."""
     try:
-        data = read_regular(path, READ_LIMIT)
+        status = os.stat(path)
+    except OSError:
+        return UNREADABLE
+    if not stat.S_ISREG(status.st_mode):
+        return SPECIAL
+    limit = READ_LIMITS.get(path.suffix)
+    if limit is None:
+        return NOT_READ
+    if status.st_size > limit:
+        return TOO_LARGE  # refused by the build, which says so
+    try:
+        data = read_regular(path, limit)
     except OSError:
         return None
-    return hashlib.sha256(data).hexdigest() if data is not None else SPECIAL
+    return hashlib.sha256(data).hexdigest() if data is not None else TOO_LARGE
 
 
 def _digest(path: Path) -> str | None:

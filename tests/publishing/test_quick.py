@@ -209,3 +209,10 @@ def test_a_content_file_that_is_a_fifo_is_refused_by_name(in_project, capsys):
         "Vérification échouée : 1 problème",
         "  content/2021/territoires/ardennes.yaml: ce n'est pas un fichier ordinaire : "
         "remplacez-le par le fichier de contenu lui-même"]
+
+
+def test_the_fast_path_reads_content_files_under_the_limit_of_the_real_build():
+    from rencontres.content.source import MAX_FILE_BYTES
+    from rencontres.publishing.quick import READ_LIMITS
+
+    assert READ_LIMITS[".yaml"] == READ_LIMITS[".yml"] == MAX_FILE_BYTES
