@@ -189,7 +189,8 @@ def test_a_fifo_or_a_link_to_dev_zero_neither_blocks_nor_exhausts_the_build(in_p
     os.mkfifo("content/attente")
     Path("templates/ancien.docx").symlink_to("/dev/zero")
     for _ in ("the real build", "a build with nothing to do"):
-        done = subprocess.run([sys.executable, "-m", "rencontres", "--jobs", "1"],
+        done = subprocess.run([sys.executable, "-m", "rencontres", "--jobs", "1",
+                               "--territoire", "hauts-de-france"],
                               cwd=in_project, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "PYTHONPATH": str(REPO)},
                               preexec_fn=_limited_memory)
