@@ -187,10 +187,7 @@ def run(program: str, work: Path, documents: list[Path], target: str,
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, env={**os.environ, "TZ": "UTC"},
                 start_new_session=True))
-        guard = subprocess.Popen([sys.executable, "-I", "-S", "-c", _GUARD,
-                                  *(str(process.pid) for process in processes)],
-                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+        guard = _guard(processes)
         deadline = time.monotonic() + timeout
         for process in processes:
             process.wait(timeout=max(0.0, deadline - time.monotonic()))
@@ -205,6 +202,18 @@ def run(program: str, work: Path, documents: list[Path], target: str,
         if guard is not None:
             with contextlib.suppress(OSError):
                 guard.communicate(b"fini")
+
+
+def _guard(processes: list[subprocess.Popen]) -> subprocess.Popen | None:
+    """The guard of `processes` (_GUARD); none when Python cannot be started again (an
+    embedded interpreter): the build then stops them itself, unless killed outright."""
+    try:
+        return subprocess.Popen([sys.executable, "-I", "-S", "-c", _GUARD,
+                                 *(str(process.pid) for process in processes)],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
 
 
 def _stop(process: subprocess.Popen) -> None:
