@@ -5,8 +5,8 @@ holds the digest of its picture: a damaged one is drawn again (cache_entries).""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import OutputError
 from .cache_entries import read_entry, seal

@@ -11,8 +11,8 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import OutputError, Problem, display_path
 from .libreoffice import (
@@ -25,8 +25,13 @@ from .libreoffice import (
 )
 from .output import new_folder, write_atomic
 
-__all__ = ["find_libreoffice", "libreoffice_identity", "require_libreoffice", "convert",
-           "bookmark_pages"]
+__all__ = [
+    "bookmark_pages",
+    "convert",
+    "find_libreoffice",
+    "libreoffice_identity",
+    "require_libreoffice",
+]
 
 # How long LibreOffice may take: to convert, when PDFs were asked for; to lay out the
 # tables of contents, which a build without --pdf does not wait for long (the
@@ -95,7 +100,7 @@ def describe_charts(pdf: bytes, document: bytes) -> bytes:
         if "/StructTreeRoot" not in opened.Root:
             return pdf
 
-        def describe(node) -> None:
+        def describe(node: pikepdf.Object) -> None:
             if isinstance(node, pikepdf.Array):
                 for kid in node:
                     describe(kid)
@@ -150,8 +155,11 @@ def bookmark_pages(documents: dict[str, bytes], output_dir: Path) -> dict[str, d
             pdf = work / Path(name).with_suffix(".pdf").name
             try:
                 reader = PdfReader(pdf)
-                pages[name] = {_bookmark(key): reader.get_destination_page_number(target) + 1
-                               for key, target in reader.named_destinations.items()}
+                pages[name] = {_bookmark(key): number + 1
+                               for key, target in reader.named_destinations.items()
+                               # None: a destination on no page, nothing to link to
+                               if (number := reader.get_destination_page_number(target))
+                               is not None}
             except Exception:  # no PDF, or a damaged one (pypdf raises many kinds)
                 continue
         return pages
@@ -203,7 +211,7 @@ def reproducible(pdf: bytes, document: bytes, published: datetime.date) -> bytes
     xmp = f"<xmp:CreateDate>{published:%Y-%m-%d}T12:00:00Z</xmp:CreateDate>".encode()
     pdf = _XMP_CREATED.sub(lambda found: xmp, pdf)
 
-    def identifier(found: re.Match) -> bytes:
+    def identifier(found: re.Match[bytes]) -> bytes:
         text = found.group(0)
         return re.sub(rb"[0-9A-F]{32}", digest, text)
 

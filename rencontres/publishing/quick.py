@@ -18,13 +18,14 @@ file: a FIFO would block the build, a link to /dev/zero would never end).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import stat
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from ..errors import OutputError, display_path
 from ..word.template_file import MAX_TEMPLATE_BYTES
@@ -214,10 +215,9 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
             "warnings": warnings,
         }
     kept = dict(list(entries.items())[-KEPT:])
-    try:
+    # Not written: the next build is then a real one, which is all this record saves.
+    with contextlib.suppress(OutputError):
         write_atomic(path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
-    except OutputError:
-        pass  # the next build is then a real one, which is all this record saves
 
 
 def _tools() -> str:

@@ -16,6 +16,7 @@ otherwise the document is laid out again and the entry written again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -40,7 +41,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
                  output_dir: Path) -> list[Rendered | RencontresError]:
     """The results with their tables of contents filled; those of the documents without
     one unchanged."""
-    laid_out = {job: data for job, result in zip(jobs, results) if isinstance(result, Rendered)
+    laid_out = {job: data for job, result in zip(jobs, results, strict=True) if isinstance(result, Rendered)
                 and (data := toc.fill(result.data, lambda bookmark: PLACEHOLDER)) is not None}
     if not laid_out:
         return results
@@ -68,17 +69,20 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
             if usable and found and bookmarks[job] <= found.keys():
                 _remember(cache, keys[job.label], found)
         pages.update(fresh)
-    numbered = []
-    for job, result in zip(jobs, results):
-        if job not in laid_out:
+    numbered: list[Rendered | RencontresError] = []
+    for job, result in zip(jobs, results, strict=True):
+        if job not in laid_out or not isinstance(result, Rendered):
             numbered.append(result)
             continue
-        found = pages.get(job.label, {})
-        if bookmarks[job] <= found.keys():
-            data = toc.fill(result.data, lambda bookmark: str(found[bookmark]))
+        numbers = {bookmark: str(page) for bookmark, page in pages.get(job.label, {}).items()}
+        complete = bookmarks[job] <= numbers.keys()
+        data = toc.fill(result.data, numbers.__getitem__ if complete else None)
+        if data is None:  # (laid out: it has a table of contents, filled again the same way)
+            numbered.append(result)
+        elif complete:
             numbered.append(Rendered(data, result.notes))
         else:
-            numbered.append(Rendered(toc.fill(result.data, None), (
+            numbered.append(Rendered(data, (
                 *result.notes, f"{job.label} : {WITHOUT_NUMBERS} ({reason}) : {how}"),
                 complete=False))
     return numbered
@@ -108,7 +112,5 @@ def _remembered(cache: Path, key: str, bookmarks: set[str]) -> dict[str, int] | 
 
 def _remember(cache: Path, key: str, pages: dict[str, int]) -> None:
     """Kept if the cache can be written; a cache that cannot is no reason to fail."""
-    try:
+    with contextlib.suppress(OSError, RencontresError):
         write_atomic(cache / f"{key}.json", seal(json.dumps(pages, sort_keys=True).encode()))
-    except (OSError, RencontresError):
-        pass

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support.libreoffice import plant_macro, silent_libreoffice
+from support.processes import children, running
 
 from rencontres.cli import main
 from rencontres.publishing import pdf
-from support.libreoffice import plant_macro, silent_libreoffice
-from support.processes import children, running
 
 REPO = Path(__file__).resolve().parents[2]
 OLD_PROFILES = Path("output/.cache/libreoffice")
