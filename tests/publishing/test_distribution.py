@@ -108,13 +108,15 @@ def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_projec
 
 
 def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_damaged(
-        in_project, capsys, monkeypatch, user_cache):
+        in_project, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    # A cache of its own: a profile is damaged below, which others may be using.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     build(capsys, "--pdf")
-    profiles = user_cache / "rencontres" / "libreoffice"  # only the user can write there
+    profiles = tmp_path / "cache" / "rencontres" / "libreoffice"  # only the user can write
     assert profiles.stat().st_mode & 0o777 == 0o700
-    assert {path.name for path in profiles.iterdir() if path.is_dir()} >= {"profil-1",
-                                                                           "profil-2"}
+    assert sorted(path.name for path in profiles.iterdir() if path.is_dir()) == [
+        "profil-1", "profil-2"]
     first = {path.name: path.read_bytes() for path in FOLDER.glob("*.pdf")}
     assert len(first) == 2
     # A profile left unusable (here a file where its folder was): the conversion

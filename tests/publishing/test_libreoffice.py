@@ -23,12 +23,14 @@ REPO = Path(__file__).resolve().parents[2]
 OLD_PROFILES = Path("output/.cache/libreoffice")
 
 
-def test_a_macro_planted_in_a_profile_never_runs(in_project, tmp_path, user_cache):
+def test_a_macro_planted_in_a_profile_never_runs(in_project, tmp_path, monkeypatch):
     """A colleague sharing the project folder plants a Basic macro bound to the
     application's start in the profiles kept there (and, to be sure, in the user's)."""
+    users = tmp_path / "cache"  # of its own: other tests' LibreOffice use the shared one
+    monkeypatch.setenv("XDG_CACHE_HOME", str(users))
     document = {"document.docx": Path("templates/compte-rendu.docx").read_bytes()}
     assert pdf.bookmark_pages(document, Path("output"))  # LibreOffice makes its profiles
-    made = [profile for folder in (OLD_PROFILES, user_cache / "rencontres" / "libreoffice")
+    made = [profile for folder in (OLD_PROFILES, users / "rencontres" / "libreoffice")
             for profile in sorted(folder.glob("profil-*")) if profile.is_dir()]
     assert made
     for number in (1, 2):  # where earlier versions kept them
