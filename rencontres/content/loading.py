@@ -69,6 +69,15 @@ EDITION_FOLDER = re.compile(r"[0-9]{4}")
 EDITORS_FILES = (".", "~$", "~WRL")
 
 
+# Names Windows gives to devices: a file so named (« con.yaml ») cannot be created
+# there, and a territory's id names its content file.
+WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"{port}{number}" for port in ("com", "lpt")
+                                                 for number in range(1, 10))}
+WINDOWS_DEVICE = ("identifiant « {} » impossible : Windows réserve ce nom à un périphérique "
+                  "(con, prn, aux, nul, com1 à com9, lpt1 à lpt9) et ne peut pas créer le "
+                  "fichier du territoire ; choisissez-en un autre")
+
+
 def edition_years(root: Path) -> list[int]:
     """The years that have a folder under `root`, oldest first."""
     if not root.is_dir():
@@ -144,7 +153,7 @@ def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: li
           digests: dict[Path, str]) -> tuple[_Model, YamlDocument] | None:
     """The file's valid value and the document it was read from; None when invalid (its
     problems added to `problems`)."""
-    if not path.is_file():
+    if not path.exists():  # (a FIFO or a device is read, and refused by name)
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None
     document, read_problems = read_yaml(path)
@@ -171,6 +180,9 @@ def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Proble
         problems += _duplicates(document, (key,), [item.id for item in items],
                                 suffix=("id",), what="identifiant")
     problems += _same_names(document, referentiel)
+    problems += [document.problem(("territoires", index, "id"), WINDOWS_DEVICE.format(
+                     territory.id)) for index, territory in enumerate(referentiel.territories)
+                 if territory.id in WINDOWS_DEVICES]
     return referentiel
 
 
@@ -274,8 +286,10 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
 
 
 def _yaml_files(directory: Path) -> Iterable[Path]:
+    """Every YAML file of a folder, regular or not: one that is not (a FIFO, a link to
+    a device, a broken link) is read, and refused, by name, not passed over."""
     return (p for p in directory.iterdir()
-            if p.is_file() and p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+            if not p.is_dir() and p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 def _unexpected_files(directory: Path, expected: set[str], what: str) -> list[Problem]:

@@ -1,5 +1,6 @@
 """Charts drawn by earlier builds, kept by what they draw: in the output folder, and in
-the user's cache what is the same in every project (the map's background)."""
+the user's cache what is the same in every project (the map's background). Each entry
+holds the digest of its picture: a damaged one is drawn again (cache_entries)."""
 
 from __future__ import annotations
 
@@ -8,35 +9,34 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OutputError
-from .output import write_atomic
+from .cache_entries import read_entry, seal
+from .output import private_folder, write_atomic
 from .state import tool_version
 
-# A whole PNG file starts with its signature and ends with its IEND chunk.
-PNG_START = b"\x89PNG\r\n\x1a\n"
-PNG_END = b"IEND\xaeB`\x82"
 LASTING = "graphiques"  # the folder of the user's cache
+SUFFIX = ".entree"  # a PNG picture sealed with its digest
 
 
 class ChartCache:
-    """A folder of PNG files named by the digest of the tool and of what they draw."""
+    """A folder of PNG pictures named by the digest of the tool and of what they draw.
+    `private`: the user's cache, used only when it is the user's own folder."""
 
-    def __init__(self, directory: Path, optional: bool = False):
+    def __init__(self, directory: Path, optional: bool = False, private: bool = False):
         self.directory = directory
         self.optional = optional  # a folder that cannot be written is no reason to fail
+        self.usable = not private or private_folder(directory)
 
     def png(self, drawing: str, draw: Callable[[], bytes]) -> bytes:
         key = hashlib.sha256(f"{tool_version()}\n{drawing}".encode()).hexdigest()
-        path = self.directory / f"{key}.png"
-        try:
-            kept = path.read_bytes()
-        except OSError:
-            kept = b""
-        if kept.startswith(PNG_START) and kept.endswith(PNG_END):
+        path = self.directory / f"{key}{SUFFIX}"
+        kept = read_entry(path) if self.usable else None
+        if kept is not None:
             return kept
-        png = draw()  # never drawn, or damaged (a disk full while it was written)
-        try:
-            write_atomic(path, png)
-        except OutputError:
-            if not self.optional:
-                raise
+        png = draw()  # never drawn, or damaged (a disk full, a flipped byte)
+        if self.usable:
+            try:
+                write_atomic(path, seal(png))
+            except OutputError:
+                if not self.optional:
+                    raise
         return png

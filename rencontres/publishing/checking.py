@@ -8,6 +8,7 @@ from ..content.loading import Content, load_content
 from ..documents.french import plural
 from ..errors import CheckError, ContentError, Problem
 from .plan import KINDS, Project, edition_warnings
+from .quick import input_digests, special_files
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
         raise CheckError(problems)
     files = sum(len(edition.reports) for edition in content.editions.values())
     warnings = [*map(str, content.warnings), *map(str, accessibility),
+                *special_files(project, input_digests(project)),
                 *(warning for edition in content.editions.values()
                   for warning in edition_warnings(content, edition)),
                 *(str(warning) for kind in KINDS

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..content.loading import Content, Edition
 from ..word.archive import deterministic_zip
-from .output import write_atomic
+from .output import read_file, write_atomic
 from .plan import DocumentJob, Project, publication_date
-from .state import BuildState, sha256_file
+from .state import BuildState, sha256_file, tool_version
 
 MANIFEST = "manifeste.csv"
 
@@ -69,19 +69,33 @@ def _pdfs(jobs: list[DocumentJob], state: BuildState, output_dir: Path,
           published: datetime.date, written: list[Path]) -> None:
     from . import pdf
 
+    maker = _pdf_maker()
     stale = [job.output for job in jobs
              if not state.is_current(job.output.with_suffix(".pdf"),
-                                     sha256_file(job.output) or "")]
+                                     _pdf_inputs(sha256_file(job.output) or "", maker))]
     converted = pdf.convert(stale, output_dir, published)
     try:
         for document, data in converted.items():
             target = document.with_suffix(".pdf")
             write_atomic(target, data)
             written.append(target)
-            state.record(target, sha256_file(document) or "", data)
+            state.record(target, _pdf_inputs(sha256_file(document) or "", maker), data)
     finally:
         if converted:
             state.save()
+
+
+def _pdf_maker() -> str:
+    """What makes a PDF of a document: the tool's code and the LibreOffice it finds."""
+    from . import pdf
+
+    return f"{tool_version()}\n{pdf.libreoffice_identity(pdf.find_libreoffice())}"
+
+
+def _pdf_inputs(document_digest: str, maker: str) -> str:
+    """A PDF's fingerprint: its document, and what made it (`_pdf_maker`): an update
+    of the tool or of LibreOffice makes it again."""
+    return hashlib.sha256(f"{document_digest}\n{maker}".encode()).hexdigest()
 
 
 @dataclass
@@ -102,6 +116,7 @@ def _sent_files(content: Content, jobs: list[DocumentJob], state: BuildState,
     from an older version of its document is never sent. Each file is read and
     hashed once."""
     files = []
+    maker = _pdf_maker()
     for job in jobs:
         territory = content.territory(job.territory_id).name if job.territory_id else ""
         kind = "Compte-rendu" if job.territory_id else "Synthèse"
@@ -112,7 +127,7 @@ def _sent_files(content: Content, jobs: list[DocumentJob], state: BuildState,
         files.append(_SentFile(job.output, kind, territory, digest, len(document),
                                document if keep else None))
         pdf = job.output.with_suffix(".pdf")
-        if state.is_current(pdf, digest):
+        if state.is_current(pdf, _pdf_inputs(digest, maker)):
             data = _read(pdf)
             if data is not None:
                 files.append(_SentFile(pdf, kind, territory, hashlib.sha256(data).hexdigest(),
@@ -144,6 +159,6 @@ def _cell(text: str) -> str:
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_file(path)
     except OSError:
         return None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import OutputError, Problem, display_path, system_error
+from .output import NOT_REGULAR, NotRegularFile, open_regular
 
 try:
     import fcntl
@@ -26,7 +27,7 @@ except ImportError:  # Windows
 LOCK_FILE = ".verrou"
 
 
-def _try_lock(handle: IO[str]) -> bool:
+def try_lock(handle: IO[bytes]) -> bool:
     """Take the lock without waiting; False when another process holds it."""
     if fcntl is not None:
         try:
@@ -43,7 +44,7 @@ def _try_lock(handle: IO[str]) -> bool:
     return True
 
 
-def _unlock(handle: IO[str]) -> None:
+def unlock(handle: IO[bytes]) -> None:
     if fcntl is not None:
         fcntl.flock(handle, fcntl.LOCK_UN)
     else:
@@ -58,7 +59,11 @@ def build_lock(output_dir: Path) -> Iterator[None]:
     path = output_dir / LOCK_FILE
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+")  # noqa: SIM115 - closed by the « with handle » below
+        # Never truncated nor followed when opened: a link planted there would make
+        # the build empty the file it points to.
+        handle = os.fdopen(open_regular(path, os.O_RDWR | os.O_CREAT), "r+b")
+    except NotRegularFile:
+        raise OutputError([Problem(display_path(path), None, None, NOT_REGULAR)]) from None
     except OSError as error:
         if output_dir.exists() and not output_dir.is_dir():
             raise OutputError([Problem(display_path(output_dir), None, None,
@@ -67,7 +72,7 @@ def build_lock(output_dir: Path) -> Iterator[None]:
         raise OutputError([Problem(display_path(path), None, None,
                                    f"écriture impossible : {system_error(error)}")]) from None
     with handle:
-        if not _try_lock(handle):
+        if not try_lock(handle):
             raise OutputError([Problem(
                 display_path(path), None, None,
                 "une autre construction est en cours dans ce dossier ; "
@@ -77,13 +82,13 @@ def build_lock(output_dir: Path) -> Iterator[None]:
             # taken, never over the id of a build that holds it.
             handle.seek(0)
             handle.truncate()
-            handle.write(str(os.getpid()))
+            handle.write(str(os.getpid()).encode())
             handle.flush()
             _held_descriptor = handle.fileno()
             yield
         finally:
             _held_descriptor = None
-            _unlock(handle)
+            unlock(handle)
 
 
 _held_descriptor: int | None = None

@@ -9,41 +9,35 @@ import hashlib
 import os
 import re
 import shutil
-import signal
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import OutputError, Problem, display_path
+from .libreoffice import (
+    find_libreoffice,
+    libreoffice_identity,
+    processes_for,
+    profiles,
+    require_libreoffice,
+    run,
+)
+from .output import new_folder, write_atomic
 from .pdf_tags import finish_tags
 
-CANDIDATES = ("soffice", "libreoffice")
-TIMEOUT_SECONDS = 600
+__all__ = [
+    "bookmark_pages",
+    "convert",
+    "find_libreoffice",
+    "libreoffice_identity",
+    "require_libreoffice",
+]
 
-
-def find_libreoffice() -> str | None:
-    found = next((found for name in CANDIDATES if (found := shutil.which(name))), None)
-    if found is None and os.name == "nt":
-        # Its Windows installer does not put it on the PATH.
-        folders = {os.environ.get(name) for name in ("ProgramFiles", "ProgramFiles(x86)")}
-        found = next((str(program) for folder in sorted(filter(None, folders))
-                      if (program := Path(folder, "LibreOffice", "program", "soffice.exe"))
-                      .is_file()), None)
-    return found
-
-
-def require_libreoffice() -> str:
-    """The LibreOffice program; checked before a build so that it fails before writing."""
-    program = find_libreoffice()
-    if program is None:
-        how = ("winget install TheDocumentFoundation.LibreOffice, ou depuis "
-               "fr.libreoffice.org" if os.name == "nt"
-               else "apt-get install libreoffice-writer-nogui")
-        raise OutputError([Problem("--pdf", None, None,
-                                   f"LibreOffice est introuvable : installez-le ({how}) "
-                                   "ou relancez sans --pdf")])
-    return program
+# How long LibreOffice may take: to convert, when PDFs were asked for; to lay out the
+# tables of contents, which a build without --pdf does not wait for long (the
+# documents are then written without page numbers, and say so).
+CONVERSION_SECONDS = 600
+LAYOUT_SECONDS = 60
+LAYOUT_SECONDS_PER_DOCUMENT = 5  # of each LibreOffice's share
 
 
 # A tagged PDF (its structure tree read aloud in order, headings, lists, tables, the
@@ -53,8 +47,6 @@ EXPORT_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value
                  '"PDFUACompliance":{"type":"boolean","value":"true"}}')
 
 WORK_PREFIX = ".pdf-"  # the conversion's folder in output/, removed by the next build if left
-PROFILES = ".cache/libreoffice"  # in output/: LibreOffice's profiles, kept between builds
-PROCESSES = 2  # one LibreOffice converts on one core: the batch is shared between two
 
 
 def convert(documents: list[Path], output_dir: Path,
@@ -64,15 +56,18 @@ def convert(documents: list[Path], output_dir: Path,
     if not documents:
         return {}
     program = require_libreoffice()
-    profiles = output_dir / PROFILES
-    with _work_folder(output_dir) as work:
-        _run(program, work, documents, EXPORT_FILTER, profiles)
+    count = processes_for(len(documents))
+    with _work_folder(output_dir) as work, profiles(count, work, output_dir) as folders:
+        run(program, work, documents, EXPORT_FILTER, folders, CONVERSION_SECONDS,
+            "conversion")
         missing = [document for document in documents if not _converted(document, work)]
         if missing:
             # A profile left damaged by a LibreOffice killed outright fails every
             # conversion: once more with new profiles.
-            shutil.rmtree(profiles, ignore_errors=True)
-            _run(program, work, missing, EXPORT_FILTER, profiles)
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+            run(program, work, missing, EXPORT_FILTER, folders[:len(missing)],
+                CONVERSION_SECONDS, "conversion")
         results: dict[Path, bytes] = {}
         problems = []
         for document in documents:
@@ -102,13 +97,15 @@ def bookmark_pages(documents: dict[str, bytes], output_dir: Path) -> dict[str, d
     from pypdf import PdfReader
 
     program = require_libreoffice()
-    with _work_folder(output_dir) as work:
+    count = processes_for(len(documents))
+    timeout = LAYOUT_SECONDS + LAYOUT_SECONDS_PER_DOCUMENT * -(-len(documents) // count)
+    with _work_folder(output_dir) as work, profiles(count, work, output_dir) as folders:
         sources = work / "documents"
         sources.mkdir()
         for name, data in documents.items():
-            (sources / name).write_bytes(data)
-        _run(program, work, [sources / name for name in documents], _WITH_DESTINATIONS,
-             output_dir / PROFILES)
+            write_atomic(sources / name, data)
+        run(program, work, [sources / name for name in documents], _WITH_DESTINATIONS,
+            folders, timeout, "mise en page")
         pages = {}
         for name in documents:
             pdf = work / Path(name).with_suffix(".pdf").name
@@ -137,58 +134,10 @@ def _work_folder(output_dir: Path) -> Iterator[Path]:
     # it where the next build, under the lock, removes it.
     work = output_dir / f"{WORK_PREFIX}{os.getpid()}"
     try:
-        work.mkdir(parents=True, exist_ok=True)
+        new_folder(work)
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _run(program: str, work: Path, documents: list[Path], target: str,
-         profiles: Path) -> None:
-    """Convert `documents` into `work` (`target`: LibreOffice's filter and its options),
-    with up to PROCESSES LibreOffice at once (never more than the processors), each on
-    its share of the batch and with its own profile: kept in `profiles`, a LibreOffice
-    started again does not create it again (about a second), and a private one means
-    that a LibreOffice already open on the desktop does not swallow the conversion, and
-    that two builds do not share a profile lock."""
-    count = max(1, min(PROCESSES, os.cpu_count() or 1, len(documents)))
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        for number in range(count):
-            profile = (profiles / f"profil-{number + 1}").resolve().as_uri()
-            command = [program, f"-env:UserInstallation={profile}", "--headless",
-                       "--convert-to", target, "--outdir", str(work),
-                       *map(str, documents[number::count])]
-            # In UTC, the creation date has one length whatever the machine's zone. In
-            # a session of its own, so that it ends with all it started (below).
-            processes.append(subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, env={**os.environ, "TZ": "UTC"},
-                start_new_session=True))
-        deadline = time.monotonic() + TIMEOUT_SECONDS
-        for process in processes:
-            process.wait(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        raise OutputError([Problem("--pdf", None, None,
-                                   "LibreOffice ne répond plus (conversion interrompue)")]) from None
-    finally:
-        for process in processes:
-            if process.poll() is None:  # stopped by a timeout or an interrupt
-                _stop(process)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """A LibreOffice and what it started (soffice starts soffice.bin): on Windows, its
-    process tree; elsewhere, its session's process group. (getattr: killpg and SIGKILL
-    exist only where that branch runs.)"""
-    if os.name == "nt":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                       capture_output=True, check=False)
-    else:
-        with contextlib.suppress(OSError):
-            # Read by name: Windows' os and signal have neither (test_windows reads for them).
-            getattr(os, "killpg")(process.pid, getattr(signal, "SIGKILL"))  # noqa: B009
-    process.wait()
 
 
 def _pdf(document: Path, work: Path) -> Path:

@@ -97,7 +97,8 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
     check_territories(content, options.territories)
     jobs, skipped = plan(project, content, edition, options.territories)
     report = BuildReport(skipped=skipped, warnings=[
-        *map(str, content.warnings), *edition_warnings(content, edition)])
+        *map(str, content.warnings), *edition_warnings(content, edition),
+        *quick.special_files(project, started)])
     with build_lock(project.output_dir), _cleaning_temporaries(project.output_dir):
         state = BuildState(project.output_dir)
         every_job = plan(project, content, edition)[0]  # the whole edition's, for the bundle

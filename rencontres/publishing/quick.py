@@ -9,6 +9,11 @@ when every digest is the same, it reports that without importing the content mod
 YAML, Jinja or Word (a few tens of milliseconds instead of a few tenths of a second).
 Any difference, and any doubt (a new or removed file, a missing or changed output,
 other options, --force, a damaged record), leaves it to the real build.
+
+It reads only what the real build reads, under the same limits: the content's YAML
+files and the Word templates, when they are regular files of a size the build
+accepts. Of any other file it notes only that it is there (a file not read, a special
+file: a FIFO would block the build, a link to /dev/zero would never end).
 """
 
 from __future__ import annotations
@@ -18,18 +23,28 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+import stat
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, display_path
+from ..word.template_file import MAX_TEMPLATE_BYTES
 from .lock import build_lock
-from .output import remove_leftover_temporaries, write_atomic
+from .output import read_file, read_regular, remove_leftover_temporaries, write_atomic
 from .plan import BuildReport, DocumentJob, Project
-from .state import STATE_FILE, tool_version
+from .state import MAX_RECORD_BYTES, STATE_FILE, tool_version
 
 RECORD_FILE = ".etat-rien-a-faire.json"
 WATCHED = ("content", "templates")
 FOLDER = "dossier"  # a folder's entry among the digests: its presence counts too
+NOT_READ = "fichier non lu"  # by the build: its presence only counts (a warning names it)
+SPECIAL = "fichier spécial"  # a FIFO, a device, a link to one: never read
+UNREADABLE = "illisible"  # a broken link, a file without permission
+TOO_LARGE = "trop volumineux"  # for the build, which refuses it
+# content.source.MAX_FILE_BYTES, not imported from there: that module imports YAML.
+CONTENT_LIMIT = 2 * 1024 * 1024
+# What the build reads (content files, templates), up to what size.
+READ_LIMITS = {".yaml": CONTENT_LIMIT, ".yml": CONTENT_LIMIT, ".docx": MAX_TEMPLATE_BYTES}
 KEPT = 8  # sets of options remembered
 
 
@@ -43,11 +58,22 @@ def options_key(year: int | None, territories: Iterable[str], pdf: bool,
 
 def input_digests(project: Project) -> dict[str, str] | None:
     """Every file and folder under content/ and templates/ (by its place in the project)
-    with the digest of its bytes; None when one cannot be read."""
-    return _tree(project.root, [project.root / name for name in WATCHED])
+    with the digest of its bytes when the build reads it, what it is otherwise; None
+    when one cannot be read."""
+    return _tree(project.root, [project.root / name for name in WATCHED], _input)
 
 
-def _tree(root: Path, tops: list[Path]) -> dict[str, str] | None:
+def special_files(project: Project, digests: Mapping[str, str] | None) -> list[str]:
+    """Warnings (in French) for the special files among `digests` (input_digests): the
+    build never reads them."""
+    return [f"{display_path(project.root / place)}: ce n'est pas un fichier ordinaire (un "
+            "tube, un périphérique, ou un lien vers l'un d'eux) : il est ignoré ; "
+            "supprimez-le" for place, digest in sorted((digests or {}).items())
+            if digest == SPECIAL]
+
+
+def _tree(root: Path, tops: list[Path],
+          entry: Callable[[Path], str | None]) -> dict[str, str] | None:
     found: dict[str, str] = {}
     base = os.fspath(root)
     for top in tops:
@@ -58,23 +84,58 @@ def _tree(root: Path, tops: list[Path]) -> dict[str, str] | None:
             for name in folders:
                 found[f"{place}/{name}"] = FOLDER
             for name in files:
-                digest = _digest(Path(directory, name))
+                digest = entry(Path(directory, name))
                 if digest is None:
                     return None
                 found[f"{place}/{name}"] = digest
     return found
 
 
-def _digest(path: Path) -> str | None:
+def _kind(path: Path) -> str | None:
+    """SPECIAL or UNREADABLE for what is no regular file the build could read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        status = os.stat(path)
+    except OSError:
+        return UNREADABLE
+    return None if stat.S_ISREG(status.st_mode) else SPECIAL
+
+
+def _input(path: Path) -> str | None:
+    """A file of content/ or templates/: the digest of its bytes when the build reads
+    it, and is a regular file of a size it accepts; what it is otherwise."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return UNREADABLE
+    if not stat.S_ISREG(status.st_mode):
+        return SPECIAL
+    limit = READ_LIMITS.get(path.suffix)
+    if limit is None:
+        return NOT_READ
+    if status.st_size > limit:
+        return TOO_LARGE  # refused by the build, which says so
+    try:
+        data = read_regular(path, limit)
     except OSError:
         return None
+    return hashlib.sha256(data).hexdigest() if data is not None else TOO_LARGE
+
+
+def _digest(path: Path) -> str | None:
+    """A file the build wrote: the digest of its bytes; None when it cannot be read."""
+    kind = _kind(path)
+    if kind is not None:
+        return kind
+    try:
+        data = read_regular(path, 1 << 62)
+    except OSError:
+        return None
+    return hashlib.sha256(data).hexdigest() if data is not None else SPECIAL
 
 
 def _output_digests(project: Project, year: int) -> dict[str, str] | None:
     """The files of output/<année>/ and the build state: what a build leaves behind."""
-    found = _tree(project.root, [project.output_dir / str(year)])
+    found = _tree(project.root, [project.output_dir / str(year)], _digest)
     state = project.output_dir / STATE_FILE
     if found is None or (state.exists() and _digest(state) is None):
         return None
@@ -101,8 +162,8 @@ def nothing_to_do(project: Project, key: str, pdf: bool) -> BuildReport | None:
 
 def _unchanged(project: Project, key: str) -> BuildReport | None:
     try:
-        entry = json.loads((project.output_dir / RECORD_FILE).read_bytes())[key]
-        if (entry["tool"] != tool_version()
+        entry = json.loads(read_file(project.output_dir / RECORD_FILE, MAX_RECORD_BYTES))[key]
+        if (entry["tool"] != _tools()
                 or entry["inputs"] != input_digests(project)
                 or entry["outputs"] != _output_digests(project, entry["year"])):
             return None
@@ -129,7 +190,8 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
     root = project.root
     path = project.output_dir / RECORD_FILE
     try:
-        entries = {key: entry for key, entry in json.loads(path.read_bytes()).items()
+        entries = {key: entry for key, entry in json.loads(
+            read_file(path, MAX_RECORD_BYTES)).items()
                    if isinstance(entry, dict)}
     except (OSError, ValueError, AttributeError):
         entries = {}
@@ -139,7 +201,7 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
         inputs.get(_place(file, root)) == digest for file, digest in read.items())
     if not report.failed and not report.unfinished and consistent and outputs is not None:
         entries[key] = {
-            "tool": tool_version(),
+            "tool": _tools(),
             "year": year,
             "inputs": inputs,
             "outputs": outputs,
@@ -156,6 +218,14 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
     # Not written: the next build is then a real one, which is all this record saves.
     with contextlib.suppress(OutputError):
         write_atomic(path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
+
+
+def _tools() -> str:
+    """The tool's version and the LibreOffice it finds: an update of either is left to
+    the real build (PDFs, and page numbers of tables of contents, made again)."""
+    from . import pdf
+
+    return f"{tool_version()}\n{pdf.libreoffice_identity(pdf.find_libreoffice())}"
 
 
 def _place(path: Path, root: Path) -> str:

@@ -8,14 +8,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .. import __version__
-from .output import write_atomic
+from .output import read_file, write_atomic
 
 STATE_FILE = ".etat-construction.json"
+MAX_RECORD_BYTES = 256 * 1024 * 1024  # a record the tool writes: far below, whatever the edition
 
 
 def sha256_file(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_file(path)).hexdigest()
     except OSError:
         return None
 
@@ -37,12 +38,15 @@ _tool_version: str | None = None
 
 
 def tool_version() -> str:
-    """The version plus a digest of the package's code: a code change rebuilds."""
+    """The version plus a digest of the package's files, its code and its data (the
+    map's borders…): any change rebuilds. Python's compiled files only mirror the code."""
     global _tool_version
     if _tool_version is None:
         digest = hashlib.sha256(__version__.encode())
         package = Path(__file__).parent.parent
-        for source in sorted(package.rglob("*.py")):
+        for source in sorted(path for path in package.rglob("*") if path.is_file()
+                             and "__pycache__" not in path.parts
+                             and path.suffix not in (".pyc", ".pyo")):
             digest.update(source.relative_to(package).as_posix().encode() + b"\0")
             digest.update(source.read_bytes())
         _tool_version = f"{__version__}+{digest.hexdigest()[:12]}"
@@ -57,7 +61,7 @@ class BuildState:
         self.path = output_dir / STATE_FILE
         self.entries: dict[str, dict[str, str]] = {}
         try:
-            entries = json.loads(self.path.read_text("utf-8"))
+            entries = json.loads(read_file(self.path, MAX_RECORD_BYTES))
         except (OSError, ValueError):
             return  # none yet, or damaged: everything is rebuilt
         if isinstance(entries, dict):

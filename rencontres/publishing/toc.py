@@ -9,7 +9,9 @@ is never kept. Without LibreOffice, the entries have no numbers and a warning sa
 
 The same bytes laid out by the same LibreOffice fall on the same pages: the pages found
 are kept in the user's cache, shared by every project, and a document rebuilt the same
-(`--force`, another copy of the project) is not laid out again.
+(`--force`, another copy of the project) is not laid out again. An entry is used only
+when it holds what its digest says and a page for every heading of the document;
+otherwise the document is laid out again and the entry written again.
 """
 
 from __future__ import annotations
@@ -22,16 +24,17 @@ from pathlib import Path
 from ..errors import OutputError, RencontresError
 from ..word import toc
 from . import pdf
-from .output import user_cache, write_atomic
+from .cache_entries import read_entry, seal
+from .output import private_folder, user_cache, write_atomic
 from .plan import DocumentJob
 from .workers import Rendered
 
 PLACEHOLDER = "00"
 LAYOUTS = "mises-en-page"  # the folder of the user's cache
 WITHOUT_NUMBERS = "sommaire sans numéros de page"
+IN_WORD = "dans Word, clic droit sur le sommaire > Mettre à jour les champs"
 HOW_TO_NUMBER = ("installez LibreOffice (apt-get install libreoffice-writer-nogui) et "
-                 "reconstruisez, ou, dans Word, clic droit sur le sommaire > Mettre à jour "
-                 "les champs")
+                 f"reconstruisez, ou, {IN_WORD}")
 
 
 def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresError],
@@ -42,22 +45,29 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
                 and (data := toc.fill(result.data, lambda bookmark: PLACEHOLDER)) is not None}
     if not laid_out:
         return results
+    bookmarks = {job: set(toc.bookmark_names(data)) for job, data in laid_out.items()}
     pages: dict[str, dict[str, int]] = {}
     reason = "LibreOffice est introuvable"
+    how = HOW_TO_NUMBER
     program = pdf.find_libreoffice()
     if program is not None:
         reason = "LibreOffice n'a pas pu mettre le document en pages"
+        how = f"reconstruisez, ou, {IN_WORD}"
         keys = {job.label: _layout_key(data, program) for job, data in laid_out.items()}
-        pages = {label: found for label, key in keys.items()
-                 if (found := _remembered(key)) is not None}
+        cache = user_cache(LAYOUTS)
+        usable = private_folder(cache)
+        pages = {job.label: found for job in laid_out if usable
+                 and (found := _remembered(cache, keys[job.label], bookmarks[job]))}
         todo = {job.label: data for job, data in laid_out.items() if job.label not in pages}
         try:
             fresh = pdf.bookmark_pages(todo, output_dir) if todo else {}
         except OutputError as error:
             fresh = {}
             reason = "; ".join(problem.message for problem in error.problems)
-        for label, found in fresh.items():
-            _remember(keys[label], found)
+        for job in laid_out:
+            found = fresh.get(job.label, {})
+            if usable and found and bookmarks[job] <= found.keys():
+                _remember(cache, keys[job.label], found)
         pages.update(fresh)
     numbered: list[Rendered | RencontresError] = []
     for job, result in zip(jobs, results, strict=True):
@@ -65,7 +75,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
             numbered.append(result)
             continue
         numbers = {bookmark: str(page) for bookmark, page in pages.get(job.label, {}).items()}
-        complete = all(bookmark in numbers for bookmark in toc.bookmark_names(laid_out[job]))
+        complete = bookmarks[job] <= numbers.keys()
         data = toc.fill(result.data, numbers.__getitem__ if complete else None)
         if data is None:  # (laid out: it has a table of contents, filled again the same way)
             numbered.append(result)
@@ -73,7 +83,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
             numbered.append(Rendered(data, result.notes))
         else:
             numbered.append(Rendered(data, (
-                *result.notes, f"{job.label} : {WITHOUT_NUMBERS} ({reason}) : {HOW_TO_NUMBER}"),
+                *result.notes, f"{job.label} : {WITHOUT_NUMBERS} ({reason}) : {how}"),
                 complete=False))
     return numbered
 
@@ -81,27 +91,26 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
 def _layout_key(data: bytes, program: str) -> str:
     """The document's bytes and the LibreOffice that lays them out (an update of
     LibreOffice lays them out again)."""
-    binary = Path(program).resolve()
-    try:
-        stat = binary.stat()
-        identity = f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
-    except OSError:
-        identity = str(binary)
+    identity = pdf.libreoffice_identity(program)
     return hashlib.sha256(data + b"\0" + identity.encode()).hexdigest()
 
 
-def _remembered(key: str) -> dict[str, int] | None:
+def _remembered(cache: Path, key: str, bookmarks: set[str]) -> dict[str, int] | None:
+    """The pages kept for a layout, when its entry is whole and has one for each of the
+    document's `bookmarks`; None (laid out again) otherwise."""
+    data = read_entry(cache / f"{key}.json")
     try:
-        found = json.loads((user_cache(LAYOUTS) / f"{key}.json").read_text("utf-8"))
-    except (OSError, ValueError):
+        found = json.loads(data) if data is not None else None
+    except ValueError:
         return None
-    valid = isinstance(found, dict) and all(
-        isinstance(name, str) and type(page) is int and page > 0 for name, page in found.items())
+    if not isinstance(found, dict) or not bookmarks <= found.keys():
+        return None
+    valid = all(isinstance(name, str) and type(page) is int and page > 0
+                for name, page in found.items())
     return found if valid else None
 
 
-def _remember(key: str, pages: dict[str, int]) -> None:
+def _remember(cache: Path, key: str, pages: dict[str, int]) -> None:
     """Kept if the cache can be written; a cache that cannot is no reason to fail."""
     with contextlib.suppress(OSError, RencontresError):
-        write_atomic(user_cache(LAYOUTS) / f"{key}.json",
-                     json.dumps(pages, sort_keys=True).encode("utf-8"))
+        write_atomic(cache / f"{key}.json", seal(json.dumps(pages, sort_keys=True).encode()))

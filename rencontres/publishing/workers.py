@@ -76,7 +76,7 @@ def _render_safely(content: Content, sources: Mapping[Path, bytes], job: Documen
     from ..documents import charts
 
     charts.use_cache(None if charts_cache is None else ChartCache(charts_cache),
-                     ChartCache(user_cache(LASTING), optional=True))
+                     ChartCache(user_cache(LASTING), optional=True, private=True))
     try:
         data = render_job(content, job, sources)
         return Rendered(data, tuple(f"{job.label} : {note}" for note in charts.take_notes()))

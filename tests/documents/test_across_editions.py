@@ -161,7 +161,7 @@ def test_the_background_of_the_map_is_drawn_once_for_every_project(layout_2021, 
         for project in ("un", "deux"):
             charts.use_cache(ChartCache(tmp_path / project), ChartCache(users, optional=True))
             maps.append(carte.map_png(layout_2021))
-        assert len(drawn) == 1 and len(list(users.glob("*.png"))) == 1
+        assert len(drawn) == 1 and len(list(users.glob("*.entree"))) == 1
         (tmp_path / "fichier").write_bytes(b"")
         charts.use_cache(ChartCache(tmp_path / "trois"),
                          ChartCache(tmp_path / "fichier", optional=True))
@@ -169,6 +169,25 @@ def test_the_background_of_the_map_is_drawn_once_for_every_project(layout_2021, 
     finally:
         charts.use_cache(None)
     assert len(drawn) == 2 and maps[0] == maps[1] == maps[2]
+
+
+def test_a_flipped_byte_in_the_cached_background_of_the_map_draws_it_again(layout_2021,
+                                                                          tmp_path):
+    """The user's cache is shared by every project: one damaged entry must not break
+    every map (it gave « Affichage impossible : erreur du système (None) »)."""
+    users = tmp_path / "utilisateur"
+    try:
+        charts.use_cache(None, ChartCache(users, optional=True))
+        first = carte.map_png(layout_2021)
+        [entry] = [path for path in users.iterdir() if path.is_file()]
+        damaged = bytearray(entry.read_bytes())
+        damaged[len(damaged) // 2] ^= 0x40
+        entry.write_bytes(bytes(damaged))
+        charts.use_cache(None, ChartCache(users, optional=True))
+        assert carte.map_png(layout_2021) == first
+        assert entry.read_bytes() != bytes(damaged)  # written again, whole
+    finally:
+        charts.use_cache(None)
 
 
 def test_a_character_the_font_lacks_on_the_map_is_said_in_french():

@@ -409,7 +409,7 @@ def test_nothing_to_do_does_not_import_matplotlib(in_project, capsys):
 
 def test_charts_are_cached_by_their_data(in_project, capsys):
     run(capsys, "--jobs", "1")
-    cached = sorted(Path("output/.cache/graphiques").glob("*.png"))
+    cached = sorted(Path("output/.cache/graphiques").glob("*.entree"))
     # The map: the votes chart and the synthesis' charts are native ones.
     assert len(cached) == 1
     probe = ("import sys; from rencontres.cli import main; code = main(['--force', '--quiet']); "
@@ -417,7 +417,7 @@ def test_charts_are_cached_by_their_data(in_project, capsys):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=in_project, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.stdout == "0 False\n", result.stderr
-    assert sorted(Path("output/.cache/graphiques").glob("*.png")) == cached
+    assert sorted(Path("output/.cache/graphiques").glob("*.entree")) == cached
 
 
 def _second_reported_territory(project: Path) -> None:

@@ -54,14 +54,39 @@ def test_a_build_state_of_the_wrong_shape_rebuilds(in_project, capsys, state):
 
 
 def test_damaged_cached_charts_are_drawn_again(in_project, capsys):
+    from rencontres.publishing.cache_entries import read_entry
+
     assert run(capsys, "-q")[0] == 0
-    cached = sorted(Path("output/.cache/graphiques").glob("*.png"))
+    cached = sorted(Path("output/.cache/graphiques").iterdir())
     assert cached
     for path in cached:
         path.write_bytes(path.read_bytes()[:100])  # a disk full while it was written
     code, out, err = run(capsys, "--force", "-q")
     assert (code, out, err) == (0, "", "")
-    assert all(path.read_bytes().endswith(b"IEND\xaeB`\x82") for path in cached)
+    assert all(read_entry(path) is not None for path in cached)
+
+
+def test_a_picture_put_in_the_charts_cache_is_not_published(in_project, capsys):
+    """Any file that started and ended like a PNG was trusted, and published as the map."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    def pictures() -> dict[str, bytes]:
+        with zipfile.ZipFile(SYNTHESIS) as document:
+            return {name: document.read(name) for name in document.namelist()
+                    if name.startswith("word/media/")}
+
+    assert run(capsys, "-q")[0] == 0
+    published = pictures()
+    assert published
+    planted = io.BytesIO()
+    Image.new("RGB", (1, 1), "red").save(planted, "PNG")
+    for path in Path("output/.cache/graphiques").iterdir():
+        path.write_bytes(planted.getvalue())
+    assert run(capsys, "--force", "-q") == (0, "", "")
+    assert pictures() == published
 
 
 def test_a_worker_killed_while_rendering(in_project, capsys, monkeypatch):
@@ -236,3 +261,59 @@ def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys)
         "Avertissement : compte-rendu-2021-hauts-de-france.docx : graphique : le caractère "
         "« 🚆 » n'existe pas dans la police Liberation Sans : il y apparaît comme un carré (le "
         "texte du document le garde)"]
+
+
+NOT_REGULAR = ("ce n'est pas un fichier ordinaire (c'est un lien ou un fichier spécial) : "
+               "supprimez-le ou déplacez-le, puis relancez")
+
+
+def test_the_lock_as_a_link_leaves_its_target_intact(in_project, tmp_path, capsys):
+    precious = tmp_path / "notes-personnelles.txt"
+    precious.write_text("à garder\n")
+    Path("output").mkdir()
+    Path("output/.verrou").symlink_to(precious)
+    assert run(capsys, "-q") == (1, "", "Écriture impossible : 1 problème\n"
+                                 f"  output/.verrou: {NOT_REGULAR}\n" + NOT_WRITTEN + "\n")
+    assert precious.read_text() == "à garder\n"
+
+
+def test_a_document_replaced_by_a_link_is_refused_not_written_through(in_project, tmp_path):
+    from rencontres.errors import OutputError
+    from rencontres.publishing.output import write_atomic
+
+    precious = tmp_path / "notes-personnelles.txt"
+    precious.write_text("à garder\n")
+    REPORT.parent.mkdir(parents=True)
+    REPORT.symlink_to(precious)
+    with pytest.raises(OutputError) as refused:
+        write_atomic(REPORT, b"PK")
+    assert str(refused.value) == f"{REPORT}: {NOT_REGULAR}"
+    assert precious.read_text() == "à garder\n"
+    assert REPORT.is_symlink()
+
+
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(in_project, tmp_path):
+    from rencontres.publishing.output import write_atomic
+
+    precious = tmp_path / "notes-personnelles.txt"
+    precious.write_text("à garder\n")
+    target = Path("output/2021/manifeste.csv")
+    target.parent.mkdir(parents=True)
+    target.with_name(f".{target.name}.{os.getpid()}.tmp").symlink_to(precious)
+    write_atomic(target, b"fichier\r\n")
+    assert (target.read_bytes(), precious.read_text()) == (b"fichier\r\n", "à garder\n")
+
+
+@pytest.mark.parametrize("record, refused", [(".etat-construction.json", True),
+                                             # only saves time: not kept, never a failure
+                                             (".etat-rien-a-faire.json", False)])
+def test_a_fifo_in_place_of_a_record_is_refused_not_waited_on(in_project, record, refused):
+    target = Path("output", record)
+    target.parent.mkdir(parents=True)
+    os.mkfifo(target)
+    done = subprocess.run([sys.executable, "-m", "rencontres", "--jobs", "1", "-q",
+                           "--territoire", "hauts-de-france"],
+                          cwd=in_project, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == int(refused), done.stderr
+    assert (f"  {target}: {NOT_REGULAR}" in done.stderr.splitlines()) == refused

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -83,6 +84,43 @@ def test_the_windows_like_processes_lack_what_windows_lacks(in_project):
          " hasattr(os, 'fork'), multiprocessing.get_start_method())"],
         env=windows_environment(), capture_output=True, text=True, timeout=60)
     assert probe.stdout.split() == ["None", "False", "False", "False", "spawn"], probe.stderr
+
+
+def test_the_windows_like_processes_do_what_windows_does(tmp_path):
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import os\n"
+         "text = os.open('texte', os.O_WRONLY | os.O_CREAT)\n"
+         "os.write(text, b'a\\nb')\n"
+         "os.close(text)\n"
+         "binary = os.open('binaire', os.O_WRONLY | os.O_CREAT | os.O_BINARY)\n"
+         "with os.fdopen(binary, 'wb') as stream:\n"
+         "    stream.write(b'a\\nb')\n"
+         "try:\n    open('Aux.yaml', 'wb')\nexcept OSError as error:\n    print(error.errno)\n"
+         "print(open('TEXTE', 'rb').read(), hasattr(os, 'O_NOFOLLOW'))"],
+        cwd=tmp_path, env=windows_environment(), capture_output=True, text=True, timeout=60)
+    assert probe.stdout.splitlines() == ["22", "b'a\\r\\nb' False"], probe.stderr
+    assert (tmp_path / "binaire").read_bytes() == b"a\nb"
+    assert not (tmp_path / "Aux.yaml").exists()
+
+
+def test_a_document_written_as_on_windows_has_the_bytes_written_on_linux(in_project, tmp_path):
+    """A descriptor opened without O_BINARY would write each LF of the DOCX as CR LF."""
+    import zipfile
+
+    from rencontres.cli import main
+
+    report = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
+    built = run(in_project, "--jobs", "1", "--territoire", "hauts-de-france")
+    assert built.returncode == 0, built.stderr
+    on_windows = (in_project / report).read_bytes()
+    assert zipfile.ZipFile(in_project / report).testzip() is None
+    linux = tmp_path / "linux"
+    for folder in ("content", "templates"):
+        shutil.copytree(in_project / folder, linux / folder)
+    os.chdir(linux)
+    assert main(["--jobs", "1", "-q", "--territoire", "hauts-de-france"]) == 0
+    assert on_windows == (linux / report).read_bytes()
 
 
 def test_verifier_and_a_parallel_build_as_on_windows(in_project):

@@ -108,11 +108,15 @@ def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_projec
 
 
 def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_damaged(
-        in_project, capsys, monkeypatch):
+        in_project, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    # A cache of its own: a profile is damaged below, which others may be using.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     build(capsys, "--pdf")
-    profiles = Path("output/.cache/libreoffice")
-    assert sorted(path.name for path in profiles.iterdir()) == ["profil-1", "profil-2"]
+    profiles = tmp_path / "cache" / "rencontres" / "libreoffice"  # only the user can write
+    assert profiles.stat().st_mode & 0o777 == 0o700
+    assert sorted(path.name for path in profiles.iterdir() if path.is_dir()) == [
+        "profil-1", "profil-2"]
     first = {path.name: path.read_bytes() for path in FOLDER.glob("*.pdf")}
     assert len(first) == 2
     # A profile left unusable (here a file where its folder was): the conversion
@@ -124,3 +128,31 @@ def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_d
     assert "Écrit : output/2021/synthese-2021.pdf" in build(capsys, "--pdf")
     assert {path.name: path.read_bytes() for path in FOLDER.glob("*.pdf")} == first
     assert (profiles / "profil-1").is_dir()
+
+
+def test_a_pdf_is_made_again_after_an_update_of_the_tool_or_of_libreoffice(in_project, capsys,
+                                                                           monkeypatch):
+    """Its document the same, a PDF still depends on the code and the LibreOffice that
+    made it (LibreOffice itself is played here: only what is converted counts)."""
+    from rencontres.publishing import pdf, state
+
+    converted: list[str] = []
+
+    def convert(documents, output_dir, published):
+        converted.extend(document.name for document in documents)
+        return {document: b"%PDF-1.7 " + document.read_bytes()[:8] for document in documents}
+
+    monkeypatch.setattr(pdf, "convert", convert)
+    one = ("--pdf", "--territoire", "hauts-de-france")
+    report = ["compte-rendu-2021-hauts-de-france.docx"]
+    build(capsys, *one)
+    assert converted == report
+    build(capsys, *one)
+    assert converted == report  # nothing more
+    monkeypatch.setattr(state, "_tool_version", "0.0.0+mise-a-jour")
+    build(capsys, *one)
+    assert converted == report * 2
+    monkeypatch.setattr(pdf, "libreoffice_identity", lambda program: "LibreOffice 25.2")
+    out = build(capsys, *one)
+    assert converted == report * 3
+    assert "Construit" not in out  # the document itself is up to date

@@ -152,3 +152,68 @@ def test_with_another_build_running_the_real_build_says_so(in_project, capsys):
         fcntl.flock(lock, fcntl.LOCK_EX)
         assert main([]) == 1
     assert "une autre construction est en cours dans ce dossier" in capsys.readouterr().err
+
+
+def test_the_tools_version_covers_its_data_files_too(tmp_path, monkeypatch):
+    """An update that changes only the map's borders must rebuild the synthesis."""
+    import shutil
+
+    copy = tmp_path / "rencontres"
+    shutil.copytree(REPO / "rencontres", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(state, "__file__", str(copy / "publishing" / "state.py"))
+    monkeypatch.setattr(state, "_tool_version", None)
+    before = state.tool_version()
+    borders = copy / "documents" / "data" / "frontieres.json"
+    borders.write_bytes(borders.read_bytes().replace(b"]", b"] ", 1))
+    monkeypatch.setattr(state, "_tool_version", None)
+    assert state.tool_version() != before
+
+
+SPECIAL_FILES = [
+    "Avertissement : content/attente: ce n'est pas un fichier ordinaire (un tube, un "
+    "périphérique, ou un lien vers l'un d'eux) : il est ignoré ; supprimez-le",
+    "Avertissement : templates/ancien.docx: ce n'est pas un fichier ordinaire (un tube, un "
+    "périphérique, ou un lien vers l'un d'eux) : il est ignoré ; supprimez-le"]
+
+
+def _limited_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def test_a_fifo_or_a_link_to_dev_zero_neither_blocks_nor_exhausts_the_build(in_project,
+                                                                             capsys):
+    """The fast path read every file under content/ and templates/: a FIFO blocked every
+    build for ever, a template linked to /dev/zero ended in a MemoryError."""
+    os.mkfifo("content/attente")
+    Path("templates/ancien.docx").symlink_to("/dev/zero")
+    for _ in ("the real build", "a build with nothing to do"):
+        done = subprocess.run([sys.executable, "-m", "rencontres", "--jobs", "1",
+                               "--territoire", "hauts-de-france"],
+                              cwd=in_project, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(REPO)},
+                              preexec_fn=_limited_memory)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines() == SPECIAL_FILES
+    assert done.stdout.splitlines()[-1].endswith("Rien à reconstruire.")
+    assert main(["verifier"]) == 0
+    assert capsys.readouterr().err.splitlines() == SPECIAL_FILES
+
+
+def test_a_content_file_that_is_a_fifo_is_refused_by_name(in_project, capsys):
+    """It was passed over in silence, and `verifier` said the content was valid."""
+    Path("content/2021/territoires/ardennes.yaml").unlink()
+    os.mkfifo("content/2021/territoires/ardennes.yaml")
+    assert main(["verifier"]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "Vérification échouée : 1 problème",
+        "  content/2021/territoires/ardennes.yaml: ce n'est pas un fichier ordinaire : "
+        "remplacez-le par le fichier de contenu lui-même"]
+
+
+def test_the_fast_path_reads_content_files_under_the_limit_of_the_real_build():
+    from rencontres.content.source import MAX_FILE_BYTES
+    from rencontres.publishing.quick import READ_LIMITS
+
+    assert READ_LIMITS[".yaml"] == READ_LIMITS[".yml"] == MAX_FILE_BYTES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import zipfile
@@ -150,6 +151,48 @@ def test_without_libreoffice_the_toc_has_no_numbers_and_is_built_again(in_projec
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "Construit : output/2021/synthese-2021.docx"
     assert all(number for _, _, number in toc_entries(SYNTHESIS))
+
+
+def test_a_wrong_page_layout_in_the_users_cache_is_laid_out_again(in_project, capsys,
+                                                                    monkeypatch, tmp_path):
+    """The user's cache is untrusted: a wrong entry gave wrong numbers, silently."""
+    users = tmp_path / "cache"  # of its own: other tests lay out the same synthesis
+    monkeypatch.setenv("XDG_CACHE_HOME", str(users))
+    assert run(capsys, "--jobs", "1")[0] == 0
+    numbered = toc_entries(SYNTHESIS)
+    bookmarks = set(_bookmarks(SYNTHESIS))
+    [entry] = (users / "rencontres" / "mises-en-page").iterdir()
+    entry.write_text(json.dumps({name: 99 for name in bookmarks}), "utf-8")
+    code, _, err = run(capsys, "--jobs", "1", "--force")
+    assert (code, err) == (0, "")
+    assert toc_entries(SYNTHESIS) == numbered
+    assert _kept_pages(entry) != {name: 99 for name in bookmarks}  # written again
+
+
+@pytest.mark.parametrize("kept", [b"{}", b'{"_Toc1": 2}', b"", b"\xff"])
+def test_an_entry_of_the_layouts_cache_without_every_heading_or_its_digest_is_a_miss(
+        tmp_path, kept):
+    """An empty entry gave « LibreOffice n'a pas pu… » and a rebuild at every build."""
+    from rencontres.publishing import toc as layouts
+    from rencontres.publishing.cache_entries import seal
+
+    (tmp_path / "cle.json").write_bytes(kept)
+    assert layouts._remembered(tmp_path, "cle", {"_Toc1", "_Toc2"}) is None
+    (tmp_path / "cle.json").write_bytes(seal(kept))
+    assert layouts._remembered(tmp_path, "cle", {"_Toc1", "_Toc2"}) is None
+    (tmp_path / "cle.json").write_bytes(seal(b'{"_Toc1": 2, "_Toc2": 3}'))
+    assert layouts._remembered(tmp_path, "cle", {"_Toc1", "_Toc2"}) == {"_Toc1": 2, "_Toc2": 3}
+
+
+def _kept_pages(entry: Path) -> dict[str, int]:
+    """The pages an entry of the layouts' cache holds (after its header, if any)."""
+    text = entry.read_text("utf-8")
+    return json.loads(text[text.find("{"):]) if "{" in text else {}
+
+
+def _bookmarks(path: Path) -> list[str]:
+    return [start.get(w("name")) for start in part(path, "word/document.xml").iter(
+        w("bookmarkStart")) if start.get(w("name")).startswith("_Toc")]
 
 
 def test_a_toc_the_report_template_asks_for_is_filled_whatever_word_left_in_it(in_project,
