@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Callable, Protocol, Sequence
 
 from . import style
+from .typography import french
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class Chart:
     legend: Sequence[tuple[str, str]] = ()  # (name, color) of the bar colors
     unit: str = ""
     width_mm: float = 160
+
+    def __post_init__(self) -> None:
+        # A chart's labels are printed as the template's texts are: in French
+        # typography (« Aujourd’hui », typed « Aujourd'hui » in a territory's votes).
+        labels = [french(label) for label in self.labels]
+        object.__setattr__(self, "labels", tuple(labels) if isinstance(self.labels, tuple)
+                           else labels)
 
     @cached_property
     def png(self) -> bytes:
