@@ -56,6 +56,7 @@ class Line:
     top: float
     bottom: float
     tags: set[str]
+    figure: bool = False  # a line of a chart's text
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Page:
     lines: list[Line]          # content, top to bottom (header and footer left out)
     artifacts: list[Line]      # header and footer
     drawn_bottom: float        # the lowest picture or drawing of the content, 0 if none
+    picture_tops: list[float]  # the top of each picture (the map)
     figures: list[tuple[str, list[str]]] = field(default_factory=list)  # alt text, words
 
     @property
@@ -106,10 +108,12 @@ def read_pages(pdf: bytes) -> list[Page]:
             figures: dict[str, list[str]] = {}
             for word in content:
                 alt = figure_of.get(word.get("mcid"))
+                word["figure"] = alt is not None
                 if alt is not None:
                     figures.setdefault(alt, []).append(word["text"])
+            pictures = [image["top"] for image in page.images]
             pages.append(Page(number, float(page.height), _lines(content), _lines(artifacts),
-                              max(drawn, default=0.0), list(figures.items())))
+                              max(drawn, default=0.0), pictures, list(figures.items())))
     return pages
 
 
@@ -144,8 +148,10 @@ def _lines(words: list[dict[str, Any]]) -> list[Line]:
             line.text += " " + word["text"]
             line.bottom = max(line.bottom, word["bottom"])
             line.tags.add(str(word.get("tag")))
+            line.figure = line.figure or bool(word.get("figure"))
         else:
-            lines.append(Line(word["text"], word["top"], word["bottom"], {str(word.get("tag"))}))
+            lines.append(Line(word["text"], word["top"], word["bottom"], {str(word.get("tag"))},
+                              bool(word.get("figure"))))
     return lines
 
 
@@ -262,19 +268,18 @@ def _take(left: Counter[str], word: str) -> bool:
 
 
 def layout_findings(name: str, pages: Sequence[Page]) -> list[Finding]:
-    """Headings ending a page, captions away from their figure, the body on the cover,
-    pages without footer, pages under a third full other than a part's last."""
+    """Headings ending a page or away from their figure, captions away from their
+    figure, the body on the cover, pages without footer, pages under a third full other
+    than a part's last."""
     findings = []
     for index, page in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
-        if page.lines and _is_heading(page.lines[-1]) and following is not None:
-            findings.append(Finding(name, page.number, "titre",
-                                    f"le titre « {page.lines[-1].text} » finit la page, "
-                                    "séparé de ce qu'il annonce"))
-        if page.lines and "caption" in {t.lower() for t in page.lines[0].tags} and index:
+        findings += _heading_findings(name, page, following)
+        caption = _separated_caption(page)
+        if caption is not None and index:
             findings.append(Finding(name, page.number, "légende",
-                                    f"la légende « {page.lines[0].text[:60]} » est séparée de "
-                                    "sa figure, restée page précédente"))
+                                    f"la légende « {caption.text[:60]} » est séparée de sa "
+                                    "figure, restée page précédente"))
         if index == 0:
             if any(_is_heading(line) for line in page.lines):
                 findings.append(Finding(name, page.number, "couverture",
@@ -290,6 +295,38 @@ def layout_findings(name: str, pages: Sequence[Page]) -> list[Finding]:
                                     f"page remplie à {round(fill * 100)} % seulement, "
                                     "alors que la partie continue page suivante"))
     return findings
+
+
+def _heading_findings(name: str, page: Page, following: Page | None) -> list[Finding]:
+    if not page.lines or following is None:
+        return []
+    if _is_heading(page.lines[-1]):
+        return [Finding(name, page.number, "titre",
+                        f"le titre « {page.lines[-1].text} » finit la page, séparé de ce "
+                        "qu'il annonce")]
+    # A heading and its lead sentence at the foot of the page, their figure over the page.
+    last = [line for line in page.lines[-3:] if _is_heading(line)]
+    if last and _starts_with_figure(following):
+        return [Finding(name, page.number, "titre",
+                        f"le titre « {last[-1].text} » est séparé de sa figure, page "
+                        f"{following.number}")]
+    return []
+
+
+def _starts_with_figure(page: Page) -> bool:
+    if not page.lines:
+        return bool(page.picture_tops)
+    return page.lines[0].figure or any(top < page.lines[0].top for top in page.picture_tops)
+
+
+def _separated_caption(page: Page) -> Line | None:
+    """A caption opening the page, with no figure above it on the page."""
+    text = [line for line in page.lines if not line.figure]
+    if not text or "caption" not in {tag.lower() for tag in text[0].tags}:
+        return None
+    above = (any(line.figure for line in page.lines[:page.lines.index(text[0])])
+             or any(top < text[0].top for top in page.picture_tops))
+    return None if above else text[0]
 
 
 def _is_heading(line: Line) -> bool:
