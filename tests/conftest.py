@@ -36,3 +36,17 @@ def in_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Same copy, made the working directory: messages then show relative paths."""
     monkeypatch.chdir(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory, user_cache: Path) -> dict[str, Path]:
+    """Every edition shape of tests/support/corpus.py, built once with --pdf: the output
+    folder of each shape's edition, by shape name."""
+    import time
+
+    from support.corpus import build_corpus
+
+    started = time.monotonic()
+    folders = build_corpus(tmp_path_factory.mktemp("formes"))
+    print(f"\ncorpus des formes d'édition construit en {time.monotonic() - started:.1f} s")
+    return folders

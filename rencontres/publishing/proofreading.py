@@ -228,8 +228,14 @@ def _around(text: str, found: str) -> str:
     index = text.index(found)
     start = text.rfind("\n", 0, index) + 1
     end = text.find("\n", index)
-    line = text[start:end if end >= 0 else len(text)]
-    return line if len(line) <= 90 else line[:87] + "…"
+    return _short(text[start:end if end >= 0 else len(text)], 90)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """`text`, cut at a word before `limit` characters when longer."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
 
 
 def chart_findings(name: str, pages: Sequence[Page], data: Iterable[ChartData]) -> list[Finding]:
@@ -240,7 +246,7 @@ def chart_findings(name: str, pages: Sequence[Page], data: Iterable[ChartData]) 
     for chart in data:
         if chart.description not in shown:
             findings.append(Finding(name, None, "graphique",
-                                    f"graphique « {chart.description[:60]}… » absent du PDF"))
+                                    f"graphique « {_short(chart.description)} » absent du PDF"))
             continue
         number, words = shown[chart.description]
         left = Counter(words)
@@ -255,7 +261,7 @@ def chart_findings(name: str, pages: Sequence[Page], data: Iterable[ChartData]) 
                     not _take(left, value)]
         if missing:
             findings.append(Finding(name, number, "graphique",
-                                    f"le graphique « {chart.description[:50]}… » ne montre pas "
+                                    f"le graphique « {_short(chart.description)} » ne montre pas "
                                     + ", ".join(missing)))
     return findings
 
@@ -278,7 +284,7 @@ def layout_findings(name: str, pages: Sequence[Page]) -> list[Finding]:
         caption = _separated_caption(page)
         if caption is not None and index:
             findings.append(Finding(name, page.number, "légende",
-                                    f"la légende « {caption.text[:60]} » est séparée de sa "
+                                    f"la légende « {_short(caption.text)} » est séparée de sa "
                                     "figure, restée page précédente"))
         if index == 0:
             if any(_is_heading(line) for line in page.lines):

@@ -122,11 +122,34 @@ def distribute(project: Project, options: BuildOptions, progress=lambda job: Non
     done = Distributed(BuildReport())
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:
+        report.warnings += _proofread(project, content, edition)
         done.distribution, done.changes = _record(project, content, edition,
                                                   today or datetime.date.today())
 
     done.report = build(project, options, progress=progress, on_start=on_start, then=record)
     return done
+
+
+def _proofread(project: Project, content: Content, edition: Edition) -> list[str]:
+    """The proof-reading of every document about to be sent, from its DOCX and its PDF:
+    a raw template tag or « None » refuses the distribution; the layout findings are
+    returned as warnings, each naming its document and page."""
+    from .plan import plan
+    from .proofreading import proofread
+
+    refused = []
+    warnings = []
+    for job in plan(project, content, edition)[0]:
+        pdf = job.output.with_suffix(".pdf")
+        for finding in proofread(pdf.name, job.output.read_bytes(), pdf.read_bytes()):
+            if finding.blocking:
+                refused.append(Problem(display_path(pdf), None, None,
+                                       f"page {finding.page} : {finding.message}"))
+            else:
+                warnings.append(f"relecture : {finding}")
+    if refused:
+        raise DistributionError(refused)
+    return warnings
 
 
 def _record(project: Project, content: Content, edition: Edition,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 import zipfile
 from pathlib import Path
+
+import docx
 
 from rencontres.publishing.changes import edition_changes
 from rencontres.publishing.plan import Project
@@ -14,6 +17,7 @@ from rencontres.cli import main
 from rencontres.content.loading import load_content
 from rencontres.documents.french import long_date
 
+REPO = Path(__file__).resolve().parents[2]
 HDF = Path("content/2021/territoires/hauts-de-france.yaml")
 OLD_OBJECTIVE = ("Poursuivre le développement du volet transfrontalier des services publics "
                  "(notamment France Services)")
@@ -132,3 +136,32 @@ def test_documents_added_and_gone(project):
             "Rencontre territoriale Hauts-de-France 2021)") in text.splitlines()
     reverse = edition_changes(Project(project), after, before, 2021, "la diffusion v2").text()
     assert "Document ajouté : compte-rendu-2021-hauts-de-france.docx" in reverse
+
+
+def test_a_raw_tag_refuses_the_distribution_a_layout_defect_is_a_warning(in_project, capsys):
+    """The proof-reading of what is about to be sent (issue 24)."""
+    template = in_project / "templates" / "compte-rendu.docx"
+    document = docx.Document(str(template))
+    document.add_paragraph("Participants : {{ None }} ; balise : {{ '{{' }}")
+    document.save(str(template))
+    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert code == 1
+    assert err.splitlines()[-3:] == [
+        "Diffusion impossible : 2 problèmes",
+        "  output/2021/compte-rendu-2021-hauts-de-france.pdf: page 6 : balise de modèle "
+        "« {{ » dans le texte : « Participants : None ; balise : {{ »",
+        "  output/2021/compte-rendu-2021-hauts-de-france.pdf: page 6 : « None » dans le "
+        "texte : « Participants : None ; balise : {{ »"]
+    assert not (in_project / "output/2021/diffusions").exists()
+
+    # Corrected; but the template now breaks the page before the votes chart's caption.
+    shutil.copyfile(REPO / "templates" / "compte-rendu.docx", template)
+    document = docx.Document(str(template))
+    caption = next(p for p in document.paragraphs if p.text.startswith("Nombre de votes"))
+    caption.paragraph_format.page_break_before = True
+    document.save(str(template))
+    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert code == 0, err
+    assert ("Avertissement : relecture : compte-rendu-2021-hauts-de-france.pdf, page 3 : la "
+            "légende « Nombre de votes par thème. En orange, les thèmes sur… » est "
+            "séparée de sa figure, restée page précédente") in err.splitlines()

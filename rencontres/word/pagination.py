@@ -1,0 +1,59 @@
+"""Page breaks a reader would not accept, prevented in the rendered document: the
+paragraphs of a short list are kept on one page (each kept with the next, the last
+one free), and an item with sub-points is never parted from its first one. Headings
+already keep with what follows (their styles), so a short list moves with its heading.
+
+The Ingénierie list of the 2021 compte-rendu (two items, one sub-point) left its last
+item alone at the top of a page (issue 24).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+SHORT_LIST = 6  # paragraphs: a list up to this long is kept whole
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _style(paragraph: etree._Element) -> str:
+    style = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
+    return (style.get(_w("val")) or "") if style is not None else ""
+
+
+def _is_item(paragraph: etree._Element) -> bool:
+    return _style(paragraph).startswith("List")
+
+
+def _keep_with_next(paragraph: etree._Element) -> None:
+    properties = paragraph.find(_w("pPr"))
+    if properties is None:
+        properties = etree.Element(_w("pPr"))
+        paragraph.insert(0, properties)
+    if properties.find(_w("keepNext")) is not None:
+        return
+    keep = etree.Element(_w("keepNext"))
+    style = properties.find(_w("pStyle"))
+    if style is not None:
+        style.addnext(keep)  # the schema's order: pStyle, then keepNext
+    else:
+        properties.insert(0, keep)
+
+
+def keep_lists_together(body: etree._Element) -> None:
+    lists: list[list[etree._Element]] = [[]]
+    for child in body:
+        if child.tag == _w("p") and _is_item(child):
+            lists[-1].append(child)
+        elif lists[-1]:
+            lists.append([])
+    for items in lists:
+        if 2 <= len(items) <= SHORT_LIST:
+            for item in items[:-1]:
+                _keep_with_next(item)
+        for item, following in zip(items, items[1:]):
+            if _style(following) == _style(item) + "2":  # « ListBullet2 » after « ListBullet »
+                _keep_with_next(item)
