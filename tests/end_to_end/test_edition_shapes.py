@@ -37,10 +37,7 @@ def test_every_shape_builds_its_documents(corpus, findings):
         "nouveau-territoire/synthese-2022.pdf",
         "quatre-editions/synthese-2021.pdf",
         "sans-precedente/synthese-2021.pdf",
-        "territoire-unique/compte-rendu-2021-hauts-de-france.pdf",
         "territoire-unique/synthese-2021.pdf",
-        "trente-territoires/compte-rendu-2021-territoire-01.pdf",
-        "trente-territoires/compte-rendu-2021-territoire-02.pdf",
         "trente-territoires/synthese-2021.pdf"]
 
 
@@ -48,16 +45,17 @@ def test_every_page_of_every_shape_passes_the_proofreading(findings):
     assert {document: found for document, found in findings.items() if found} == {}
 
 
-def _page_of(pdf: Path, text: str) -> int:
+def _page_of(pdf: Path, text: str, heading: bool = False) -> int:
     from rencontres.publishing.proofreading import read_pages
 
     return next(page.number for page in read_pages(pdf.read_bytes())
-                if any(text in line.text for line in page.lines))
+                if any(line.text == text if heading else text in line.text
+                       for line in page.lines))
 
 
 def test_the_ingenierie_list_of_2021_is_kept_whole_with_its_heading(corpus):
     """Its last item went alone to the top of the next page (issue 24)."""
     pdf = corpus["exemple-2021"] / "compte-rendu-2021-hauts-de-france.pdf"
-    heading = _page_of(pdf, "Ingénierie")
+    heading = _page_of(pdf, "Ingénierie", heading=True)
     assert _page_of(pdf, "Pallier les besoins de compétences techniques") == heading
     assert _page_of(pdf, "Définir des stratégies thématiques partagées") == heading

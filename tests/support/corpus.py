@@ -151,7 +151,8 @@ def new_territory(root: Path) -> None:
 
 
 def single_territory(root: Path) -> None:
-    """A referentiel of one territory, two editions."""
+    """A referentiel of one territory, two editions; the Hauts-de-France file without
+    its parts (its compte-rendu is the example's)."""
     _copy_templates(root)
     referentiel = _referentiel()
     referentiel["territoires"] = referentiel["territoires"][:1]
@@ -159,12 +160,13 @@ def single_territory(root: Path) -> None:
     _edition(root, 2020, [_territory("hauts-de-france", 10)])
     report = yaml.safe_load((REPO / "content" / "2021" / "territoires" / "hauts-de-france.yaml")
                             .read_text(encoding="utf-8"))
+    del report["sections"]
     _edition(root, 2021, [report])
 
 
 def thirty_territories(root: Path) -> None:
-    """30 territories whose names take two lines on a chart; comptes-rendus for the
-    first two only (a compte-rendu does not depend on how many territories there are)."""
+    """30 territories whose names take two lines on the map; no compte-rendu (a
+    compte-rendu does not depend on how many territories there are)."""
     _copy_templates(root)
     referentiel = _referentiel()
     ids = [f"territoire-{n:02d}" for n in range(1, 31)]
@@ -176,15 +178,9 @@ def thirty_territories(root: Path) -> None:
         for n, tid in enumerate(ids, 1)]
     _dump(root / "content" / "referentiel.yaml", referentiel)
     _edition(root, 2020, [_territory(tid, 5 + n) for n, tid in enumerate(ids)])
-    votes = _votes(4)
-    files = []
-    for n, tid in enumerate(ids):
-        extra: dict[str, Any] = {}
-        if n < 2:
-            extra = {"themes_votes": votes, "sections": _sections(4, 2, votes)}
-        files.append(_territory(tid, 10 + n, priorites_locales=THEMES[: 1 + n % 6],
-                                mot_attendue=THEMES[n % 4: n % 4 + 2], **extra))
-    _edition(root, 2021, files)
+    _edition(root, 2021, [_territory(tid, 10 + n, priorites_locales=THEMES[: 1 + n % 6],
+                                     mot_attendue=THEMES[n % 4: n % 4 + 2])
+                          for n, tid in enumerate(ids)])
 
 
 def long_report(root: Path) -> None:
