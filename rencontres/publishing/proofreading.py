@@ -23,6 +23,8 @@ RAW_TAGS = ("{{", "}}", "{%", "%}", "{#", "#}")
 HEADING = re.compile(r"H[1-6]$")
 # A page other than a part's last must be at least this full.
 MIN_FILL = 1 / 3
+# A part this short on a page of its own should have followed the previous part.
+STRANDED = 1 / 4
 # Lines closer than this (points) are one line; LibreOffice writes each word apart.
 SAME_LINE = 2.0
 # Header and footer: the page's artifacts (LibreOffice tags them so) in its top and
@@ -294,6 +296,7 @@ def layout_findings(name: str, pages: Sequence[Page]) -> list[Finding]:
         if not any(line.bottom > (1 - BAND) * page.height for line in page.artifacts):
             findings.append(Finding(name, page.number, "pied de page", "page sans pied de page"))
         if following is None or (following.lines and _is_part_start(following.lines[0])):
+            findings += _stranded_part(name, page, pages[index - 1])
             continue
         fill = _fill(page)
         if fill < MIN_FILL:
@@ -301,6 +304,21 @@ def layout_findings(name: str, pages: Sequence[Page]) -> list[Finding]:
                                     f"page remplie à {round(fill * 100)} % seulement, "
                                     "alors que la partie continue page suivante"))
     return findings
+
+
+def _stranded_part(name: str, page: Page, previous: Page) -> list[Finding]:
+    """A part of a few lines alone on its page, put there by a forced page break although
+    the page before had room for it."""
+    if not page.lines or not _is_part_start(page.lines[0]) or previous.number == 1 \
+            or any(TOC_HEADING in line.tags for line in previous.lines):
+        return []
+    fill = _fill(page)
+    if fill >= STRANDED or 1 - _fill(previous) < fill + 0.05:
+        return []
+    return [Finding(name, page.number, "page vide",
+                    f"la partie « {page.lines[0].text} » tient en quelques lignes sur une "
+                    f"page à elle ({round(fill * 100)} %), alors que la page {previous.number} "
+                    "avait la place")]
 
 
 def _heading_findings(name: str, page: Page, following: Page | None) -> list[Finding]:

@@ -2,9 +2,13 @@
 paragraphs of a short list are kept on one page (each kept with the next, the last
 one free), and an item with sub-points is never parted from its first one. Headings
 already keep with what follows (their styles), so a short list moves with its heading.
+A part of a few lines (a level-1 heading and what follows it) does not start a page
+of its own: it follows the previous part.
 
 The Ingénierie list of the 2021 compte-rendu (two items, one sub-point) left its last
-item alone at the top of a page (issue 24).
+item alone at the top of a page; « Suivi des suggestions », one line, had a page of
+its own after a page half empty; so had the one objective of a partial edition's
+compte-rendu (issue 24).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SHORT_LIST = 6  # paragraphs: a list up to this long is kept whole
+SHORT_PART = 4  # paragraphs after its heading: a part this short follows the previous one
+PART_HEADING = "Heading1"
 
 
 def _w(tag: str) -> str:
@@ -57,3 +63,37 @@ def keep_lists_together(body: etree._Element) -> None:
         for item, following in zip(items, items[1:]):
             if _style(following) == _style(item) + "2":  # « ListBullet2 » after « ListBullet »
                 _keep_with_next(item)
+
+
+def _text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(_w("t")))
+
+
+def let_short_parts_follow(body: etree._Element) -> None:
+    """No page break before the heading of a part of at most SHORT_PART paragraphs of
+    text (a table counts as long), the first part excepted: it follows the cover."""
+    headings: list[tuple[etree._Element, int]] = []
+    for child in body:
+        if child.tag == _w("p") and _style(child) == PART_HEADING:
+            headings.append((child, 0))
+        elif headings and (child.tag == _w("tbl") or (child.tag == _w("p") and _text(child))):
+            heading, count = headings[-1]
+            headings[-1] = (heading, count + (SHORT_PART + 1 if child.tag == _w("tbl") else 1))
+    for heading, count in headings[1:]:
+        if count <= SHORT_PART:
+            _no_page_break_before(heading)
+
+
+def _no_page_break_before(paragraph: etree._Element) -> None:
+    properties = paragraph.find(_w("pPr"))
+    if properties is None:
+        properties = etree.Element(_w("pPr"))
+        paragraph.insert(0, properties)
+    for old in properties.findall(_w("pageBreakBefore")):
+        properties.remove(old)
+    no_break = etree.Element(_w("pageBreakBefore"), {_w("val"): "0"})
+    before = [c for c in properties if c.tag in (_w("pStyle"), _w("keepNext"), _w("keepLines"))]
+    if before:
+        before[-1].addnext(no_break)
+    else:
+        properties.insert(0, no_break)

@@ -200,3 +200,13 @@ def test_the_2021_synthesis_as_read_from_its_pdf(example):
     missing = dataclasses.replace(first, labels=(*first.labels, "Pays Basque"))
     assert [f.message.endswith("ne montre pas l'étiquette « Pays Basque »")
             for f in chart_findings(DOC, pages, [missing])] == [True]
+
+
+def test_a_short_part_alone_on_its_page_after_a_page_with_room():
+    """« Suivi des suggestions », one line on a page of its own (issue 24)."""
+    half = page(8, [line(f"Ligne {n}", 120 + 20 * n) for n in range(15)])
+    alone = page(9, [line("Suivi des suggestions de 2021", 100, "H1"), line("Une ligne", 140)])
+    assert messages(layout_findings(DOC, [full(1), full(2), half, alone])) == [
+        "synthese-2021.pdf, page 9 : la partie « Suivi des suggestions de 2021 » tient en "
+        "quelques lignes sur une page à elle (8 %), alors que la page 8 avait la place"]
+    assert layout_findings(DOC, [full(1), full(2), full(8), alone]) == []
