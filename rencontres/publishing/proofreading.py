@@ -14,7 +14,8 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -109,7 +110,7 @@ def read_pages(pdf: bytes) -> list[Page]:
                      if BAND * page.height < shape["bottom"] < (1 - BAND) * page.height]
             figures: dict[str, list[str]] = {}
             for word in content:
-                alt = figure_of.get(word.get("mcid"))
+                alt = figure_of.get(word.get("mcid", -1))
                 word["figure"] = alt is not None
                 if alt is not None:
                     figures.setdefault(alt, []).append(word["text"])

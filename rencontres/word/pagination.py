@@ -13,12 +13,17 @@ compte-rendu (issue 24).
 
 from __future__ import annotations
 
+import itertools
+
 from lxml import etree
+
+from .schema_order import rank
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SHORT_LIST = 6  # paragraphs: a list up to this long is kept whole
 SHORT_PART = 4  # paragraphs after its heading: a part this short follows the previous one
 PART_HEADING = "Heading1"
+PART_SPACE = "480"  # twentieths of a point (24 pt): above a part that follows another
 
 
 def _w(tag: str) -> str:
@@ -34,19 +39,23 @@ def _is_item(paragraph: etree._Element) -> bool:
     return _style(paragraph).startswith("List")
 
 
-def _keep_with_next(paragraph: etree._Element) -> None:
+def _set(paragraph: etree._Element, name: str, **attributes: str) -> None:
+    """The paragraph property `name` (replaced if there), in the schema's order."""
     properties = paragraph.find(_w("pPr"))
     if properties is None:
         properties = etree.Element(_w("pPr"))
         paragraph.insert(0, properties)
-    if properties.find(_w("keepNext")) is not None:
-        return
-    keep = etree.Element(_w("keepNext"))
-    style = properties.find(_w("pStyle"))
-    if style is not None:
-        style.addnext(keep)  # the schema's order: pStyle, then keepNext
-    else:
-        properties.insert(0, keep)
+    for old in properties.findall(_w(name)):
+        properties.remove(old)
+    new = etree.Element(_w(name), {_w(key): value for key, value in attributes.items()})
+    after = [child for child in properties
+             if rank("pPr", etree.QName(child).localname) < rank("pPr", name)]
+    properties.insert(properties.index(after[-1]) + 1 if after else 0, new)
+
+
+def _keep_with_next(paragraph: etree._Element) -> None:
+    if paragraph.find(f"{_w('pPr')}/{_w('keepNext')}") is None:
+        _set(paragraph, "keepNext")
 
 
 def keep_lists_together(body: etree._Element) -> None:
@@ -60,7 +69,7 @@ def keep_lists_together(body: etree._Element) -> None:
         if 2 <= len(items) <= SHORT_LIST:
             for item in items[:-1]:
                 _keep_with_next(item)
-        for item, following in zip(items, items[1:]):
+        for item, following in itertools.pairwise(items):
             if _style(following) == _style(item) + "2":  # « ListBullet2 » after « ListBullet »
                 _keep_with_next(item)
 
@@ -84,16 +93,12 @@ def let_short_parts_follow(body: etree._Element) -> None:
             _no_page_break_before(heading)
 
 
-def _no_page_break_before(paragraph: etree._Element) -> None:
-    properties = paragraph.find(_w("pPr"))
-    if properties is None:
-        properties = etree.Element(_w("pPr"))
-        paragraph.insert(0, properties)
-    for old in properties.findall(_w("pageBreakBefore")):
-        properties.remove(old)
-    no_break = etree.Element(_w("pageBreakBefore"), {_w("val"): "0"})
-    before = [c for c in properties if c.tag in (_w("pStyle"), _w("keepNext"), _w("keepLines"))]
-    if before:
-        before[-1].addnext(no_break)
+def _no_page_break_before(heading: etree._Element) -> None:
+    """The heading follows the previous part, a blank line above it: the space a page
+    break gave it."""
+    _set(heading, "pageBreakBefore", val="0")
+    spacing = heading.find(f"{_w('pPr')}/{_w('spacing')}")
+    if spacing is None:
+        _set(heading, "spacing", before=PART_SPACE)
     else:
-        properties.insert(0, no_break)
+        spacing.set(_w("before"), PART_SPACE)

@@ -11,7 +11,8 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import yaml
 
@@ -312,7 +313,7 @@ def build_corpus(base: Path) -> dict[str, Path]:
             build(Project(roots[shape.name]),
                   BuildOptions(year=shape.year, territories=shape.territories, pdf=True,
                                workers=1, strict=True))
-        except BaseException as error:  # reported below, with the shape's name
+        except Exception as error:  # reported below, with the shape's name
             errors.append((shape, error))
         finally:
             batcher.finished()
