@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from naive import votes_chart
 
 
@@ -60,7 +59,7 @@ def markdown(data, territory, edition, chart_name):
                                ("idees_projet", "Comment la MOT peut s'emparer du sujet"),
                                ("suggestions", "Suggestions"), ("remarques", "Remarques")):
                 if section.get(key):
-                    lines += [f"#### {title}", ""] + bullets(section[key]) + [""]
+                    lines += [f"#### {title}", "", *bullets(section[key]), ""]
             if section.get("partenaires"):
                 lines += [f"Partenaires : {', '.join(section['partenaires'])}", ""]
     if level1:

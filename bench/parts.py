@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import make_project  # noqa: E402
 
+from rencontres.content.loading import load_content  # noqa: E402
+from rencontres.content.source import read_yaml  # noqa: E402
 from rencontres.publishing.distribution import finish_edition  # noqa: E402
 from rencontres.publishing.plan import Project, plan  # noqa: E402
 from rencontres.publishing.state import BuildState  # noqa: E402
-from rencontres.content.loading import load_content  # noqa: E402
-from rencontres.content.source import read_yaml  # noqa: E402
 
 
 def timed(action, repeat: int) -> tuple[float, float, float]:

@@ -49,7 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_project  # noqa: E402
+from synthetic import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"  # replaced by the snapshot's at start (see snapshot_code)

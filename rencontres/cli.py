@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import signal
 import sys
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-# Light imports only, up to the build itself: a build with nothing to do is told
-# without the content model, YAML, Jinja or Word (publishing/quick.py).
-from .publishing.plan import BuildReport, DocumentJob, Project
 from .errors import (
     DistributionError,
     RencontresError,
@@ -19,6 +19,13 @@ from .errors import (
     display_path,
     system_error,
 )
+
+# Light imports only, up to the build itself: a build with nothing to do is told
+# without the content model, YAML, Jinja or Word (publishing/quick.py).
+from .publishing.plan import BuildReport, DocumentJob, Project
+
+if TYPE_CHECKING:  # imported when `apercu` runs only
+    from .publishing.preview import State
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -40,6 +47,9 @@ DEFAULT_COMMAND = "construire"
 class FrenchParser(argparse.ArgumentParser):
     """argparse with its fixed English words in French."""
 
+    # The parser of each command, by its names and aliases (the main parser's only).
+    commands: dict[str, FrenchParser]
+
     def format_usage(self) -> str:
         return super().format_usage().replace("usage:", "utilisation :", 1)
 
@@ -51,17 +61,23 @@ class FrenchParser(argparse.ArgumentParser):
                 .replace("commandes:", "commandes :")
                 .replace("show this help message and exit", "affiche cette aide et quitte"))
 
-    def error(self, message: str) -> None:
-        for english, french in (("the following arguments are required", "argument manquant"),
-                                ("unrecognized arguments", "arguments non reconnus"),
-                                ("invalid choice", "choix invalide"),
-                                ("invalid int value", "nombre entier attendu, reçu"),
+    def error(self, message: str) -> NoReturn:
+        for english, french in (("the following arguments are required:", "argument manquant :"),
+                                ("unrecognized arguments:", "arguments non reconnus :"),
+                                ("invalid choice:", "choix invalide :"),
+                                ("invalid int value:", "nombre entier attendu, reçu"),
                                 ("expected one argument", "une valeur est attendue"),
                                 ("choose from", "choisir parmi"),
                                 ("not allowed with argument", "incompatible avec")):
             message = message.replace(english, french)
+        # « argument --jobs: … » as French writes it: a space before the colon.
+        message = re.sub(r"^(argument \S+):", r"\1 :", message)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog} : erreur : {message}\n")
+
+    def options(self) -> list[str]:
+        """The options this parser knows, as typed: « --pdf », « -q »."""
+        return [option for action in self._actions for option in action.option_strings]
 
 
 def _positive(text: str) -> int:
@@ -74,7 +90,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> FrenchParser:
     common = FrenchParser(add_help=False)
     common.add_argument("--projet", type=Path, default=None, metavar="DOSSIER",
                         help="dossier du projet (content/, templates/, output/) ; "
@@ -88,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE",
                                      parser_class=FrenchParser, title="commandes")
+    parser.commands = commands.choices
 
     build_parser = commands.add_parser(
         "construire", aliases=list(COMMANDS["construire"]), parents=[common],
@@ -182,6 +199,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_unknown(parser: FrenchParser, command: str, unknown: list[str],
+                    implied: bool) -> NoReturn:
+    """Stop on what no option of `command` is, naming the nearest option or command."""
+    if implied and not unknown[0].startswith("-"):  # « python build.py verfier »
+        names = [*COMMANDS, *(alias for aliases in COMMANDS.values() for alias in aliases)]
+        near = difflib.get_close_matches(unknown[0], names, n=1)
+        parser.error(f"commande inconnue : {unknown[0]}\n" + (
+            f"Vouliez-vous dire {near[0]} ?" if near
+            else f"Les commandes : {', '.join(COMMANDS)}."))
+    command_parser = parser.commands[command]
+    hints = [f"\nVouliez-vous dire {near[0]} ?" for word in unknown if word.startswith("-")
+             if (near := difflib.get_close_matches(word.split("=")[0], command_parser.options(),
+                                                   n=1))]
+    command_parser.error(f"arguments non reconnus : {' '.join(unknown)}{''.join(hints)}")
+
+
+def _outside_project_hint(project: Project, given: Path | None) -> str | None:
+    """How to point a command at its project, when the folder it looked in is none."""
+    if project.content_dir.is_dir() or project.templates_dir.is_dir():
+        return None
+    if given is not None:
+        return (f"« {display_path(project.root)} » n'est pas le dossier d'un projet : il ne "
+                "contient ni content/ ni templates/. Indiquez le dossier du projet avec "
+                "--projet DOSSIER.")
+    return ("Aucun projet ici : ni ce dossier ni ceux au-dessus ne contiennent content/ et "
+            "templates/. Placez-vous dans le dossier du projet (cd DOSSIER) puis relancez, "
+            "ou indiquez-le avec --projet DOSSIER.")
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -234,7 +280,7 @@ def _interrupt_on_sigterm() -> None:
     temporary files are removed and every previous output stays intact."""
     main_process = os.getpid()
 
-    def handler(signum, frame):
+    def handler(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != main_process:
             # A worker forked before it could restore the default action: it ends
             # as that action would, and leaves the reporting to the main process.
@@ -283,8 +329,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
-    arguments = _parser().parse_args(_with_default_command(
-        sys.argv[1:] if argv is None else list(argv)))
+    given = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    with_command = _with_default_command(given)
+    arguments, unknown = parser.parse_known_args(with_command)
+    if unknown:
+        _refuse_unknown(parser, arguments.command, unknown,
+                        implied=len(with_command) > len(given))
     project = Project(arguments.projet or project_root(Path(".")))
     command = _canonical(arguments.command)
     try:
@@ -306,6 +357,9 @@ def _run(argv: list[str] | None) -> int:
         if command == "construire" or (command == "diffuser"
                                        and not isinstance(error, DistributionError)):
             print(_what_was_written(error.written), file=sys.stderr)
+        hint = _outside_project_hint(project, arguments.projet)
+        if hint is not None:
+            print(hint, file=sys.stderr)
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except BaseException as error:
         if not _interrupted(error):
@@ -402,7 +456,7 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
 
 def _preview(project: Project, arguments: argparse.Namespace) -> int:
     from .publishing.pipeline import BuildOptions
-    from .publishing.preview import Preview, serve, watch
+    from .publishing.preview import Preview, saved_files, serve, watch
 
     options = BuildOptions(year=arguments.edition, territories=tuple(arguments.territoire),
                            workers=arguments.jobs)
@@ -411,8 +465,9 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
     try:
         print(f"Aperçu : http://127.0.0.1:{server.server_address[1]}/ "
               "(ouvrez cette adresse dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
+        before = saved_files(preview)
         _show_rebuilt(preview.rebuild())
-        watch(preview, _show_rebuilt)
+        watch(preview, _show_rebuilt, before)
     except KeyboardInterrupt:
         print("Aperçu arrêté.")
     finally:
@@ -420,20 +475,27 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show_rebuilt(state) -> None:
+def _show_rebuilt(state: State) -> None:
     problems = len(state.problems)
-    told = f" ; {problems} problème{'s' if problems > 1 else ''} (voir la page)" \
-        if problems else ""
-    print(f"[{state.time}] {state.summary}{told}", flush=True)
+    told = state.summary
+    if problems:  # one sentence: « …précédente ; 1 problème (voir la page). »
+        told = (f"{told.removesuffix('.')} ; {problems} problème{'s' if problems > 1 else ''} "
+                "(voir la page).")
+    print(f"[{state.time}] {told}", flush=True)
 
 
 def _changes(project: Project, year: int | None) -> int:
-    from .publishing.releases import changes_since_last
+    from .publishing.releases import changes_since_last, modifications_name
 
     found = changes_since_last(project, year)
-    print(found.changes.text(), end="")
-    print(f"Écrit : {display_path(found.written)} (joint au paquet de la diffusion "
-          f"v{found.version})", file=sys.stderr)
+    print(found.changes.text(), end="", flush=True)
+    if found.written is None:
+        print(f"Rien n'est écrit : sans modification, pas de "
+              f"{modifications_name(found.version)} à joindre à une diffusion.",
+              file=sys.stderr)
+    else:
+        print(f"Écrit : {display_path(found.written)} (joint au paquet de la diffusion "
+              f"v{found.version})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -496,7 +558,9 @@ def _fields(project: Project, write: bool) -> int:
     from .word.fields import FIELDS_DOC, fields_markdown
 
     text = fields_markdown()
-    print(text, end="")
+    # Flushed before a line goes to stderr: where both streams end up in the same place
+    # (a pipe, a log), « Écrit : … » comes after the list, on its own line.
+    print(text, end="", flush=True)
     if write:
         from .publishing.output import write_atomic
 
@@ -507,8 +571,8 @@ def _fields(project: Project, write: bool) -> int:
 
 
 def _new_edition(project: Project, year: int) -> int:
-    from .publishing.output import write_new_folder
     from .content.scaffold import new_edition_files
+    from .publishing.output import write_new_folder
 
     files = new_edition_files(project.content_dir, year)
     write_new_folder(project.content_dir / str(year),

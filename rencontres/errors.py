@@ -55,11 +55,16 @@ _SYSTEM_ERRORS = {
 
 def system_error(error: OSError) -> str:
     """What went wrong, in French."""
+    if error.errno is None:  # an OSError raised by hand, with no system error number
+        return "erreur du système"
     return _SYSTEM_ERRORS.get(error.errno, "erreur du système "
                               f"({errno.errorcode.get(error.errno, error.errno)})")
 
 
-def _reading_order(problem: Problem) -> tuple:
+_ReadingKey = tuple[str, int, int, list[tuple[int, int, str]]]
+
+
+def _reading_order(problem: Problem) -> _ReadingKey:
     """File, line, column, then message with its numbers compared as numbers:
     « paragraphe 9 » comes before « paragraphe 10 »."""
     words = re.split(r"(\d+)", problem.message)
@@ -78,7 +83,7 @@ class RencontresError(Exception):
         self.written: tuple[Path, ...] = ()
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[RencontresError], tuple[list[Problem]]]:
         # Rebuilt from its problems when it crosses from a worker process.
         return type(self), (self.problems,)
 

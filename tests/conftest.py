@@ -6,18 +6,26 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.collection import remember
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    remember(item)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The user's cache (page layouts of tables of contents), one for the whole run and
-    never the real one: every test and the processes it starts share it."""
+    """The user's cache (page layouts of tables of contents, the map's background), one
+    for the whole run and never the real one: every test and the processes it starts
+    share it, and so do pytest-xdist's workers (whose temporary folders are siblings)."""
     import os
 
-    folder = tmp_path_factory.mktemp("cache-utilisateur")
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cache-utilisateur"
+    folder.mkdir(exist_ok=True)
     os.environ["XDG_CACHE_HOME"] = os.environ["LOCALAPPDATA"] = str(folder)
     return folder
 

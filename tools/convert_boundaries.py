@@ -23,13 +23,13 @@ from pathlib import Path
 COUNTRIES = {
     "France": ("FR", "FRANCE"),
     "Belgium": ("BE", "BELGIQUE"),
-    "Luxembourg": ("LU", ""),
+    "Luxembourg": ("LU", "LUXEMBOURG"),
     "Germany": ("DE", "ALLEMAGNE"),
     "Switzerland": ("CH", "SUISSE"),
     "Italy": ("IT", "ITALIE"),
-    "Monaco": ("MC", ""),
+    "Monaco": ("MC", "MONACO"),
     "Spain": ("ES", "ESPAGNE"),
-    "Andorra": ("AD", ""),
+    "Andorra": ("AD", "ANDORRE"),
     "United Kingdom": ("UK", "ROYAUME-UNI"),
     # Drawn as land, unnamed: the map would otherwise show sea where they are.
     "Netherlands": ("NL", ""),
@@ -48,6 +48,8 @@ COUNTRIES = {
 NAME_AT = {
     "FR": (2.4, 46.9), "BE": (4.45, 51.0), "DE": (9.6, 50.9), "CH": (8.6, 46.95),
     "IT": (9.9, 44.9), "ES": (-3.6, 41.9), "UK": (-1.6, 51.45),
+    # Smaller than their names: written beside them, with a leader line (map.py).
+    "LU": (6.13, 49.78), "AD": (1.55, 42.55), "MC": (7.42, 43.74),
 }
 # Longitude west, east; latitude south, north: a margin around the map's frame.
 BOX = (-8.0, 13.0, 39.5, 53.5)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterable
+from typing import TypeVar
 
 from ..errors import ContentError, Problem, display_path
-from .model import EditionInfo, Referentiel, Section, Synthesis, TerritoryReport
+from .model import EditionInfo, Referentiel, Section, Synthesis, Territory, TerritoryReport, Theme
 from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
 from .validation import did_you_mean, validate
 
@@ -54,10 +55,10 @@ class Content:
         older = [year for year in self.editions if year < edition.year]
         return self.editions[max(older)] if older else None
 
-    def territory(self, territory_id: str):
+    def territory(self, territory_id: str) -> Territory:
         return next(t for t in self.referentiel.territories if t.id == territory_id)
 
-    def theme(self, theme_id: str):
+    def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.referentiel.themes if t.id == theme_id)
 
 
@@ -130,33 +131,39 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
                                 before, checked)
         if edition is not None:
             editions[edition.year] = edition
-    if problems:
+    if problems or referentiel is None:  # no referentiel: its problems are listed
         raise ContentError(problems)
     return Content(root, referentiel, editions, tuple(warnings), digests)
 
 
-def _load(path: Path, model, problems: list[Problem], warnings: list[Problem],
-          digests: dict[Path, str]):
+_Model = TypeVar("_Model", Referentiel, EditionInfo, TerritoryReport, Synthesis)
+
+
+def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: list[Problem],
+          digests: dict[Path, str]) -> tuple[_Model, YamlDocument] | None:
+    """The file's valid value and the document it was read from; None when invalid (its
+    problems added to `problems`)."""
     if not path.is_file():
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
-        return None, None
+        return None
     document, read_problems = read_yaml(path)
     if document.sha256 is not None:
         digests[path] = document.sha256
     problems += read_problems
     warnings += document.warnings
     if read_problems:
-        return None, document
+        return None
     value, model_problems = validate(document, model)
     problems += model_problems
-    return value, document
+    return None if value is None else (value, document)
 
 
 def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Problem],
                       digests: dict[Path, str]) -> Referentiel | None:
-    referentiel, document = _load(path, Referentiel, problems, warnings, digests)
-    if referentiel is None:
+    loaded = _load(path, Referentiel, problems, warnings, digests)
+    if loaded is None:
         return None
+    referentiel, document = loaded
     for key, items in (("territoires", referentiel.territories),
                        ("themes", referentiel.themes),
                        ("categories", referentiel.categories)):
@@ -169,11 +176,14 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                   warnings: list[Problem], digests: dict[Path, str],
                   previous: Edition | None = None, check_follow_ups: bool = True
                   ) -> Edition | None:
-    info, document = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
-    if info is not None and str(info.year) != directory.name:
-        problems.append(document.problem(
-            ("annee",),
-            f"l'année {info.year} ne correspond pas au dossier « {shown(directory.name)} »"))
+    info: EditionInfo | None = None
+    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
+    if loaded_info is not None:
+        info, document = loaded_info
+        if str(info.year) != directory.name:
+            problems.append(document.problem(
+                ("annee",),
+                f"l'année {info.year} ne correspond pas au dossier « {shown(directory.name)} »"))
     problems += _unexpected_files(directory, {EDITION_FILE, SYNTHESIS_FILE}, "fichier")
 
     reports: dict[str, TerritoryReport] = {}
@@ -193,8 +203,9 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                     f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
-            report, doc = _load(path, TerritoryReport, problems, warnings, digests)
-            if report is not None and referentiel is not None:
+            loaded_report = _load(path, TerritoryReport, problems, warnings, digests)
+            if loaded_report is not None and referentiel is not None:
+                report, doc = loaded_report
                 problems += _check_report(report, doc, referentiel)
                 warnings += _empty_sections(report, doc)
                 warnings += _doubtful(report, doc, directory.name)
@@ -202,11 +213,13 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                 report_files[report.territory] = path
                 documents.append((report, doc))
 
-    synthesis = None
+    synthesis: Synthesis | None = None
     synthesis_path = directory / SYNTHESIS_FILE
-    if synthesis_path.exists():
-        synthesis, doc = _load(synthesis_path, Synthesis, problems, warnings, digests)
-        if synthesis is not None and referentiel is not None:
+    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests)
+                        if synthesis_path.exists() else None)
+    if loaded_synthesis is not None:
+        synthesis, doc = loaded_synthesis
+        if referentiel is not None:
             problems += _check_synthesis(synthesis, doc, referentiel)
             documents.append((synthesis, doc))
             if check_follow_ups:
@@ -236,7 +249,7 @@ def _duplicates(document: YamlDocument, path: YamlPath, values: list[str],
     problems = []
     for index, value in enumerate(values):
         if value in seen:
-            problems.append(document.problem(path + (index,) + suffix,
+            problems.append(document.problem((*path, index, *suffix),
                                              f"{what} « {shown(value)} » en double"))
         seen.add(value)
     return problems
@@ -316,7 +329,7 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
         for index, theme_id in enumerate(ids):
             problems += _unknown(document, (key, index), theme_id, themes, "thème")
         problems += _duplicates(document, (key,), ids, what="thème")
-    covered = Counter()
+    covered: Counter[str] = Counter()
     for s_index, section in enumerate(report.sections):
         for index, label in enumerate(section.voted_themes):
             path = ("sections", s_index, "themes_votes", index)
@@ -373,7 +386,8 @@ def _located_ids(model: TerritoryReport | Synthesis) -> Iterable[tuple[YamlPath,
 
 def suggestion_ids(edition: Edition) -> list[str]:
     """The ids given to the MOT's suggestions of an edition, in file order."""
-    models = [*edition.reports.values(), *([edition.synthesis] if edition.synthesis else [])]
+    models: list[TerritoryReport | Synthesis] = [
+        *edition.reports.values(), *([edition.synthesis] if edition.synthesis else [])]
     return [sid for model in models for _, sid, is_suggestion in _located_ids(model)
             if is_suggestion]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -70,7 +70,7 @@ OptionalText = Annotated[str | None, AfterValidator(_not_blank), _SHOWS_SOMETHIN
 Texts = Annotated[list[Annotated[str, _SHOWS_SOMETHING]], AfterValidator(_no_blank_item)]
 
 
-def _text(alias: str, description: str, **kwargs) -> object:
+def _text(alias: str, description: str, **kwargs: Any) -> Any:  # Any: as pydantic's Field
     return Field(alias=alias, description=description, min_length=1, **kwargs)
 
 
@@ -187,7 +187,7 @@ class Participants(ContentModel):
         description="Répartition facultative par catégorie (identifiants du référentiel).")
 
     @model_validator(mode="after")
-    def _split_fits_total(self) -> "Participants":
+    def _split_fits_total(self) -> Participants:
         for category, count in self.by_category.items():
             if count < 0:
                 raise RuleError(f"l'effectif de « {category} » ne peut pas être négatif",
@@ -228,7 +228,7 @@ class Section(ContentModel):
                                 description="Remarques de la MOT.")
 
     @model_validator(mode="after")
-    def _level_2_has_no_project(self) -> "Section":
+    def _level_2_has_no_project(self) -> Section:
         if self.level == 2 and (self.project_ideas or self.partners):
             key = "idees_projet" if self.project_ideas else "partenaires"
             raise RuleError("les idées de projet et les partenaires sont réservés aux parties "
@@ -304,14 +304,14 @@ class MostCited(ContentModel):
         description="Nombre de thèmes les plus cités montrés là où la MOT est attendue.")
 
 
-FOLLOW_UP_STATUSES = ("fait", "en cours", "abandonnée", "reformulée")
+FollowUpStatus = Literal["fait", "en cours", "abandonnée", "reformulée"]
 
 
 class FollowUp(ContentModel):
     suggestion: Id = Field(alias="suggestion",
                            description="Identifiant de la suggestion suivie, donné à "
                                        "l'édition précédente.")
-    status: Literal[FOLLOW_UP_STATUSES] = Field(
+    status: FollowUpStatus = Field(
         alias="etat", description="Ce qu'est devenue la suggestion : « fait », « en cours », "
                                   "« abandonnée » ou « reformulée ».")
     text: OptionalText = Field(None, alias="texte", min_length=1,

@@ -24,7 +24,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
 
@@ -34,13 +34,16 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
-def _plain_numbers(loader: type) -> type:
+_Loader = TypeVar("_Loader", yaml.SafeLoader, yaml.CSafeLoader)
+
+
+def _plain_numbers(loader: type[_Loader]) -> type[_Loader]:
     """`loader`, reading as a number only an integer written plainly (« 12 », « -3 »).
     YAML 1.1 reads « 14:30 » as 870, « 010 » as 8, « 0x1F » as 31, « 1_000 » as 1000 and
     « 50.000 » as 50.0: a text would get those instead of what was typed. No field of
     the content is a decimal number; anything else stays the text typed, and a count
     written so is refused as not a whole number."""
-    plain = type(loader.__name__, (loader,), {})
+    plain = cast("type[_Loader]", type(loader.__name__, (loader,), {}))
     plain.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers
                 if tag not in (_INT_TAG, _FLOAT_TAG)]
@@ -52,7 +55,7 @@ def _plain_numbers(loader: type) -> type:
 
 _SafeLoader = _plain_numbers(yaml.SafeLoader)
 try:
-    _FastLoader: type | None = _plain_numbers(yaml.CSafeLoader)
+    _FastLoader: type[yaml.CSafeLoader] | None = _plain_numbers(yaml.CSafeLoader)
 except AttributeError:  # PyYAML built without libyaml
     _FastLoader = None
 
@@ -66,10 +69,15 @@ MAX_DEPTH = 100
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # PyYAML's line breaks
 # libyaml's composer recurses in C, once per nesting level, without a limit: « - - - … »
 # on one line crashes the process past some 20 000 levels. A nested block collection
-# starts at a greater column (or at the same, for a list under a key), so lines of
-# under MAX_FAST_LINE characters keep the nesting under 2 × MAX_FAST_LINE + MAX_DEPTH
-# levels; longer lines go to PyYAML's parser, which stops at Python's recursion limit.
+# starts at a greater column (or at the same, for a list under a key), after the line's
+# indentation and its indicators (« - », « ? », « : ») and properties (« &ancre »,
+# « !tag ») only: a key or a value ends them, and what follows on the line is a scalar
+# or a flow collection (whose depth MAX_DEPTH bounds). So when every line's indentation
+# and indicators take under MAX_FAST_LINE columns, the nesting stays under
+# 2 × MAX_FAST_LINE + MAX_DEPTH levels; other files go to PyYAML's parser, which stops
+# at Python's recursion limit. (A long line of values, « [[], [], …] », stays fast.)
 MAX_FAST_LINE = 2_000
+_BLOCK_START = re.compile(r"^ *(?:(?:[-?:]|[&!]\S*) +)*", re.M)
 
 YamlPath = tuple[str | int, ...]
 
@@ -171,8 +179,10 @@ class YamlDocument:
         text, self._unlocated = self._unlocated, None
         loader = _SafeLoader(text)
         try:
-            _Builder(self, loader).build(loader.get_single_node(), ())
-        except Exception:  # noqa: BLE001 - not expected: read_yaml left to PyYAML's
+            node = loader.get_single_node()
+            if node is not None:
+                _Builder(self, loader).build(node, ())
+        except Exception:  # not expected: read_yaml left to PyYAML's
             pass  # parser what it may read otherwise; unknown positions point at line 1
         finally:
             loader.dispose()
@@ -254,10 +264,10 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, "tag:yaml.org,2002:seq")
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        if node.tag == _STR_TAG:
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
             if not node.style and self.lines is not None:  # plain: None, or "" (libyaml)
-                self._check_cut_by_comment(node)
+                self._check_cut_by_comment(node, self.lines)
             # An alias repeats a text without its characters being in the file: a
             # document built from it could be far larger than any the file could make.
             self.characters += len(node.value)
@@ -271,16 +281,16 @@ class _Builder:
             # then reports it where a date is expected.
             return node.value
 
-    def _check_cut_by_comment(self, node: yaml.ScalarNode) -> None:
+    def _check_cut_by_comment(self, node: yaml.ScalarNode, lines: list[str]) -> None:
         """« - Réunion #2 des partenaires » reads as « Réunion » and a comment: the rest
         of the text would be lost without a word."""
         end = node.end_mark
-        comment = _COMMENT_AFTER.match(self.lines[end.line], end.column)
+        comment = _COMMENT_AFTER.match(lines[end.line], end.column)
         if comment:
             self.warnings.append(Problem(
                 self.document.name, end.line + 1, comment.end(),
                 f"le texte « {shown(node.value, 40)} » s'arrête avant « "
-                f"{shown(self.lines[end.line][comment.end() - 1:], 40)} », lu comme un "
+                f"{shown(lines[end.line][comment.end() - 1:], 40)} », lu comme un "
                 "commentaire (« # » après une espace) : si cela fait partie du texte, "
                 "mettez tout le texte entre guillemets"))
 
@@ -291,7 +301,7 @@ class _Builder:
         if start < self.checked_until:  # inside brackets already checked
             return
         self.checked_until = end
-        if _FLOW_DIVERGES.search(self.text, start, end):
+        if self.text is not None and _FLOW_DIVERGES.search(self.text, start, end):
             raise _Diverges()
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
@@ -302,9 +312,9 @@ class _Builder:
                 node.start_mark,
             )
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
         self.loader.flatten_mapping(node)
-        result: dict = {}
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             # A key is always text, as written: « 1: » or « non: » must not
             # become a number or a boolean that pydantic would reject in English.
@@ -313,7 +323,7 @@ class _Builder:
                 key = key_node.value
             else:
                 key = str(self.loader.construct_object(key_node, deep=True))
-            child = path + (key,)
+            child = (*path, key)
             if key in result and self.fast:
                 raise _Diverges()  # reported with positions by PyYAML's parser
             mark = key_node.start_mark
@@ -432,9 +442,9 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         )]
     too_deep = _too_deep(text)
     if too_deep is not None:
-        line, column = _line_column(text, too_deep)
+        deep_line, deep_column = _line_column(text, too_deep)
         return document, [Problem(
-            name, line, column,
+            name, deep_line, deep_column,
             f"imbrication trop profonde (plus de {MAX_DEPTH} crochets ou accolades ouverts) : "
             "est-ce bien un fichier de contenu ?",
         )]
@@ -445,11 +455,13 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         text = unicodedata.normalize("NFC", text)
     text = _remove_invisible(document, text)
     # PyYAML's parser refuses a tab that libyaml reads as a space: such files go to it.
-    if (_FastLoader is not None and "\t" not in text
-            # (the invisible characters removed, splitlines breaks lines as YAML does)
-            and max(map(len, text.splitlines()), default=0) < MAX_FAST_LINE
-            and _read_fast(document, text)):
-        return document, []
+    try:
+        if (_FastLoader is not None and "\t" not in text
+                and _deepest_block_start(text) < MAX_FAST_LINE
+                and _read_fast(_FastLoader, document, text)):
+            return document, []
+    except _TooBig:
+        return document, [_too_big(name, text)]
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -464,13 +476,7 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         document.warnings += builder.warnings
         return document, builder.problems
     except _TooBig:
-        # Aliases are to blame only when there are some.
-        expanded = " une fois les alias (*nom) développés" if "*" in text else ""
-        return document, [Problem(
-            name, None, None,
-            f"le fichier contient plus de {_number(MAX_NODES)} valeurs{expanded} : "
-            "est-ce bien un fichier de contenu ?",
-        )]
+        return document, [_too_big(name, text)]
     except _TooMuchText:
         return document, [Problem(
             name, None, None,
@@ -478,9 +484,9 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
             "fois les alias (*nom) développés : est-ce bien un fichier de contenu ?",
         )]
     except _Recursive as error:
-        line, column = _position(error.node.start_mark)
+        alias_line, alias_column = _position(error.node.start_mark)
         return document, [Problem(
-            name, line, column,
+            name, alias_line, alias_column,
             "alias (*nom) placé à l'intérieur de sa propre ancre (&nom) : "
             "la valeur se contiendrait elle-même",
         )]
@@ -498,11 +504,27 @@ def read_yaml(path: Path) -> tuple[YamlDocument, list[Problem]]:
         loader.dispose()
 
 
-def _read_fast(document: YamlDocument, text: str) -> bool:
+def _deepest_block_start(text: str) -> int:
+    """The most columns a line's indentation, indicators and properties take (see
+    MAX_FAST_LINE); the invisible characters are removed, and no other character than
+    « \\n » breaks a line then (_replace_unusual_breaks)."""
+    return max((len(match.group()) for match in _BLOCK_START.finditer(text)), default=0)
+
+
+def _too_big(name: str, text: str) -> Problem:
+    # Aliases are to blame only when there are some.
+    expanded = " une fois les alias (*nom) développés" if "*" in text else ""
+    return Problem(name, None, None,
+                   f"le fichier contient plus de {_number(MAX_NODES)} valeurs{expanded} : "
+                   "est-ce bien un fichier de contenu ?")
+
+
+def _read_fast(fast_loader: type[yaml.CSafeLoader], document: YamlDocument, text: str) -> bool:
     """Read with libyaml; False (and the document untouched) when PyYAML's parser
-    must read the file: an error or a limit (its messages are PyYAML's), an empty
+    must read the file: an error or a limit other than the count of values (its
+    messages are PyYAML's; too many values raise _TooBig), an empty
     file, or what the two parsers may read differently (see _Builder)."""
-    loader = _FastLoader(text)
+    loader = fast_loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -510,11 +532,15 @@ def _read_fast(document: YamlDocument, text: str) -> bool:
         # Without an alias (« *nom ») the nodes form a tree, of hardly more nodes than
         # the text has characters (« ? ? ? » : a null key and value every two): a
         # text of under MAX_NODES / 2 characters needs no measuring then.
+        # Too many: said at once, PyYAML's parser would take seconds to compose as many
+        # nodes and give the same message (it has no position).
         if ("*" in text or len(text) >= MAX_NODES // 2) and _expanded_size(node, {}) > MAX_NODES:
-            return False
+            raise _TooBig()
         builder = _Builder(document, loader, text, fast=True)
         data = builder.build(node, ())
-    except Exception:  # noqa: BLE001 - whatever it is, the reference parser reports it
+    except _TooBig:
+        raise
+    except Exception:  # whatever it is, the reference parser reports it
         return False
     finally:
         loader.dispose()

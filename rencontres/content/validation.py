@@ -10,6 +10,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import Problem
 from .calendar import MONTHS
@@ -49,11 +50,11 @@ def _field_name(loc: YamlPath) -> str:
     return shown(field)
 
 
-def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
+def _problem(document: YamlDocument, model: type[BaseModel], error: ErrorDetails) -> Problem:
     loc: YamlPath = tuple(error["loc"])
     kind = error["type"]
     if kind == "blank_text" and "index" in error.get("ctx", {}):
-        loc = loc + (error["ctx"]["index"],)  # a blank item of a list of texts
+        loc = (*loc, error["ctx"]["index"])  # a blank item of a list of texts
     if loc and loc[-1] == "texte" and _is_plain_text(document.data, loc[:-1]):
         # « - "" » in a list of points: the point is the text, name the list item.
         loc = loc[:-1]
@@ -67,7 +68,7 @@ def _problem(document: YamlDocument, model: type[BaseModel], error: dict) -> Pro
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         return document.problem(
-            loc, f"clé inconnue « {shown_exactly(loc[-1])} »{did_you_mean(loc[-1], allowed)}",
+            loc, f"clé inconnue « {shown_exactly(loc[-1])} »{did_you_mean(str(loc[-1]), allowed)}",
             at_key=True)
     if "input" in error and error["input"] is None and kind != "value_error":
         return document.problem(loc, f"{field} n'a pas de valeur", at_key=True)

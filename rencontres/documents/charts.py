@@ -7,12 +7,20 @@ import io
 import re
 import textwrap
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Protocol, Sequence
+from os import PathLike
+from types import ModuleType
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from . import style
 from .typography import french
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn only
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
 
 
 @dataclass(frozen=True)
@@ -56,12 +64,19 @@ class Chart:
         the series drawn."""
         if self.legend and self.bar_colors:
             return [(name, [value if bar == color else None
-                            for value, bar in zip(self.series[0].values, self.bar_colors)])
+                            for value, bar in zip(self.series[0].values, self.bar_colors, strict=True)])
                     for name, color in self.legend]
         return [(serie.name, list(serie.values)) for serie in self.series]
 
+    def column_colors(self) -> list[str]:
+        """The colour of each of `columns()`, as the picture draws it (the build writes
+        them into a native chart: the same year has the same colour in every figure)."""
+        if self.legend and self.bar_colors:
+            return [color for _, color in self.legend]
+        return [serie.color for serie in self.series]
 
-def _pyplot():
+
+def _pyplot() -> ModuleType:
     # Imported late: a build with nothing to draw must not pay for matplotlib.
     import matplotlib
 
@@ -71,8 +86,13 @@ def _pyplot():
 
     font = body_font()
     if font is not None:
+        manager = font_manager.fontManager
         for path in font.files:
-            font_manager.fontManager.addfont(path)
+            manager.addfont(path)
+        # The files found come first: another copy of the family (fonts-liberation beside
+        # fonts-liberation2: two versions) matches as well, and the first match is drawn.
+        # (addfont has just emptied the cache of what was found.)
+        manager.ttflist.sort(key=lambda entry: entry.fname not in font.files)
     plt.rcParams.update({
         # Never a silent fallback: without the body font, matplotlib's own, and a note.
         "font.family": [font.family if font else "DejaVu Sans"],
@@ -92,7 +112,7 @@ MAX_HEIGHT = 8.5
 PAD_INCHES = 0.1
 
 
-def _png(figure) -> bytes:
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     # No "Software" text chunk: the same data gives the same bytes.
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
@@ -100,7 +120,7 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def _tight_layout(figure) -> None:
+def _tight_layout(figure: Figure) -> None:
     """figure.tight_layout(), without leaving a layout engine on the figure: savefig
     then skips its own layout pass (see _tight_bbox)."""
     from matplotlib.layout_engine import TightLayoutEngine
@@ -108,7 +128,7 @@ def _tight_layout(figure) -> None:
     TightLayoutEngine().execute(figure)
 
 
-def _tight_bbox(figure):
+def _tight_bbox(figure: Figure) -> Bbox:
     """The box that savefig(bbox_inches="tight", pad_inches=PAD_INCHES) crops to,
     measured at the output resolution with a 1-pixel renderer. savefig's own way
     allocates and clears a full-size raster, kept while the real one is drawn (twice
@@ -121,16 +141,16 @@ def _tight_bbox(figure):
     dpi = figure.dpi
     figure.dpi = DPI
     try:
-        renderer = RendererAgg(1, 1, DPI)
+        renderer = RendererAgg(1, 1, DPI)  # type: ignore[no-untyped-call]  # not annotated
         return figure.get_tightbbox(renderer).padded(PAD_INCHES)
     finally:
         figure.dpi = dpi
 
 
-_canvas_class = None
+_canvas_class: type[FigureCanvasAgg] | None = None
 
 
-def _new_figure(height: float):
+def _new_figure(height: float) -> Figure:
     """A figure on an Agg canvas of our own, outside pyplot's registry (nothing to
     close), whose PNG is encoded straight from the drawn pixels."""
     global _canvas_class
@@ -143,20 +163,22 @@ def _new_figure(height: float):
             same encoding here (Pillow, same text chunks and resolution), without
             the copy. Same bytes."""
 
-            def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None,
-                          **ignored):
+            def print_png(self, filename_or_obj: str | PathLike[str] | IO[bytes], *,
+                          metadata: dict[str, str | None] | None = None,
+                          pil_kwargs: dict[str, Any] | None = None, **ignored: object) -> None:
                 # `ignored`: what savefig passes to other renderers (orientation,
                 # facecolor, edgecolor, dpi, bbox_inches_restore); matplotlib drops
                 # them for its own print methods.
                 if pil_kwargs:
-                    return super().print_png(filename_or_obj, metadata=metadata,
-                                             pil_kwargs=pil_kwargs)
+                    super().print_png(  # type: ignore[no-untyped-call]  # not annotated
+                        filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
+                    return
                 import matplotlib
                 import numpy
                 from PIL import Image, PngImagePlugin
 
-                FigureCanvasAgg.draw(self)
-                pixels = numpy.asarray(self.buffer_rgba())
+                FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]  # not annotated
+                pixels = numpy.asarray(self.buffer_rgba())  # type: ignore[no-untyped-call]  # not annotated
                 image = Image.frombuffer("RGBA", (pixels.shape[1], pixels.shape[0]),
                                          pixels, "raw", "RGBA", 0, 1)
                 info = PngImagePlugin.PngInfo()
@@ -260,10 +282,12 @@ def body_font() -> Font | None:
 
         found = None
         for family, names in style.FONT_FILES.items():
-            files = [next((str(path) for folder in style.FONT_FOLDERS
-                           for path in sorted(Path(folder).expanduser().rglob(name))), None)
-                     for name in names]
-            if all(files):
+            files = [found_file for name in names
+                     if (found_file := next((str(path) for folder in style.FONT_FOLDERS
+                                             for path in sorted(Path(folder).expanduser()
+                                                                .rglob(name))), None))
+                     is not None]
+            if len(files) == len(names):
                 digest = hashlib.sha256(b"".join(Path(f).read_bytes() for f in files))
                 found = Font(family, tuple(files), digest.hexdigest()[:16])
                 break
@@ -302,7 +326,7 @@ def _draw_bars(labels: Sequence[str], series: Sequence[Series],
 
 def bars_figure(labels: Sequence[str], series: Sequence[Series],
                 bar_colors: Sequence[str] | None = None,
-                legend: Sequence[tuple[str, str]] = (), unit: str = ""):
+                legend: Sequence[tuple[str, str]] = (), unit: str = "") -> Figure:
     """The matplotlib figure of horizontal_bars, laid out, before it becomes a PNG."""
     _pyplot()
     rows = len(labels)
@@ -326,7 +350,7 @@ def bars_figure(labels: Sequence[str], series: Sequence[Series],
         colors = bar_colors if bar_colors and len(series) == 1 else serie.color
         bars = axes.barh(positions, [value or 0 for value in serie.values],
                          height=height * 0.92, color=colors, label=serie.name)
-        for bar, value in zip(bars, serie.values):  # None: a bar of no width, said « n. d. »
+        for bar, value in zip(bars, serie.values, strict=True):  # None: a bar of no width, said « n. d. »
             axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
                       _literal("n. d." if value is None else f"{value}{unit}"), va="center",
                       ha="left", fontsize=value_size,

@@ -10,8 +10,8 @@ listed as such and never counted as zero, so totals are over present territories
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..content.loading import Content, Edition
 from ..content.model import Category, CommonIdea, Territory, TerritoryReport, Theme

@@ -8,6 +8,7 @@ every such suggestion is listed, those without a word as « sans suite renseign�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,12 +74,19 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def follow_up_fields(content: Content, edition: Edition) -> dict[str, object]:
+class FollowUpValues(TypedDict):
+    """FollowUpFields' values, as SynthesisContext is given them."""
+
+    suivi_suggestions_titre: str
+    suivi_suggestions: list[FollowUpLine]
+
+
+def follow_up_fields(content: Content, edition: Edition) -> FollowUpValues:
     """The values of FollowUpFields for the synthesis of `edition`."""
     previous = content.previous(edition)
     earlier = identified_suggestions(content, previous) if previous is not None else []
-    if not earlier:
-        return dict(suivi_suggestions_titre="", suivi_suggestions=[])
+    if previous is None or not earlier:
+        return FollowUpValues(suivi_suggestions_titre="", suivi_suggestions=[])
     said = {f.suggestion: f for f in (edition.synthesis.follow_ups if edition.synthesis else [])}
     lines = []
     for suggestion in earlier:
@@ -90,5 +98,5 @@ def follow_up_fields(content: Content, edition: Edition) -> dict[str, object]:
             suggestion=suggestion.text, origine=suggestion.origin, etat=status,
             commentaire=comment,
             texte=_sentence(f"{text} : {comment}" if comment else text)))
-    return dict(suivi_suggestions_titre=f"Suivi des suggestions de {previous.year}",
+    return FollowUpValues(suivi_suggestions_titre=f"Suivi des suggestions de {previous.year}",
                 suivi_suggestions=lines)

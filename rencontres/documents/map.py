@@ -13,9 +13,12 @@ import hashlib
 import json
 import math
 import textwrap
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import Field
 
@@ -25,6 +28,28 @@ from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
 from .french import join_words, plural
+from .map_placement import (
+    GAP_PT,
+    LEADER_FROM_PT,
+    LINE_MARGIN_PT,
+    MAX_REACH_PT,
+    Box,
+    Circle,
+    LineGrid,
+    Obstacles,
+    Placement,
+    Point,
+    Segment,
+    place_label,
+    place_name,
+)
+
+if TYPE_CHECKING:  # Pillow is imported when a map is drawn only
+    from PIL import Image, ImageDraw, ImageFont
+
+    # `shapes(draw, at, scale, rows)`, see _paint.
+    Shapes = Callable[[ImageDraw.ImageDraw, Callable[[float, float], tuple[float, float]], int,
+                       tuple[int, int]], None]
 
 BOUNDARIES = Path(__file__).parent / "data" / "frontieres.json"
 
@@ -42,7 +67,7 @@ def _m(lat: float) -> float:
 
 def _t(lat: float) -> float:
     e_sin = _E * math.sin(lat)
-    return math.tan(math.pi / 4 - lat / 2) / ((1 - e_sin) / (1 + e_sin)) ** (_E / 2)
+    return math.tan(math.pi / 4 - lat / 2) / math.pow((1 - e_sin) / (1 + e_sin), _E / 2)
 
 
 _PHI_1, _PHI_2 = math.radians(_LAT_1), math.radians(_LAT_2)
@@ -68,31 +93,14 @@ MAX_RADIUS_PT = 15      # the largest marker's radius
 ABSENT_RADIUS_PT = 4    # the empty circle of a territory without a file
 NAME_PT, FIGURE_PT, COUNTRY_PT = 7.5, 7, 7
 LINE_SPACING = 1.25
-GAP_PT = 6               # between a marker and its label, wide enough to read them apart
 LEGEND_AT = (-5.3, 45.7)   # the legend's top left corner, in degrees (Bay of Biscay)
 LEGEND_SYMBOL_PT, LEGEND_ROW_PT = 9, 12
 # Average advance of a character, in ems: a little more than Liberation Sans' (the
 # test measures the drawn text inside the boxes computed with it).
 EM_BOLD, EM_REGULAR = 0.62, 0.56
-
-
-@dataclass(frozen=True)
-class Box:
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    def overlaps(self, other: "Box") -> bool:
-        return (self.left < other.right and other.left < self.right
-                and self.bottom < other.top and other.bottom < self.top)
-
-    def inside(self, other: "Box") -> bool:
-        return (other.left <= self.left and self.right <= other.right
-                and other.bottom <= self.bottom and self.top <= other.top)
-
-    def moved(self, dx: float, dy: float) -> "Box":
-        return Box(self.left + dx, self.bottom + dy, self.right + dx, self.top + dy)
+# A country smaller than this (km, its widest extent) has its name beside it, with a
+# leader line; how far a country's name may go from its point.
+SMALL_COUNTRY_KM, COUNTRY_REACH_PT = 150, 90
 
 
 @dataclass(frozen=True)
@@ -118,19 +126,30 @@ class PlacedTerritory:
     name_lines: int
     label: Box                        # km
     align: str                        # "left", "right" or "center" in the box
+    leader: Segment | None = None     # from the marker's edge to the label, km
+
+    @property
+    def reach(self) -> float:
+        return max(self.radius, self.previous_radius or 0)
 
     @property
     def marker(self) -> Box:
-        r = max(self.radius, self.previous_radius or 0)
+        r = self.reach
         return Box(self.x - r, self.y - r, self.x + r, self.y + r)
+
+    @property
+    def distance(self) -> float:
+        """From the marker's edge to its label, km."""
+        return max(self.label.distance_to(self.x, self.y) - self.reach, 0.0)
 
 
 @dataclass(frozen=True)
 class CountryName:
     text: str
-    x: float
+    x: float                          # the centre of the name, km
     y: float
     box: Box
+    leader: Segment | None = None     # from the country to its name, for a small one
 
 
 @dataclass(frozen=True)
@@ -146,6 +165,12 @@ class MapLayout:
     @property
     def height_in(self) -> float:
         return WIDTH_IN * (self.frame.top - self.frame.bottom) / (self.frame.right - self.frame.left)
+
+    @property
+    def year_colors(self) -> dict[int, str]:
+        """The colour of each edition's circles (and of their legend): the palette's."""
+        years = [self.year] if self.previous_year is None else [self.previous_year, self.year]
+        return style.edition_colors(years)
 
 
 def map_frame() -> Box:
@@ -176,88 +201,140 @@ def _label_lines(entry: MapEntry, year: int, previous_year: int | None) -> tuple
     return names, figures
 
 
-def _label_box(entry: MapEntry, x: float, y: float, reach: float, names: list[str],
-               figures: list[str], km_pt: float) -> tuple[Box, str]:
+def _label_size(names: list[str], figures: list[str], km_pt: float) -> tuple[float, float]:
     width = max([_text_width(n, NAME_PT, EM_BOLD) for n in names]
                 + [_text_width(f, FIGURE_PT, EM_REGULAR) for f in figures]) * km_pt
     height = (len(names) * NAME_PT + len(figures) * FIGURE_PT) * LINE_SPACING * km_pt
-    gap = GAP_PT * km_pt
-    side = entry.label_side
-    if side == "droite":
-        return Box(x + reach + gap, y - height / 2, x + reach + gap + width, y + height / 2), "left"
-    if side == "gauche":
-        return Box(x - reach - gap - width, y - height / 2, x - reach - gap, y + height / 2), "right"
-    if side == "haut":
-        return Box(x - width / 2, y + reach + gap, x + width / 2, y + reach + gap + height), "center"
-    return Box(x - width / 2, y - reach - gap - height, x + width / 2, y - reach - gap), "center"
+    return width, height
 
 
-def _clear_of(box: Box, obstacles: list[Box], frame: Box, gap: float) -> Box:
-    """The box moved up or down until it overlaps none of `obstacles`, then into the frame."""
-    for _ in range(50):
-        hit = next((other for other in obstacles if box.overlaps(other)), None)
-        if hit is None:
-            break
-        if (box.bottom + box.top) / 2 <= (hit.bottom + hit.top) / 2:
-            box = box.moved(0, hit.bottom - gap - box.top)
-        else:
-            box = box.moved(0, hit.top + gap - box.bottom)
-    dx = max(frame.left - box.left, 0) + min(frame.right - box.right, 0)
-    dy = max(frame.bottom - box.bottom, 0) + min(frame.top - box.top, 0)
-    return box.moved(dx, dy)
+def _countries() -> dict[str, Any]:
+    countries: dict[str, Any] = json.loads(BOUNDARIES.read_text("utf-8"))["pays"]
+    return countries
 
 
-def _countries() -> dict:
-    return json.loads(BOUNDARIES.read_text("utf-8"))["pays"]
+@lru_cache(maxsize=1)
+def border_lines() -> tuple[tuple[Point, ...], ...]:
+    """Every line the map draws (borders and coasts), closed, in km."""
+    lines = []
+    for country in _countries().values():
+        for ring in country["contours"]:
+            points = tuple(lambert93(lon, lat) for lon, lat in ring)
+            lines.append(points + points[:1])
+    return tuple(lines)
+
+
+@lru_cache(maxsize=1)
+def _border_segments() -> tuple[tuple[Segment, Box], ...]:
+    """Each segment of the border lines, with its bounding box (grown a little: a
+    horizontal segment's box has no height)."""
+    return tuple((((x0, y0), (x1, y1)), Box(min(x0, x1) - 0.01, min(y0, y1) - 0.01,
+                                          max(x0, x1) + 0.01, max(y0, y1) + 0.01))
+                 for line in border_lines() for (x0, y0), (x1, y1) in pairwise(line))
+
+
+@lru_cache(maxsize=2)
+def _line_grid(frame: Box) -> LineGrid:
+    return LineGrid(frame, border_lines())
 
 
 def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) -> MapLayout:
-    """Where everything goes, in km: markers (area ∝ participants), labels clear of the
-    labels and markers placed before them and of the countries' names, all in the frame."""
+    """Where everything goes, in km: markers (area ∝ participants), then each label at
+    the nearest place clear of the border lines, the markers, the legend and the labels
+    placed before it (see map_placement), then the countries' names where nothing is."""
     frame = map_frame()
     km_pt = (frame.right - frame.left) / (WIDTH_IN * 72)
-    gap = GAP_PT * km_pt
     counts = [c for e in entries for c in (e.current, e.previous) if c]
     largest = max(counts, default=1)
     scale = MAX_RADIUS_PT * km_pt / math.sqrt(largest)  # radius = scale × √count
 
-    def radius(count: int | None) -> float | None:
-        return None if count is None else scale * math.sqrt(count)
+    def radius(count: int) -> float:
+        return scale * math.sqrt(count)
 
     points = [lambert93(e.longitude, e.latitude) for e in entries]
-    radii = [radius(e.current) if e.current is not None else ABSENT_RADIUS_PT * km_pt
-             for e in entries]
-    previous_radii = [radius(e.previous) if previous_year is not None else None for e in entries]
-    markers = [Box(x - max(r, p or 0), y - max(r, p or 0), x + max(r, p or 0), y + max(r, p or 0))
-               for (x, y), r, p in zip(points, radii, previous_radii)]
+    radii = [scale * math.sqrt(e.current) if e.current is not None
+             else ABSENT_RADIUS_PT * km_pt for e in entries]
+    previous_radii = [radius(e.previous) if previous_year is not None and e.previous is not None
+                      else None for e in entries]
+    circles = [Circle(x, y, max(r, p or 0))
+               for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
                                              any(e.current is None for e in entries)))
-    placed: list[PlacedTerritory] = []
+    labels = [_label_lines(entry, year, previous_year) for entry in entries]
+
+    def placed_in(order: list[int]) -> tuple[float, Obstacles, dict[int, Placement]]:
+        obstacles = Obstacles(frame, _line_grid(frame), LINE_MARGIN_PT * km_pt, circles,
+                              [legend], [])
+        placements = {}
+        for index in order:
+            width, height = _label_size(*labels[index], km_pt)
+            placement = place_label(circles[index], width, height, entries[index].label_side,
+                                    obstacles, km_pt) or _anywhere(circles[index], width, height,
+                                                                   km_pt)
+            obstacles.boxes.append(placement.box)
+            if placement.leader is not None:
+                obstacles.leaders.append(placement.leader)
+            placements[index] = placement
+        return sum(p.cost for p in placements.values()), obstacles, placements
+
+    # Each label takes the best place left by those placed before it: a few orders are
+    # tried (the referentiel's, its reverse, north to south, south to north), the
+    # cheapest kept.
+    indices = list(range(len(entries)))
+    orders = [indices, indices[::-1], sorted(indices, key=lambda i: -points[i][1]),
+              sorted(indices, key=lambda i: points[i][1])]
+    _, obstacles, placements = min((placed_in(order) for order in orders),
+                                   key=lambda found: found[0])
+    placed = []
     for index, entry in enumerate(entries):
+        names, figures = labels[index]
+        placement = placements[index]
         x, y = points[index]
-        names, figures = _label_lines(entry, year, previous_year)
-        reach = markers[index].right - x
-        box, align = _label_box(entry, x, y, reach, names, figures, km_pt)
-        box = _clear_of(box, [legend, *(p.label for p in placed), *markers], frame, gap)
         placed.append(PlacedTerritory(entry, x, y, radii[index], previous_radii[index],
-                                      tuple(names + figures), len(names), box, align))
-    # A country's name is written where nothing else is.
-    taken = [legend, *(p.label for p in placed), *markers]
-    countries = tuple(c for c in _country_names(km_pt) if not any(c.box.overlaps(b) for b in taken)
-                      and c.box.inside(frame))
+                                      tuple(names + figures), len(names), placement.box,
+                                      placement.align, placement.leader))
+    countries = _country_names(km_pt, obstacles)
     return MapLayout(frame, km_pt, tuple(placed), countries, legend, year, previous_year)
 
 
-def _country_names(km_pt: float) -> list[CountryName]:
+def _anywhere(circle: Circle, width: float, height: float, km_pt: float) -> Placement:
+    """No place within reach (a map crowded beyond any edition seen): the author's side
+    at the usual gap, whatever it covers (map_problems says what)."""
+    distance = GAP_PT * km_pt
+    box = Box(circle.x + circle.radius + distance, circle.y - height / 2,
+              circle.x + circle.radius + distance + width, circle.y + height / 2)
+    return Placement(box, "left", None, distance, 1000.0)
+
+
+def _country_names(km_pt: float, obstacles: Obstacles) -> tuple[CountryName, ...]:
+    """The neighbours' names (and France's) in the frame, each where nothing else is;
+    a country whose point a marker covers (Monaco, under its territory's) is left
+    unnamed."""
     names = []
     for country in _countries().values():
-        if country["nom"] and country["position_nom"]:
-            x, y = lambert93(*country["position_nom"])
-            width = _text_width(country["nom"], COUNTRY_PT, EM_REGULAR) * km_pt
-            height = COUNTRY_PT * LINE_SPACING * km_pt
-            names.append(CountryName(country["nom"], x, y, Box(x - width / 2, y - height / 2,
-                                                               x + width / 2, y + height / 2)))
-    return names
+        if not country["nom"] or not country["position_nom"]:
+            continue
+        x, y = lambert93(*country["position_nom"])
+        if (obstacles.frame.distance_to(x, y) > 0
+                or any(c.radius and math.hypot(x - c.x, y - c.y) < c.radius
+                       for c in obstacles.circles)):
+            continue
+        ring = [lambert93(lon, lat) for ring in country["contours"] for lon, lat in ring]
+        extent = max(max(px for px, _ in ring) - min(px for px, _ in ring),
+                     max(py for _, py in ring) - min(py for _, py in ring))
+        width = _text_width(country["nom"], COUNTRY_PT, EM_REGULAR) * km_pt
+        height = COUNTRY_PT * LINE_SPACING * km_pt
+        placement = place_name(x, y, width, height, obstacles, km_pt, COUNTRY_REACH_PT,
+                               small=extent < SMALL_COUNTRY_KM)
+        if placement is None:
+            continue
+        box = placement.box
+        obstacles.boxes.append(box)
+        if placement.leader is not None:
+            obstacles.leaders.append(placement.leader)
+        names.append(CountryName(country["nom"], (box.left + box.right) / 2,
+                                 (box.bottom + box.top) / 2, box, placement.leader))
+    return tuple(names)
 
 
 def legend_lines(year: int, previous_year: int | None, absent: bool) -> tuple[str, ...]:
@@ -279,6 +356,39 @@ def _legend_box(km_pt: float, lines: tuple[str, ...]) -> Box:
     return Box(x, y - height, x + width, y)
 
 
+def map_problems(layout: MapLayout) -> list[str]:
+    """What a reader would see wrong in the layout, in French, none for a good one: a
+    text touching a border line, a marker or another text, a label too far from its
+    marker without a leader line. Checked on the exact border lines (the placement
+    looks them up in a grid)."""
+    km_pt = layout.km_per_point
+    texts = ([(f"étiquette « {p.entry.name} »", p.label) for p in layout.territories]
+             + [(f"nom « {c.text} »", c.box) for c in layout.countries]
+             + [("légende", layout.legend)])
+    problems = []
+    for index, (name, box) in enumerate(texts):
+        if not box.inside(layout.frame):
+            problems.append(f"{name} : sort du cadre")
+        if name != "légende" and any(
+                box.crosses(segment) for segment, reach in _border_segments()
+                if box.overlaps(reach) or reach.inside(box)):
+            problems.append(f"{name} : touche une frontière ou une côte")
+        for placed in layout.territories:
+            if Circle(placed.x, placed.y, placed.reach).touches(box):
+                problems.append(f"{name} : touche le cercle de « {placed.entry.name} »")
+        for other, other_box in texts[index + 1:]:
+            if box.overlaps(other_box):
+                problems.append(f"{name} : touche {other}")
+    for placed in layout.territories:
+        if placed.distance > MAX_REACH_PT * km_pt + 1e-6:
+            problems.append(f"étiquette « {placed.entry.name} » : à plus de {MAX_REACH_PT} "
+                            "points de son cercle")
+        elif placed.distance > LEADER_FROM_PT * km_pt + 1e-6 and placed.leader is None:
+            problems.append(f"étiquette « {placed.entry.name} » : loin de son cercle, sans "
+                            "trait de rappel")
+    return problems
+
+
 # --- the chart -----------------------------------------------------------------------
 
 class MapFields(TemplateContext):
@@ -294,11 +404,18 @@ class MapFields(TemplateContext):
                     "2020 et 2021 par territoire… », ou vide.")
 
 
-def map_fields(content: Content, edition: Edition) -> dict[str, object]:
+class MapValues(TypedDict):
+    """MapFields' values, as SynthesisContext is given them."""
+
+    carte: Chart | None
+    legende_carte: str
+
+
+def map_fields(content: Content, edition: Edition) -> MapValues:
     """The values of MapFields for the synthesis of `edition`."""
     chart = territories_map(content, edition)
     if chart is None:
-        return dict(carte=None, legende_carte="")
+        return MapValues(carte=None, legende_carte="")
     previous = content.previous(edition)
     years = f"{previous.year} et {edition.year}" if previous else str(edition.year)
     caption = (f"Participants aux Rencontres territoriales {years} par territoire ; la "
@@ -306,7 +423,7 @@ def map_fields(content: Content, edition: Edition) -> dict[str, object]:
     unplaced = [t.name for t in content.referentiel.territories if t.map_place is None]
     if unplaced:
         caption += f" Non placés sur la carte : {join_words(unplaced)}."
-    return dict(carte=chart, legende_carte=caption)
+    return MapValues(carte=chart, legende_carte=caption)
 
 
 def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
@@ -329,11 +446,36 @@ def territories_map(content: Content, edition: Edition) -> Chart | None:
         return None
     previous = content.previous(edition)
     layout = map_layout(entries, edition.year, previous.year if previous else None)
-    series = [Series(str(edition.year), [e.current for e in entries], style.NAVY)]
+    colors = layout.year_colors
+    series = [Series(str(edition.year), [e.current for e in entries], colors[edition.year])]
     if previous is not None:
-        series.insert(0, Series(str(previous.year), [e.previous for e in entries], style.SKY))
+        series.insert(0, Series(str(previous.year), [e.previous for e in entries],
+                                colors[previous.year]))
     return MapChart([e.name for e in entries], series, map_alt_text(layout, content, edition),
                     width_mm=WIDTH_MM, layout=layout)
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    """What a proof-reading checks of an edition's map, without drawing it: where each
+    marker, label and name is (km), the colour of each edition's circles, every text
+    with its colour and its halo's, and what map_problems finds."""
+
+    layout: MapLayout
+    year_colors: dict[int, str]
+    texts: tuple[MapText, ...]
+    problems: tuple[str, ...]
+
+
+def map_figure(content: Content, edition: Edition) -> MapFigure | None:
+    """The map of the synthesis of `edition`, as built, for checking; None without one."""
+    entries = map_entries(content, edition)
+    if not entries:
+        return None
+    previous = content.previous(edition)
+    layout = map_layout(entries, edition.year, previous.year if previous else None)
+    return MapFigure(layout, layout.year_colors, tuple(map_texts(layout)),
+                     tuple(map_problems(layout)))
 
 
 @dataclass(frozen=True)
@@ -341,7 +483,7 @@ class MapChart(Chart):
     """The map as a chart: a picture of the layout; its data (labels, series) is what a
     native Word chart of the same name would show instead."""
 
-    layout: MapLayout | None = None
+    layout: MapLayout = field(kw_only=True)
 
     @cached_property
     def png(self) -> bytes:
@@ -388,7 +530,11 @@ def map_png(layout: MapLayout) -> bytes:
 
 SUPERSAMPLE = 4
 STRIP_ROWS = 128
-SEA, ABROAD_EDGE, TEXT = "#F4F7FA", "#A9B3BF", "#2B2B2B"
+SEA, ABROAD_EDGE, TEXT = "#F4F7FA", "#A9B3BF", style.TEXT
+# Every text is drawn over a white outline (its halo): whatever it crosses, it reads
+# against white, and its colour is held to 4.5:1 against white (test_palette.py).
+HALO, HALO_PT = style.WHITE, 1.2
+LEADER_PT = 0.6
 # zlib's level: 319 kB for the 2021 map (matplotlib's PNG: 375 kB); 6, its default,
 # 287 kB for 40 % more time.
 PNG_COMPRESSION = 3
@@ -407,7 +553,7 @@ class Pixels:
     height: int
 
     @classmethod
-    def of(cls, frame: Box) -> "Pixels":
+    def of(cls, frame: Box) -> Pixels:
         width = round(WIDTH_IN * DPI)
         return cls(frame, width, round(width * (frame.top - frame.bottom)
                                        / (frame.right - frame.left)))
@@ -435,12 +581,14 @@ class MapText:
     points: float
     bold: bool
     color: str
+    halo: str = HALO
 
 
 def map_texts(layout: MapLayout) -> list[MapText]:
-    """Every text of the map, in the order written: countries, legend, territories."""
+    """Every text of the map, in the order written: countries, legend, territories; each
+    with its colour and the colour of its halo (what it is read against)."""
     pixels = Pixels.of(layout.frame)
-    texts = [MapText(c.text, *pixels(c.x, c.y), "mm", COUNTRY_PT, False, ABROAD_EDGE)
+    texts = [MapText(c.text, *pixels(c.x, c.y), "mm", COUNTRY_PT, False, style.GREY)
              for c in layout.countries]
     box = layout.legend
     title, *lines = legend_lines(layout.year, layout.previous_year, _absent(layout))
@@ -457,9 +605,7 @@ def map_texts(layout: MapLayout) -> list[MapText]:
         for index, line in enumerate(placed.lines):
             is_name = index < placed.name_lines
             size = NAME_PT if is_name else FIGURE_PT
-            previous_line = not is_name and index == len(placed.lines) - 1 \
-                and layout.previous_year is not None
-            color = style.ORANGE if previous_line else style.NAVY if is_name else TEXT
+            color = style.NAVY if is_name else TEXT
             texts.append(MapText(line, *pixels(x, y), anchor, size, is_name, color))
             y -= size * LINE_SPACING * layout.km_per_point
     return texts
@@ -478,7 +624,7 @@ def _legend_row(layout: MapLayout, row: int) -> tuple[tuple[float, float], tuple
             (box.left + (LEGEND_SYMBOL_PT + GAP_PT) * points, y))
 
 
-def map_font(points: float, bold: bool):
+def map_font(points: float, bold: bool) -> ImageFont.FreeTypeFont:
     """The body font (the charts'; matplotlib's DejaVu Sans without it) at `points`."""
     from .charts import body_font
 
@@ -488,22 +634,24 @@ def map_font(points: float, bold: bool):
     import importlib.util
 
     # Found, not imported: a map is never worth matplotlib's import.
-    folder = Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data"
+    matplotlib = importlib.util.find_spec("matplotlib")
+    assert matplotlib is not None and matplotlib.origin is not None, "a dependency, installed"
+    folder = Path(matplotlib.origin).parent / "mpl-data"
     return _truetype(str(folder / "fonts" / "ttf" / (
         "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), _px(points))
 
 
-@lru_cache(maxsize=None)
-def _truetype(path: str, size: float):
+@cache
+def _truetype(path: str, size: float) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
 
-@lru_cache(maxsize=None)
-def _lacks(font, character: str) -> bool:
+@cache
+def _lacks(font: ImageFont.FreeTypeFont, character: str) -> bool:
     """Whether `font` draws `character` as its « missing » box."""
-    def drawn(text: str) -> tuple:
+    def drawn(text: str) -> tuple[tuple[int, int], bytes]:
         mask = font.getmask(text)
         return mask.size, bytes(mask)
 
@@ -511,17 +659,16 @@ def _lacks(font, character: str) -> bool:
 
 
 def _draw(layout: MapLayout) -> bytes:
+    """Over the background (its borders), the markers, then the leader lines, then every
+    text with its halo: nothing the background draws crosses a marker or a text."""
     from PIL import ImageDraw
 
     from .charts import body_font, missing_glyph
 
     pixels = Pixels.of(layout.frame)
     image = _background(pixels)
-    texts = map_texts(layout)
-    draw = ImageDraw.Draw(image)
-    for text in texts[:len(layout.countries)]:
-        _write(draw, text)
     points = layout.km_per_point
+    colors = layout.year_colors
     markers = []  # (centre, radius (km), kind)
     legend = ["current", "previous"] if layout.previous_year is not None else ["current"]
     for row, kind in enumerate(legend + (["absent"] if _absent(layout) else []), 1):
@@ -533,10 +680,20 @@ def _draw(layout: MapLayout) -> bytes:
         if placed.previous_radius is not None:
             markers.append(((placed.x, placed.y), placed.previous_radius, "previous"))
     for centre, radius, kind in markers:
-        _marker(image, *pixels(*centre), radius * pixels.per_km, kind)
-    family = body_font().family if body_font() else "DejaVu Sans"
-    for text in texts[len(layout.countries):]:
+        color = (colors[layout.year] if kind == "current" else style.GREY if kind == "absent"
+                 else colors[layout.previous_year or layout.year])
+        _marker(image, *pixels(*centre), radius * pixels.per_km, kind, color)
+    leaders = [placed.leader for placed in layout.territories if placed.leader]
+    leaders += [country.leader for country in layout.countries if country.leader]
+    if leaders:
+        _paint(image, style.GREY, _lines([[pixels(*start), pixels(*end)]
+                                          for start, end in leaders], _px(LEADER_PT)))
+    draw = ImageDraw.Draw(image)
+    texts = map_texts(layout)
+    for text in texts:
         _write(draw, text)
+    font = body_font()
+    family = font.family if font else "DejaVu Sans"
     for text in texts:
         for character in dict.fromkeys(text.text):
             if _lacks(map_font(text.points, text.bold), character):
@@ -544,44 +701,47 @@ def _draw(layout: MapLayout) -> bytes:
     return _encode(image)
 
 
-def _write(draw, text: MapText) -> None:
+def _write(draw: ImageDraw.ImageDraw, text: MapText) -> None:
     draw.text((text.x, text.y), text.text, fill=text.color, anchor=text.anchor,
-              font=map_font(text.points, text.bold))
+              font=map_font(text.points, text.bold), stroke_width=round(_px(HALO_PT)),
+              stroke_fill=text.halo)
 
 
-def _marker(image, x: float, y: float, radius: float, kind: str) -> None:
-    """A circle of the map (or of its legend) centred on pixel (x, y)."""
+def _marker(image: Image.Image, x: float, y: float, radius: float, kind: str, color: str) -> None:
+    """A circle of the map (or of its legend) centred on pixel (x, y), opaque: the
+    borders under it do not show through."""
     if kind == "current":
-        _paint(image, style.NAVY, _disk(x, y, radius), _around(image, x, y, radius), 0.9)
-        _paint(image, "white", _circle(x, y, radius, _px(0.6)), _around(image, x, y, radius),
-               0.9)
+        _paint(image, color, _disk(x, y, radius), _around(image, x, y, radius))
+        _paint(image, "white", _circle(x, y, radius, _px(0.6)), _around(image, x, y, radius))
     elif kind == "absent":
         _paint(image, "white", _disk(x, y, radius), _around(image, x, y, radius))
-        _paint(image, style.GREY, _circle(x, y, radius, _px(0.8), (2, 1.5)),
+        _paint(image, color, _circle(x, y, radius, _px(0.8), (2, 1.5)),
                _around(image, x, y, radius))
     else:
-        _paint(image, style.ORANGE, _circle(x, y, radius, _px(0.9), (2.5, 1.5)),
+        _paint(image, color, _circle(x, y, radius, _px(0.9), (2.5, 1.5)),
                _around(image, x, y, radius))
 
 
-def _around(image, x: float, y: float, radius: float) -> tuple[int, int, int, int]:
+def _around(image: Image.Image, x: float, y: float, radius: float) -> tuple[int, int, int, int]:
     reach = radius + _px(1)
     return (max(math.floor(x - reach), 0), max(math.floor(y - reach), 0),
             min(math.ceil(x + reach), image.width), min(math.ceil(y + reach), image.height))
 
 
-def _disk(x: float, y: float, radius: float):
-    def shapes(draw, at, scale, rows):
+def _disk(x: float, y: float, radius: float) -> Shapes:
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         (left, top), (right, bottom) = at(x - radius, y - radius), at(x + radius, y + radius)
         draw.ellipse((left, top, right, bottom), fill=255)
     return shapes
 
 
 def _circle(x: float, y: float, radius: float, width: float,
-            dashes: tuple[float, float] | None = None):
+            dashes: tuple[float, float] | None = None) -> Shapes:
     """A line `width` pixels wide along the circle; `dashes`: (on, off) in line widths,
     as many whole periods as fit around it."""
-    def shapes(draw, at, scale, rows):
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         outer = radius + width / 2  # Pillow draws a circle's line inside its box
         (left, top), (right, bottom) = at(x - outer, y - outer), at(x + outer, y + outer)
         thick = max(round(width * scale), 1)
@@ -598,8 +758,8 @@ def _circle(x: float, y: float, radius: float, width: float,
     return shapes
 
 
-def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = None,
-           opacity: float = 1.0) -> None:
+def _paint(image: Image.Image, color: str, shapes: Shapes,
+           box: tuple[int, int, int, int] | None = None) -> None:
     """`shapes(draw, at, scale, rows)` painted in `color` over the pixels of `box` of
     `image`, antialiased: drawn in white on a mask SUPERSAMPLE (`scale`) times larger,
     where `at(x, y)` is the image's pixel (x, y), a strip of `rows` (top, bottom) at a
@@ -611,16 +771,16 @@ def _paint(image, color: str, shapes, box: tuple[int, int, int, int] | None = No
     for strip in range(top, bottom, STRIP_ROWS):
         end = min(strip + STRIP_ROWS, bottom)
         mask = Image.new("L", ((right - left) * scale, (end - strip) * scale))
-        shapes(ImageDraw.Draw(mask), lambda x, y, s=strip: ((x - left) * scale,
-                                                             (y - s) * scale),
-               scale, (strip, end))
+
+        def at(x: float, y: float, strip: int = strip) -> tuple[float, float]:
+            return (x - left) * scale, (y - strip) * scale
+
+        shapes(ImageDraw.Draw(mask), at, scale, (strip, end))
         mask = mask.reduce(scale)
-        if opacity < 1:
-            mask = mask.point([round(value * opacity) for value in range(256)])
         image.paste(color, (left, strip, right, end), mask)
 
 
-def _background(pixels: Pixels):
+def _background(pixels: Pixels) -> Image.Image:
     """The sea, the countries, their borders: the same for every map of the same frame,
     drawn once and kept in the user's cache (the same on every project)."""
     import io
@@ -652,15 +812,16 @@ def _draw_background(pixels: Pixels) -> bytes:
     return _encode(image)
 
 
-def _borders(rings: list[list[tuple[float, float]]], width: float):
-    def shapes(draw, at, scale, rows):
+def _borders(rings: list[list[tuple[float, float]]], width: float) -> Shapes:
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
         # Only the runs of segments that reach the strip: each strip drawing every
         # border took twice as long as the whole picture at once.
         top, bottom = rows[0] - width, rows[1] + width
         for ring in rings:
             closed = ring + ring[:1]
             run: list[tuple[float, float]] = []
-            for start, end in zip(closed, closed[1:]):
+            for start, end in pairwise(closed):
                 if min(start[1], end[1]) <= bottom and max(start[1], end[1]) >= top:
                     run = run or [at(*start)]
                     run.append(at(*end))
@@ -672,7 +833,16 @@ def _borders(rings: list[list[tuple[float, float]]], width: float):
     return shapes
 
 
-def _encode(image) -> bytes:
+def _lines(polylines: list[list[tuple[float, float]]], width: float) -> Shapes:
+    """Open lines (the leader lines), `width` pixels wide."""
+    def shapes(draw: ImageDraw.ImageDraw, at: Callable[[float, float], tuple[float, float]],
+               scale: int, rows: tuple[int, int]) -> None:
+        for line in polylines:
+            draw.line([at(*point) for point in line], fill=255, width=max(round(width * scale), 1))
+    return shapes
+
+
+def _encode(image: Image.Image) -> bytes:
     """PNG bytes: the same pixels give the same bytes (no time, no software)."""
     import io
 

@@ -168,10 +168,10 @@ def _vote_lines(report: TerritoryReport) -> list[str]:
         if label in grouped:
             continue
         section = next((s for s in report.sections if label in s.voted_themes), None)
-        group = [l for l in votes if section and l in section.voted_themes] or [label]
+        group = [other for other in votes if section and other in section.voted_themes] or [label]
         grouped.update(group)
         groups.append(group)
-    groups.sort(key=lambda group: -max(votes[l] for l in group))
+    groups.sort(key=lambda group: -max(votes[member] for member in group))
     return [" + ".join(f"{label} ({votes[label]})" for label in group) for group in groups]
 
 
@@ -183,6 +183,6 @@ def votes_chart(votes: list[VoteRow]) -> Chart:
         [row.label for row in votes],
         [Series("Votes", [row.votes for row in votes], style.NAVY)],
         f"Nombre de votes par thème. {stated}.",
-        bar_colors=[style.ORANGE if row.level1 else style.SKY for row in votes],
-        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.SKY)],
+        bar_colors=[style.ORANGE if row.level1 else style.NAVY for row in votes],
+        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.NAVY)],
     )

@@ -12,7 +12,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition
-from ..content.model import EditionInfo, MostCited
+from ..content.model import EditionInfo, MostCited, Territory
 from . import style
 from .charts import Chart, Series
 from .context import TemplateContext
@@ -417,7 +417,7 @@ def categories_note(split: CategorySplit) -> str:
     return note + "."
 
 
-def theme_caption(what: str, recorded: tuple, participants: ParticipantsSummary) -> str:
+def theme_caption(what: str, recorded: tuple[Territory, ...], participants: ParticipantsSummary) -> str:
     """« Nombre de territoires (sur 9) ayant retenu… »: out of the territories that
     recorded the list, those that did not named."""
     caption = f"Nombre de territoires (sur {len(recorded)}) {what}"
@@ -463,7 +463,8 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
     rows = sorted(participants.present,
                   key=lambda row: (-(row.current or 0), sort_key(row.territory.name)))
     year, previous_year = participants.year, participants.previous_year
-    current = Series(str(year), [row.current or 0 for row in rows], style.NAVY)
+    colors = style.edition_colors([year] if previous_year is None else [previous_year, year])
+    current = Series(str(year), [row.current or 0 for row in rows], colors[year])
     if previous_year is None:
         labels = [row.territory.name for row in rows]
         stated = " ; ".join(f"{row.territory.name} : {_participants_word(row.current or 0)}"
@@ -475,7 +476,7 @@ def participants_chart(participants: ParticipantsSummary) -> Chart:
     # a zero): its label says so too.
     labels = [row.territory.name if row.previous is not None
               else f"{row.territory.name} (pas de données {previous_year})" for row in rows]
-    previous = Series(str(previous_year), [row.previous for row in rows], style.SKY)
+    previous = Series(str(previous_year), [row.previous for row in rows], colors[previous_year])
     stated = " ; ".join(
         f"{row.territory.name} : "
         + (f"{row.previous} en {previous_year}" if row.previous is not None
@@ -508,7 +509,7 @@ def categories_chart(split: CategorySplit) -> Chart:
         values.append(unknown)
         colors.append(style.SKY)
     stated = " ; ".join(f"{label} : {_participants_word(value)}"
-                       for label, value in zip(labels, values))
+                       for label, value in zip(labels, values, strict=True))
     return Chart(labels, [Series("Participants", values, style.NAVY)],
                  f"Participants par catégorie. {categories_note(split)} {stated}.",
                  bar_colors=colors)

@@ -7,6 +7,9 @@ are not always consecutive (editions may be skipped).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypedDict
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..content.loading import Content, Edition
@@ -88,7 +91,7 @@ def _shown(count: int | None) -> str:
 
 def compared(values: list[int | None], years: list[int]) -> str:
     """« +20 % de 2020 à 2022 » between the first and the last edition with a figure."""
-    present = [(year, value) for year, value in zip(years, values) if value is not None]
+    present = [(year, value) for year, value in zip(years, values, strict=True) if value is not None]
     if len(present) < 2:
         return "–"
     (first_year, first), (last_year, last) = present[0], present[-1]
@@ -110,11 +113,12 @@ def total_row(rows: list[tuple[Territory, list[int | None]]], years: list[int]) 
     """Each edition's total over its territories present; the evolution over those
     present in both the first and the last edition, said so when not all of them."""
     totals = [sum(values[i] or 0 for _, values in rows) for i in range(len(years))]
-    both = [values for _, values in rows if values[0] is not None and values[-1] is not None]
+    both = [(first, last) for first, last in ((values[0], values[-1]) for _, values in rows)
+            if first is not None and last is not None]
     if not both:
         evolution = "–"
     else:
-        first, last = sum(v[0] for v in both), sum(v[-1] for v in both)
+        first, last = sum(start for start, _ in both), sum(end for _, end in both)
         evolution = f"{percent_change(first, last)} de {years[0]} à {years[-1]}"
         if len(both) < len(rows):
             # Not the totals beside it: its base, shown (« 53 en 2021, 70 en 2025 »).
@@ -139,7 +143,8 @@ def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int]
 
 
 def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCount, ...],
-                of_edition, recorded) -> list[ThemeTrendRow]:
+                of_edition: Callable[[Content, Edition], tuple[ThemeCount, ...]],
+                recorded: Callable[[TerritoryReport], list[str] | None]) -> list[ThemeTrendRow]:
     rows = []
     for shown in counts:
         values = []
@@ -155,29 +160,20 @@ def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCo
     return rows
 
 
-def edition_colors(count: int) -> list[str]:
-    """From the oldest edition (light) to this one (the house's navy)."""
-    def channels(color: str) -> tuple[int, int, int]:
-        return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
-
-    light, dark = channels(style.SKY), channels(style.NAVY)
-    return ["#" + "".join(f"{round(a + (b - a) * i / (count - 1)):02X}"
-                          for a, b in zip(light, dark)) for i in range(count)]
-
-
 def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> Chart:
-    series = [Series(str(year), [values[i] for _, values in rows], color)
-              for i, (year, color) in enumerate(zip(years, edition_colors(len(years))))]
+    colors = style.edition_colors(years)
+    series = [Series(str(year), [values[i] for _, values in rows], colors[year])
+              for i, year in enumerate(years)]
     stated = " ; ".join(
         f"{t.name} : " + ", ".join(
             (f"{plural(v, 'participant')} en {y}" if v is not None else f"pas de données en {y}")
-            for y, v in zip(years, values))
+            for y, v in zip(years, values, strict=True))
         for t, values in rows)
     # A territory without a file some edition has no bar that year (« n. d. »): its
     # label says so too.
     labels = []
     for territory, values in rows:
-        absent = [str(year) for year, value in zip(years, values) if value is None]
+        absent = [str(year) for year, value in zip(years, values, strict=True) if value is None]
         labels.append(f"{territory.name} (pas de données {join_words(absent)})" if absent
                       else territory.name)
     return Chart(labels, series,
@@ -185,11 +181,24 @@ def trends_chart(rows: list[tuple[Territory, list[int | None]]], years: list[int
                  f" des Rencontres territoriales. {stated}.")
 
 
-def trend_fields(content: Content, edition: Edition) -> dict[str, object]:
+class TrendValues(TypedDict):
+    """TrendFields' values, as SynthesisContext is given them."""
+
+    tendances_annees: list[int]
+    tendances_titre: str
+    tendances_participants: list[TrendRow]
+    tendances_total: TrendRow | None
+    tendances_note: str
+    graphique_tendances: Chart | None
+    tendances_priorites_locales: list[ThemeTrendRow]
+    tendances_mot_attendue: list[ThemeTrendRow]
+
+
+def trend_fields(content: Content, edition: Edition) -> TrendValues:
     """The values of TrendFields for the synthesis of `edition`."""
     editions = trend_editions(content, edition)
     if len(editions) < MIN_EDITIONS:
-        return dict(tendances_annees=[], tendances_titre="", tendances_participants=[],
+        return TrendValues(tendances_annees=[], tendances_titre="", tendances_participants=[],
                     tendances_total=None, tendances_note="", graphique_tendances=None,
                     tendances_priorites_locales=[], tendances_mot_attendue=[])
     years = [e.year for e in editions]
@@ -197,7 +206,7 @@ def trend_fields(content: Content, edition: Edition) -> dict[str, object]:
     shown = edition.synthesis.most_cited if edition.synthesis else MostCited()
     local = most_cited(local_priorities(content, edition), shown.local_priorities)
     expected = most_cited(mot_expected(content, edition), shown.mot_expected)
-    return dict(
+    return TrendValues(
         tendances_annees=years,
         tendances_titre=f"Les tendances depuis {years[0]}",
         tendances_participants=[

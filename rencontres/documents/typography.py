@@ -43,7 +43,7 @@ def french(text: str) -> str:
     """`text` with French spacing and dashes; addresses untouched."""
     addresses: list[str] = []
 
-    def hold(found: re.Match) -> str:
+    def hold(found: re.Match[str]) -> str:
         addresses.append(found.group(0))
         return chr(_PRIVATE + len(addresses) - 1)
 

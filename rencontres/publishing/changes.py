@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..content.loading import Content, Edition
-from ..content.model import Item, TerritoryReport
+from ..content.model import Item, Synthesis, TerritoryReport
 from .plan import DocumentJob, Project, plan
 
 ADDED, REMOVED, REWORDED, FIGURE = "ajouté", "retiré", "reformulé", "chiffre"
@@ -108,8 +109,8 @@ def _facts(content: Content, edition: Edition, job: DocumentJob) -> _Facts:
     facts.values["date de l'édition"] = (_date(edition.info.date), True)
     if job.territory_id is not None:
         _report_facts(content, edition.reports[job.territory_id], facts)
-    else:
-        _synthesis_facts(content, edition, facts)
+    elif edition.synthesis is not None:  # always, for the synthesis' job (see plan)
+        _synthesis_facts(content, edition, edition.synthesis, facts)
     return facts
 
 
@@ -154,9 +155,9 @@ def _report_facts(content: Content, report: TerritoryReport, facts: _Facts) -> N
     _items(facts, "idées transversales", report.cross_cutting_ideas)
 
 
-def _synthesis_facts(content: Content, edition: Edition, facts: _Facts) -> None:
+def _synthesis_facts(content: Content, edition: Edition, synthesis: Synthesis,
+                     facts: _Facts) -> None:
     values, lists = facts.values, facts.lists
-    synthesis = edition.synthesis
     values["introduction"] = (synthesis.introduction or "", False)
     for idea in synthesis.common_ideas:
         card = f"idée commune « {content.theme(idea.theme).label} »"
@@ -195,7 +196,7 @@ def _compare(old: _Facts, new: _Facts) -> list[Change]:
         new_value = after[0] if after else ""
         if old_value == new_value:
             continue
-        if (after or before)[1]:
+        if (after or before or ("", False))[1]:  # (one of them is there: the place is)
             changes.append(Change(FIGURE, place, old_value, new_value))
         elif not old_value:
             changes.append(Change(ADDED, place, None, new_value))
@@ -208,7 +209,7 @@ def _compare(old: _Facts, new: _Facts) -> list[Change]:
     return changes
 
 
-def _union(old: dict, new: dict) -> list[str]:
+def _union(old: Mapping[str, object], new: Mapping[str, object]) -> list[str]:
     """The places of both, in the new order, then those gone."""
     return [*new, *(place for place in old if place not in new)]
 

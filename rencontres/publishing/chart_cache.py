@@ -4,8 +4,8 @@ the user's cache what is the same in every project (the map's background)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import OutputError
 from .output import write_atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content.loading import load_content
+from ..content.loading import Content, load_content
 from ..documents.french import plural
 from ..errors import CheckError, ContentError, Problem
 from .plan import KINDS, Project, edition_warnings
@@ -23,7 +23,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
     from ..word.fields import context_class
 
     problems: list[Problem] = []
-    content = None
+    content: Content | None = None
     try:
         content = load_content(project.content_dir)
     except ContentError as error:
@@ -36,7 +36,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
             accessibility += accessibility_problems(project.template(kind))
     if strict:
         problems += accessibility
-    if problems:
+    if problems or content is None:  # no content: its problems are listed
         raise CheckError(problems)
     files = sum(len(edition.reports) for edition in content.editions.values())
     warnings = [*map(str, content.warnings), *map(str, accessibility),

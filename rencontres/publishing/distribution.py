@@ -6,9 +6,9 @@ import csv
 import datetime
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..content.loading import Content, Edition
 from ..word.archive import deterministic_zip
@@ -54,7 +54,7 @@ def finish_edition(project: Project, content: Content, edition: Edition,
     if rewrite:
         write_atomic(manifest, text)
         written.append(manifest)
-        entries = [(f.path.name, f.data) for f in files] + [(MANIFEST, text)]
+        entries = [(f.path.name, _kept(f)) for f in files] + [(MANIFEST, text)]
         write_atomic(bundle, deterministic_zip(entries, stored=_STORED))
         written.append(bundle)
 
@@ -118,6 +118,12 @@ def _sent_files(content: Content, jobs: list[DocumentJob], state: BuildState,
                 files.append(_SentFile(pdf, kind, territory, hashlib.sha256(data).hexdigest(),
                                        len(data), data if keep else None))
     return files
+
+
+def _kept(file: _SentFile) -> bytes:
+    """The bytes of a file of a bundle being rewritten: read with keep=True, always."""
+    assert file.data is not None, f"{file.path.name} read without its bytes"
+    return file.data
 
 
 def _manifest_text(files: list[_SentFile]) -> bytes:

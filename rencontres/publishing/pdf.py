@@ -14,8 +14,8 @@ import signal
 import subprocess
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import OutputError, Problem, display_path
 
@@ -105,7 +105,7 @@ def describe_charts(pdf: bytes, document: bytes) -> bytes:
         if "/StructTreeRoot" not in opened.Root:
             return pdf
 
-        def describe(node) -> None:
+        def describe(node: pikepdf.Object) -> None:
             if isinstance(node, pikepdf.Array):
                 for kid in node:
                     describe(kid)
@@ -158,8 +158,11 @@ def bookmark_pages(documents: dict[str, bytes], output_dir: Path) -> dict[str, d
             pdf = work / Path(name).with_suffix(".pdf").name
             try:
                 reader = PdfReader(pdf)
-                pages[name] = {_bookmark(key): reader.get_destination_page_number(target) + 1
-                               for key, target in reader.named_destinations.items()}
+                pages[name] = {_bookmark(key): number + 1
+                               for key, target in reader.named_destinations.items()
+                               # None: a destination on no page, nothing to link to
+                               if (number := reader.get_destination_page_number(target))
+                               is not None}
             except Exception:  # no PDF, or a damaged one (pypdf raises many kinds)
                 continue
         return pages
@@ -193,7 +196,7 @@ def _run(program: str, work: Path, documents: list[Path], target: str,
     that a LibreOffice already open on the desktop does not swallow the conversion, and
     that two builds do not share a profile lock."""
     count = max(1, min(PROCESSES, os.cpu_count() or 1, len(documents)))
-    processes: list[subprocess.Popen] = []
+    processes: list[subprocess.Popen[bytes]] = []
     try:
         for number in range(count):
             profile = (profiles / f"profil-{number + 1}").resolve().as_uri()
@@ -211,14 +214,14 @@ def _run(program: str, work: Path, documents: list[Path], target: str,
             process.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         raise OutputError([Problem("--pdf", None, None,
-                                   "LibreOffice ne répond plus (conversion interrompue)")])
+                                   "LibreOffice ne répond plus (conversion interrompue)")]) from None
     finally:
         for process in processes:
             if process.poll() is None:  # stopped by a timeout or an interrupt
                 _stop(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen[bytes]) -> None:
     """A LibreOffice and what it started (soffice starts soffice.bin): on Windows, its
     process tree; elsewhere, its session's process group. (getattr: killpg and SIGKILL
     exist only where that branch runs.)"""
@@ -227,7 +230,8 @@ def _stop(process: subprocess.Popen) -> None:
                        capture_output=True, check=False)
     else:
         with contextlib.suppress(OSError):
-            getattr(os, "killpg")(process.pid, getattr(signal, "SIGKILL"))
+            # Read by name: Windows' os and signal have neither (test_windows reads for them).
+            getattr(os, "killpg")(process.pid, getattr(signal, "SIGKILL"))  # noqa: B009
     process.wait()
 
 
@@ -258,7 +262,7 @@ def reproducible(pdf: bytes, document: bytes, published: datetime.date) -> bytes
     xmp = f"<xmp:CreateDate>{published:%Y-%m-%d}T12:00:00Z</xmp:CreateDate>".encode()
     pdf = _XMP_CREATED.sub(lambda found: xmp, pdf)
 
-    def identifier(found: re.Match) -> bytes:
+    def identifier(found: re.Match[bytes]) -> bytes:
         text = found.group(0)
         return re.sub(rb"[0-9A-F]{32}", digest, text)
 

@@ -10,9 +10,9 @@ import contextlib
 import gc
 import hashlib
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..content.loading import Content, Edition, edition_years, load_content
 from ..errors import (
@@ -143,13 +143,13 @@ def _render_and_write(content: Content, sources: dict[Path, bytes], todo: list[D
     on_start(len(todo))
     results = render_all(content, sources, todo, options.workers, progress,
                          project.output_dir / CHARTS_CACHE)
-    failures = [(job, r) for job, r in zip(todo, results) if isinstance(r, RencontresError)]
+    failures = [(job, r) for job, r in zip(todo, results, strict=True) if isinstance(r, RencontresError)]
     if failures and options.strict:
         raise TemplateError([p for _, error in failures for p in error.problems])
     report.failed = failures
     results = number_pages(todo, results, project.output_dir)
     try:
-        for job, result in zip(todo, results):
+        for job, result in zip(todo, results, strict=True):
             if isinstance(result, Rendered):
                 write_atomic(job.output, result.data)
                 if result.complete:

@@ -8,9 +8,10 @@ with nothing to do names its documents without reading the content (publishing/q
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import RencontresError
 
@@ -98,7 +99,7 @@ def plan(project: Project, content: Content, edition: Edition,
                 REPORT, edition.year, territory.id, project.template(REPORT),
                 folder / f"compte-rendu-{edition.year}-{territory.id}.docx",
                 f"Compte-rendu de la Rencontre territoriale {territory.name} {edition.year}",
-                common + (edition.report_files[territory.id], project.template(REPORT)),
+                (*common, edition.report_files[territory.id], project.template(REPORT)),
             ))
     if edition.synthesis is None:
         skipped.append(("Synthèse", f"pas de fichier {SYNTHESIS_FILE} pour {edition.year}"))

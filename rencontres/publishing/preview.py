@@ -13,16 +13,16 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from ..errors import OutputError, Problem, RencontresError
 from . import pdf
-from .pipeline import BuildOptions, BuildReport, build
-from .plan import DocumentJob, Project
+from .pipeline import BuildOptions, build
+from .plan import BuildReport, DocumentJob, Project
 
 HOST = "127.0.0.1"
 # What editors leave beside the files they edit: Word's owner file (~$…) and its
@@ -104,10 +104,13 @@ class Preview:
                              warnings=tuple(report.warnings),
                              summary=self.summarize(report), as_text=as_text)
 
-    def _publish(self, **shown) -> State:
+    def _publish(self, *, documents: tuple[ShownDocument, ...], problems: tuple[str, ...],
+                 summary: str, warnings: tuple[str, ...] = (),
+                 as_text: str | None = None) -> State:
         with self._changed:
             self.state = State(self.state.version + 1,
-                               datetime.datetime.now().strftime("%H:%M:%S"), **shown)
+                               datetime.datetime.now().strftime("%H:%M:%S"), documents,
+                               problems, warnings, summary, as_text)
             self._changed.notify_all()
             return self.state
 
@@ -128,7 +131,8 @@ class Preview:
             except OutputError as error:
                 as_text = "; ".join(problem.message for problem in error.problems)
         if as_text is not None:
-            pages = {job: (Page(None, _document_text(job.output)),) for job in order}
+            pages: dict[DocumentJob, tuple[Page, ...]] = {
+                job: (Page(None, _document_text(job.output)),) for job in order}
         else:
             pages = {job: self._pages[digests[job]] for job in order}
         return tuple(ShownDocument(job.label, job.title, pages[job]) for job in order), as_text
@@ -276,9 +280,12 @@ def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
             if int(version) != state.version or int(index) >= len(documents):
                 return False
             pages = documents[int(index)].pages
-            if not 1 <= int(number) <= len(pages) or pages[int(number) - 1].png is None:
+            if not 1 <= int(number) <= len(pages):
                 return False
-            self._answer("image/png", pages[int(number) - 1].png)
+            png = pages[int(number) - 1].png
+            if png is None:
+                return False
+            self._answer("image/png", png)
             return True
 
         def _answer(self, kind: str, body: bytes) -> None:
@@ -307,7 +314,7 @@ def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
             except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
                 return  # the page was closed
 
-        def log_message(self, format: str, *args) -> None:
+        def log_message(self, format: str, *args: object) -> None:
             pass  # the terminal shows the builds, not every request
 
     try:
@@ -322,13 +329,41 @@ def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
     return server
 
 
-def watch(preview: Preview, on_rebuilt: Callable[[State], None]) -> None:
-    """Rebuild on every save, until interrupted (Ctrl+C)."""
+SavedFiles = dict[str, tuple[int, int]]
+
+
+def saved_files(preview: Preview) -> SavedFiles:
+    """Each file of content/ and templates/ whose save is a rebuild, with its time and size:
+    taken before the first build, so that a save made before the watch starts is seen."""
+    found: SavedFiles = {}
+    for folder in (preview.project.content_dir, preview.project.templates_dir):
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            if is_saved_file(str(path)):
+                try:
+                    status = path.stat()
+                except OSError:
+                    continue
+                found[str(path)] = (status.st_mtime_ns, status.st_size)
+    return found
+
+
+def watch(preview: Preview, on_rebuilt: Callable[[State], None], before: SavedFiles) -> None:
+    """Rebuild on every save, until interrupted (Ctrl+C). `before`: the files as the first
+    build found them; a save between that build's start and the watch's is a rebuild too."""
     import watchfiles
 
     folders = [folder for folder in (preview.project.content_dir,
                                      preview.project.templates_dir) if folder.is_dir()]
+    started = False
     for changes in watchfiles.watch(*folders, watch_filter=lambda change, path:
-                                    is_saved_file(path), debounce=300, step=100):
-        templates = any(path.lower().endswith(".docx") for _, path in changes)
-        on_rebuilt(preview.rebuild(templates_saved=templates))
+                                    is_saved_file(path), debounce=300, step=100,
+                                    rust_timeout=1000, yield_on_timeout=True):
+        if not started:  # the first yield: the watch is on, whatever comes next is seen
+            started = True
+            now = saved_files(preview)
+            if not changes:
+                changes = {(watchfiles.Change.modified, path) for path in now.keys() | before.keys()
+                           if now.get(path) != before.get(path)}
+        if changes:
+            templates = any(path.lower().endswith(".docx") for _, path in changes)
+            on_rebuilt(preview.rebuild(templates_saved=templates))

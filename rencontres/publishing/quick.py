@@ -13,12 +13,13 @@ other options, --force, a damaged record), leaves it to the real build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ..errors import OutputError
 from .lock import build_lock
@@ -152,10 +153,9 @@ def remember(project: Project, key: str, year: int, inputs: dict[str, str] | Non
             "warnings": warnings,
         }
     kept = dict(list(entries.items())[-KEPT:])
-    try:
+    # Not written: the next build is then a real one, which is all this record saves.
+    with contextlib.suppress(OutputError):
         write_atomic(path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
-    except OutputError:
-        pass  # the next build is then a real one, which is all this record saves
 
 
 def _place(path: Path, root: Path) -> str:

@@ -16,6 +16,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +27,8 @@ from ..word.archive import deterministic_zip
 from .changes import EditionChanges, edition_changes
 from .distribution import bundle_name
 from .output import write_atomic, write_new_folder
-from .pipeline import BuildOptions, BuildReport, build, select_edition, years_to_load
-from .plan import Project
+from .pipeline import BuildOptions, build, select_edition, years_to_load
+from .plan import BuildReport, DocumentJob, Project
 
 DISTRIBUTIONS = "diffusions"
 SNAPSHOT = "contenu"
@@ -84,12 +85,12 @@ def _snapshot_content(distribution: Distribution, years: set[int]) -> Content:
 class Changes:
     changes: EditionChanges
     version: int      # of the next distribution, which they will go with
-    written: Path     # output/<année>/modifications-vN.txt
+    written: Path | None  # output/<année>/modifications-vN.txt; None: nothing changed
 
 
 def changes_since_last(project: Project, year: int | None) -> Changes:
     """What changed, per document, since the edition's last distribution; written to
-    output/<année>/modifications-vN.txt (N: the next distribution)."""
+    output/<année>/modifications-vN.txt (N: the next distribution) when anything did."""
     years = years_to_load(project.content_dir, year)
     content = load_content(project.content_dir, years)
     edition = select_edition(content, year)
@@ -102,32 +103,37 @@ def changes_since_last(project: Project, year: int | None) -> Changes:
     last = done[-1]
     changes = edition_changes(project, _snapshot_content(last, set(content.editions)),
                               content, edition.year, last.described)
+    if not changes.documents:
+        return Changes(changes, last.version + 1, None)
     target = project.output_dir / str(edition.year) / modifications_name(last.version + 1)
     write_atomic(target, changes.text().encode("utf-8"))
     return Changes(changes, last.version + 1, target)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Distributed:
     report: BuildReport
-    distribution: Distribution | None = None
-    changes: EditionChanges | None = None  # since the previous one (None for v1)
+    distribution: Distribution
+    changes: EditionChanges | None  # since the previous one (None for v1)
 
 
-def distribute(project: Project, options: BuildOptions, progress=lambda job: None,
-               on_start=lambda count: None, today: datetime.date | None = None) -> Distributed:
+def distribute(project: Project, options: BuildOptions,
+               progress: Callable[[DocumentJob], None] = lambda job: None,
+               on_start: Callable[[int], None] = lambda count: None,
+               today: datetime.date | None = None) -> Distributed:
     """The strict build of the whole edition with its PDFs, then its record as the
     next distribution; nothing is recorded when the build fails."""
     options = dataclasses.replace(options, territories=(), pdf=True, strict=True)
-    done = Distributed(BuildReport())
+    recorded: list[tuple[Distribution, EditionChanges | None]] = []
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:
         report.warnings += _proofread(project, content, edition)
-        done.distribution, done.changes = _record(project, content, edition,
-                                                  today or datetime.date.today())
+        recorded.append(_record(project, content, edition, today or datetime.date.today()))
 
-    done.report = build(project, options, progress=progress, on_start=on_start, then=record)
-    return done
+    report = build(project, options, progress=progress, on_start=on_start, then=record)
+    # A build returns only once `then` has run: a strict one raises when a document fails.
+    [(distribution, changes)] = recorded
+    return Distributed(report, distribution, changes)
 
 
 def _proofread(project: Project, content: Content, edition: Edition) -> list[str]:
@@ -137,8 +143,8 @@ def _proofread(project: Project, content: Content, edition: Edition) -> list[str
     from .plan import plan
     from .proofreading import proofread
 
-    refused = []
-    warnings = []
+    refused: list[Problem] = []
+    warnings: list[str] = []
     for job in plan(project, content, edition)[0]:
         pdf = job.output.with_suffix(".pdf")
         for finding in proofread(pdf.name, job.output.read_bytes(), pdf.read_bytes()):

@@ -14,6 +14,7 @@ are kept in the user's cache, shared by every project, and a document rebuilt th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -37,7 +38,7 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
                  output_dir: Path) -> list[Rendered | RencontresError]:
     """The results with their tables of contents filled; those of the documents without
     one unchanged."""
-    laid_out = {job: data for job, result in zip(jobs, results) if isinstance(result, Rendered)
+    laid_out = {job: data for job, result in zip(jobs, results, strict=True) if isinstance(result, Rendered)
                 and (data := toc.fill(result.data, lambda bookmark: PLACEHOLDER)) is not None}
     if not laid_out:
         return results
@@ -58,17 +59,20 @@ def number_pages(jobs: list[DocumentJob], results: list[Rendered | RencontresErr
         for label, found in fresh.items():
             _remember(keys[label], found)
         pages.update(fresh)
-    numbered = []
-    for job, result in zip(jobs, results):
-        if job not in laid_out:
+    numbered: list[Rendered | RencontresError] = []
+    for job, result in zip(jobs, results, strict=True):
+        if job not in laid_out or not isinstance(result, Rendered):
             numbered.append(result)
             continue
-        found = pages.get(job.label, {})
-        if all(bookmark in found for bookmark in toc.bookmark_names(laid_out[job])):
-            data = toc.fill(result.data, lambda bookmark: str(found[bookmark]))
+        numbers = {bookmark: str(page) for bookmark, page in pages.get(job.label, {}).items()}
+        complete = all(bookmark in numbers for bookmark in toc.bookmark_names(laid_out[job]))
+        data = toc.fill(result.data, numbers.__getitem__ if complete else None)
+        if data is None:  # (laid out: it has a table of contents, filled again the same way)
+            numbered.append(result)
+        elif complete:
             numbered.append(Rendered(data, result.notes))
         else:
-            numbered.append(Rendered(toc.fill(result.data, None), (
+            numbered.append(Rendered(data, (
                 *result.notes, f"{job.label} : {WITHOUT_NUMBERS} ({reason}) : {HOW_TO_NUMBER}"),
                 complete=False))
     return numbered
@@ -98,8 +102,6 @@ def _remembered(key: str) -> dict[str, int] | None:
 
 def _remember(key: str, pages: dict[str, int]) -> None:
     """Kept if the cache can be written; a cache that cannot is no reason to fail."""
-    try:
+    with contextlib.suppress(OSError, RencontresError):
         write_atomic(user_cache(LAYOUTS) / f"{key}.json",
                      json.dumps(pages, sort_keys=True).encode("utf-8"))
-    except (OSError, RencontresError):
-        pass

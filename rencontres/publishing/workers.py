@@ -8,26 +8,30 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ..content.loading import Content
 from ..errors import BuildError, Problem, RencontresError, display_path
 from .chart_cache import LASTING, ChartCache
 from .lock import close_inherited_lock
 from .output import user_cache
-from .plan import REPORT, SYNTHESIS, DocumentJob, publication_date
+from .plan import SYNTHESIS, DocumentJob, publication_date
+
+if TYPE_CHECKING:  # imported by the workers only, when they render
+    from ..documents.context import TemplateContext
 
 WORKER_LOST = ("un processus de construction s'est arrêté brutalement (mémoire épuisée, "
                "ou arrêté par le système) ; relancez, au besoin avec --jobs 1")
 
 
-def _context(content: Content, job: DocumentJob):
+def _context(content: Content, job: DocumentJob) -> TemplateContext:
     edition = content.editions[job.year]
-    if job.kind == REPORT:
+    if job.territory_id is not None:  # a report's job: the only kind for one territory
         from ..documents.report import report_context
 
         return report_context(content, edition, job.territory_id)
@@ -136,7 +140,7 @@ def render_all(content: Content, sources: Mapping[Path, bytes], jobs: list[Docum
             gc.unfreeze()
         futures = [submitted[id(job)] for job in jobs]
         results = []
-        for job, future in zip(jobs, futures):
+        for job, future in zip(jobs, futures, strict=True):
             try:
                 results.append(future.result())
             except BrokenProcessPool:
@@ -187,10 +191,10 @@ def _share_imports(charts_cache: Path | None, jobs: list[DocumentJob],
     if multiprocessing.get_start_method() != "fork":
         return  # spawned workers import everything again anyway
     from ..documents import (
-        report,  # noqa: F401
-        synthesis,  # noqa: F401
+        report,  # noqa: F401 - imported for the workers forked next
+        synthesis,  # noqa: F401 - imported for the workers forked next
     )
-    from ..word import render  # noqa: F401
+    from ..word import render  # noqa: F401 - imported for the workers forked next
 
     try:
         cold = charts_cache is None or not any(charts_cache.iterdir())

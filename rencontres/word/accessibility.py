@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from lxml import etree
+
+from ..documents.style import contrast_ratio
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -49,20 +51,15 @@ class Finding:
 
 def contrast(foreground: str, background: str) -> float:
     """The WCAG contrast ratio of two « RRGGBB » colours."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                   for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    return contrast_ratio(foreground, background)
 
 
 def findings(data: bytes) -> list[Finding]:
     """Every accessibility finding of the body of a DOCX, in the order of the body."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         body = etree.fromstring(package.read("word/document.xml")).find(q("body"))
+        if body is None:  # a document with nothing in it
+            return []
         names = package.namelist()
         styles = Styles(etree.fromstring(package.read("word/styles.xml"))
                         if "word/styles.xml" in names else None)
@@ -96,7 +93,7 @@ def findings(data: bytes) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Block:
-    element: object
+    element: etree._Element
     place: str
     text: str
     background: str | None = None   # the shading of the cell the paragraph is in
@@ -109,19 +106,19 @@ class Block:
         return f"{self.place} « {excerpt} »" if excerpt else self.place
 
 
-def _text(element) -> str:
+def _text(element: etree._Element) -> str:
     return "".join(node.text or "" if node.tag == q("t") else " "
                    for node in element.iter(q("t"), q("tab"), q("br")))
 
 
-def blocks(body) -> Iterator[Block]:
+def blocks(body: etree._Element) -> Iterator[Block]:
     """The body's paragraphs (and, before its paragraphs, each table), numbered as the
     template checker numbers them."""
     counts = {"paragraphs": 0, "tables": 0}
     yield from _blocks(body, counts)
 
 
-def _blocks(container, counts) -> Iterator[Block]:
+def _blocks(container: etree._Element, counts: dict[str, int]) -> Iterator[Block]:
     for child in container.iterchildren():
         if child.tag == q("p"):
             counts["paragraphs"] += 1
@@ -141,7 +138,7 @@ def _blocks(container, counts) -> Iterator[Block]:
             yield from _blocks(child, counts)
 
 
-def _fill(shading) -> str | None:
+def _fill(shading: etree._Element | None) -> str | None:
     if shading is None:
         return None
     fill = (shading.get(q("fill")) or "auto").upper()
@@ -176,7 +173,7 @@ def _alt_texts(block: Block) -> list[Finding]:
     return found
 
 
-def _is_empty(paragraph) -> bool:
+def _is_empty(paragraph: etree._Element) -> bool:
     if _text(paragraph).strip():
         return False
     if paragraph.find(f".//{q('drawing')}") is not None \
@@ -186,7 +183,7 @@ def _is_empty(paragraph) -> bool:
             or paragraph.find(f"{q('pPr')}/{q('sectPr')}") is not None:
         return False
     cell = paragraph.getparent()
-    return not (cell.tag == q("tc") and len(cell.findall(q("p"))) == 1)
+    return not (cell is not None and cell.tag == q("tc") and len(cell.findall(q("p"))) == 1)
 
 
 def _empty(run: list[Block]) -> list[Finding]:
@@ -199,14 +196,14 @@ def _empty(run: list[Block]) -> list[Finding]:
                     "l'espacement avant ou après dans le style du paragraphe")]
 
 
-def _contrasts(block: Block, styles: "Styles") -> list[Finding]:
+def _contrasts(block: Block, styles: Styles) -> list[Finding]:
     paragraph = block.element
     style = styles.paragraph_style(paragraph)
     paragraph_fill = _fill(paragraph.find(f"{q('pPr')}/{q('shd')}")) \
         or styles.value(style, "pPr", "shd", "fill")
     background = paragraph_fill or block.background or WHITE
-    seen = set()
-    found = []
+    seen: set[tuple[str, str]] = set()
+    found: list[Finding] = []
     for run in paragraph.iter(q("r")):
         if not "".join(t.text or "" for t in run.iter(q("t"))).strip():
             continue
@@ -216,7 +213,7 @@ def _contrasts(block: Block, styles: "Styles") -> list[Finding]:
             continue
         run_fill = _fill(r_pr.find(q("shd"))) if r_pr is not None else None
         size = int(_direct(r_pr, "sz") or styles.value(style, "rPr", "sz") or 22) / 2
-        bold = _on(r_pr, "b") if _direct(r_pr, "b", present=True) is not None \
+        bold = _on(r_pr, "b") if r_pr is not None and r_pr.find(q("b")) is not None \
             else styles.flag(style, "b")
         needed = LARGE_TEXT if size >= 18 or (bold and size >= 14) else NORMAL_TEXT
         back = run_fill or background
@@ -230,16 +227,13 @@ def _contrasts(block: Block, styles: "Styles") -> list[Finding]:
     return found
 
 
-def _direct(properties, name: str, present: bool = False):
-    if properties is None:
-        return None
-    found = properties.find(q(name))
-    if found is None:
-        return None
-    return found if present else found.get(q("val"))
+def _direct(properties: etree._Element | None, name: str) -> str | None:
+    """The value a run's own properties give `name`."""
+    found = properties.find(q(name)) if properties is not None else None
+    return found.get(q("val")) if found is not None else None
 
 
-def _on(properties, name: str) -> bool:
+def _on(properties: etree._Element, name: str) -> bool:
     found = properties.find(q(name))
     return found is not None and found.get(q("val"), "true") not in ("0", "false", "off")
 
@@ -247,31 +241,32 @@ def _on(properties, name: str) -> bool:
 class Styles:
     """A document's paragraph styles, read through their « basedOn » chain."""
 
-    def __init__(self, root):
-        self.styles = {}
-        self.default = None
+    def __init__(self, root: etree._Element | None):
+        self.styles: dict[str, etree._Element] = {}
+        self.default: str | None = None
         if root is None:
             return
         for style in root.iter(q("style")):
-            if style.get(q("type")) == "paragraph":
-                self.styles[style.get(q("styleId"))] = style
+            style_id = style.get(q("styleId"))
+            if style.get(q("type")) == "paragraph" and style_id is not None:
+                self.styles[style_id] = style
                 if style.get(q("default")) in ("1", "true"):
-                    self.default = style.get(q("styleId"))
+                    self.default = style_id
 
-    def paragraph_style(self, paragraph) -> str | None:
+    def paragraph_style(self, paragraph: etree._Element) -> str | None:
         found = paragraph.find(f"{q('pPr')}/{q('pStyle')}")
         return found.get(q("val")) if found is not None else self.default
 
-    def _chain(self, style_id: str | None) -> Iterator:
-        seen = set()
-        while style_id in self.styles and style_id not in seen:
+    def _chain(self, style_id: str | None) -> Iterator[etree._Element]:
+        seen: set[str] = set()
+        while style_id is not None and style_id in self.styles and style_id not in seen:
             seen.add(style_id)
             style = self.styles[style_id]
             yield style
             based = style.find(q("basedOn"))
             style_id = based.get(q("val")) if based is not None else None
 
-    def value(self, style_id, group: str, name: str, attribute: str = "val") -> str | None:
+    def value(self, style_id: str | None, group: str, name: str, attribute: str = "val") -> str | None:
         for style in self._chain(style_id):
             found = style.find(f"{q(group)}/{q(name)}")
             if found is not None:
@@ -280,14 +275,14 @@ class Styles:
                     else value
         return None
 
-    def flag(self, style_id, name: str) -> bool:
+    def flag(self, style_id: str | None, name: str) -> bool:
         for style in self._chain(style_id):
             r_pr = style.find(q("rPr"))
             if r_pr is not None and r_pr.find(q(name)) is not None:
                 return _on(r_pr, name)
         return False
 
-    def heading_level(self, paragraph) -> int | None:
+    def heading_level(self, paragraph: etree._Element) -> int | None:
         """1 for « Titre 1 »…, from the outline level the paragraph or its style sets."""
         direct = paragraph.find(f"{q('pPr')}/{q('outlineLvl')}")
         level = direct.get(q("val")) if direct is not None else \

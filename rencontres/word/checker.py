@@ -11,9 +11,10 @@ import re
 import typing
 import zipfile
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import nodes
@@ -37,6 +38,11 @@ from .quotes import straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
 from .toc import result_paragraphs, template_warnings
+
+if TYPE_CHECKING:  # python-docx and lxml are imported when a template is read only
+    from docx.document import Document
+    from docx.opc.part import Part
+    from lxml import etree
 
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # docxtpl's markers: {%p %} paragraph, {%tr %} row, {%tc %} cell, {%r %} run.
@@ -154,7 +160,7 @@ def accessibility_problems(path: Path, data: bytes | None = None) -> list[Proble
             for found in [*findings(data), *misplaced_in_package(data)]]
 
 
-def _document(path: Path, data: bytes):
+def _document(path: Path, data: bytes) -> Document:
     import docx
 
     try:
@@ -174,7 +180,7 @@ UNRENDERED = {_WORD_ML + "endnotes+xml": ("note de fin", "w:endnote"),
 TRACKED = ("w:ins", "w:del", "w:moveFrom", "w:moveTo")
 
 
-def _stories(document) -> Iterator[list[Paragraph]]:
+def _stories(document: Document) -> Iterator[list[Paragraph]]:
     """What docxtpl renders, each as it renders it (one Jinja source): the body, every
     header and footer of the document (even-page ones too), the footnotes."""
     yield list(_body_paragraphs(document.element.body))
@@ -186,7 +192,7 @@ def _stories(document) -> Iterator[list[Paragraph]]:
                for note, p, i in _notes(element, "w:footnote")]
 
 
-def _headers_and_footers(document):
+def _headers_and_footers(document: Document) -> Iterator[tuple[str, etree._Element]]:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     kinds: dict[str, str] = {}
@@ -200,7 +206,7 @@ def _headers_and_footers(document):
                 rel.target_part.element
 
 
-def _parts(document, content_type: str):
+def _parts(document: Document, content_type: str) -> Iterator[etree._Element]:
     from docx.oxml import parse_xml
 
     for part in document.part.package.iter_parts():
@@ -208,7 +214,7 @@ def _parts(document, content_type: str):
             yield parse_xml(part.blob)
 
 
-def _notes(element, tag: str):
+def _notes(element: etree._Element, tag: str) -> Iterator[tuple[int, etree._Element, int]]:
     """(number, paragraph, its number in the note) of the real notes (not the separators
     Word keeps with them)."""
     number = 0
@@ -221,7 +227,7 @@ def _notes(element, tag: str):
             yield number, paragraph, index
 
 
-def _unrendered(document) -> list[str]:
+def _unrendered(document: Document) -> list[str]:
     """What the checker refuses before reading the tags: tags where docxtpl would leave
     them as typed (endnotes, comments, field codes), and tracked changes, whose deleted
     text docxtpl would render too."""
@@ -254,7 +260,7 @@ _FETCHED = {"attachedTemplate": "modèle attaché", "image": "image liée",
             "frame": "cadre lié", "package": "objet lié"}
 
 
-def _external(document) -> list[str]:
+def _external(document: Document) -> list[str]:
     """Relationships to files or addresses outside the template, which every document
     built from it would carry to its readers (a remote attachedTemplate, a linked image)."""
     messages = []
@@ -272,10 +278,10 @@ def _external(document) -> list[str]:
     return messages
 
 
-def _linked_charts(document) -> list[str]:
+def _linked_charts(document: Document) -> list[str]:
     """Native charts whose data is linked to an outside workbook (pasted from Excel
     « avec liaison »): Word would update them from that file, over the build's data."""
-    names = {}
+    names: dict[Part, str] = {}
     for doc_pr, rel_id in drawings(document.element.body):
         part = document.part.related_parts.get(rel_id)
         if part is not None:
@@ -294,7 +300,7 @@ def _qn(tag: str) -> str:
     return qn(tag)
 
 
-def _text(element) -> str:
+def _text(element: etree._Element) -> str:
     """A paragraph's text as docxtpl renders it: Word's typographic quotes in a tag
     read as straight ones."""
     parts = []
@@ -303,12 +309,13 @@ def _text(element) -> str:
     return straight_quotes("".join(parts))
 
 
-def _body_paragraphs(body) -> Iterator[Paragraph]:
+def _body_paragraphs(body: etree._Element) -> Iterator[Paragraph]:
     counts = {"paragraphs": 0, "tables": 0}
     yield from _blocks(body, counts, result_paragraphs(body))
 
 
-def _blocks(container, counts: dict[str, int], toc_entries: set) -> Iterator[Paragraph]:
+def _blocks(container: etree._Element, counts: dict[str, int],
+            toc_entries: set[etree._Element]) -> Iterator[Paragraph]:
     """The paragraphs and tables of the body in order, those inside block content
     controls (w:sdt) and other wrappers too: docxtpl renders them all. The entries a
     table of contents displays are counted but not read: the build replaces them."""
@@ -331,7 +338,7 @@ def _blocks(container, counts: dict[str, int], toc_entries: set) -> Iterator[Par
             yield from _blocks(child, counts, toc_entries)
 
 
-def _chart_names(paragraph) -> tuple[str, ...]:
+def _chart_names(paragraph: etree._Element) -> tuple[str, ...]:
     return tuple(doc_pr.get("name", "") for doc_pr, _ in drawings(paragraph))
 
 
@@ -591,8 +598,8 @@ class _FieldChecker:
             for value in node.values:
                 self.visit(value, scope)
             inner = dict(scope)
-            for target in node.targets:
-                inner.update({name.name: Any for name in _names(target)})
+            for assigned in node.targets:
+                inner.update({name.name: Any for name in _names(assigned)})
             self.visit_all(node.body, inner)
             return None
         if isinstance(node, (nodes.Filter, nodes.Test)) and node.name is not None:
@@ -640,15 +647,15 @@ class _FieldChecker:
         if isinstance(node, nodes.Getattr):
             owner = unwrap_optional(self.visit(node.node, scope))
             if is_model(owner):
-                known = attributes(owner)
-                if node.attr not in known:
+                fields = attributes(owner)
+                if node.attr not in fields:
                     former = FORMER_ATTRIBUTES.get(node.attr)
-                    hint = (f" : il s'appelle désormais « {former} »" if former in known
-                            else did_you_mean(node.attr, known))
+                    hint = (f" : il s'appelle désormais « {former} »" if former in fields
+                            else did_you_mean(node.attr, fields))
                     self._report(node, f"champ inconnu « {node.attr} » dans "
                                  f"« {_dotted(node.node)} »" + hint)
                     return Any
-                return known[node.attr][1]
+                return fields[node.attr][1]
             if owner is Chart:
                 self._report(node, f"« {_dotted(node.node)} » est un graphique : il "
                              f"s'insère tel quel, « {{{{ {_dotted(node.node)} }}}} », "

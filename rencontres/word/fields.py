@@ -42,7 +42,7 @@ class FieldDoc:
     name: str
     type_label: str
     description: str
-    children: list["FieldDoc"] = field(default_factory=list)
+    children: list[FieldDoc] = field(default_factory=list)
 
 
 def unwrap_optional(annotation: Any) -> Any:
@@ -111,12 +111,12 @@ def type_label(annotation: Any) -> str:
     }.get(annotation, "groupe de champs" if is_model(annotation) else str(annotation))
 
 
-def describe(model: type[BaseModel], _seen: tuple = ()) -> list[FieldDoc]:
+def describe(model: type[BaseModel], _seen: tuple[type[BaseModel], ...] = ()) -> list[FieldDoc]:
     docs = []
     for name, info in shown_fields(model).items():
         annotation = unwrap_optional(info.annotation)
         inner = element_type(annotation) if typing.get_origin(annotation) is list else annotation
-        children = (describe(inner, _seen + (model,))
+        children = (describe(inner, (*_seen, model))
                     if is_model(inner) and inner not in _seen else [])
         optional = " (peut être vide)" if info.annotation is not annotation else ""
         docs.append(FieldDoc(template_name(name, info), type_label(annotation) + optional,

@@ -24,15 +24,24 @@ import io
 import re
 import zipfile
 import zlib
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ..documents.charts import MAX_HEIGHT, Chart
 from ..documents.french import plural
 from ..errors import Problem, TemplateError
+from .elements import parent
 from .fields import unwrap_optional
 from .sandbox import xml_text
+
+if TYPE_CHECKING:  # python-docx is imported when a document is rendered only
+    from docx.document import Document
+    from docx.opc.part import Part
+    from pydantic import BaseModel
+
+    from ..documents.context import TemplateContext
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS = {
@@ -51,6 +60,9 @@ CATEGORY_CHARTS = {f"{{{C}}}{kind}" for kind in (
     "barChart", "bar3DChart", "lineChart", "line3DChart", "areaChart", "area3DChart",
     "pieChart", "pie3DChart", "doughnutChart", "ofPieChart", "radarChart")}
 EMU_PER_INCH = 914400
+# Points: the height of a bar (its value's label, 9 points, and the gap to the next),
+# and of the legend and margins around the bars.
+MIN_BAR_PT, LEGEND_PT = 12, 36
 DEFAULT_SHEET = "Feuil1"  # what a French Word names the sheet of a new chart
 
 
@@ -64,23 +76,24 @@ def chart_name(field: str) -> str:
     return field.replace("_", "-")
 
 
-def chart_fields(context: type) -> dict[str, str]:
+def chart_fields(context: type[BaseModel]) -> dict[str, str]:
     """The fields of a context that are charts: the name templates see → the attribute."""
     return {info.alias or name: name for name, info in context.model_fields.items()
             if unwrap_optional(info.annotation) is Chart}
 
 
-def drawings(element) -> Iterator[tuple[etree._Element, str]]:
+def drawings(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """(wp:docPr, relationship id of the chart part) of each native chart under
     `element` (a body, a paragraph)."""
     for graphic_data in element.iter(f"{{{NS['a']}}}graphicData"):
         if graphic_data.get("uri") != C:
             continue
         chart = graphic_data.find(_c("chart"))
-        frame = graphic_data.getparent().getparent()  # a:graphic's wp:inline or wp:anchor
+        frame = parent(parent(graphic_data))  # a:graphic's wp:inline or wp:anchor
         doc_pr = frame.find(f"{{{NS['wp']}}}docPr")
-        if chart is not None and doc_pr is not None:
-            yield doc_pr, chart.get(f"{{{NS['r']}}}id")
+        rel_id = chart.get(f"{{{NS['r']}}}id") if chart is not None else None
+        if doc_pr is not None and rel_id is not None:
+            yield doc_pr, rel_id
 
 
 def native_chart_names(template: bytes) -> set[str]:
@@ -94,12 +107,12 @@ def native_chart_names(template: bytes) -> set[str]:
     return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
 
 
-def linked_file(part) -> str | None:
+def linked_file(part: Part) -> str | None:
     """The outside file a chart part takes its data from (a chart pasted « avec
     liaison » from Excel), or None."""
     for rel in part.rels.values():
         if rel.is_external:
-            return rel.target_ref
+            return str(rel.target_ref)
     return None
 
 
@@ -114,7 +127,8 @@ class ChartDataError(ValueError):
     """A native chart that cannot receive its data (a French reason)."""
 
 
-def fill_charts(document, context, date: datetime.date, template_name: str) -> None:
+def fill_charts(document: Document, context: TemplateContext, date: datetime.date,
+                template_name: str) -> None:
     """Give each native chart of the rendered `document` (python-docx) the data of the
     context's field of its name; remove a chart whose field is empty (as a picture
     field prints nothing). Charts of other names are left as they are: the checker
@@ -131,10 +145,10 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
         if chart is None:
             drawing = next(doc_pr.iterancestors(
                 "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}drawing"))
-            drawing.getparent().remove(drawing)
+            parent(drawing).remove(drawing)
             continue
         doc_pr.set("descr", xml_text(chart.alt_text))
-        shown_by.setdefault(rel_id, (name, chart, []))[2].append(doc_pr.getparent())
+        shown_by.setdefault(rel_id, (name, chart, []))[2].append(parent(doc_pr))
     problems = []
     for rel_id, (name, chart, frames) in shown_by.items():
         try:
@@ -152,7 +166,7 @@ def fill_charts(document, context, date: datetime.date, template_name: str) -> N
             document.part.drop_rel(rel_id)
 
 
-def fill_chart(part, chart: Chart, date: datetime.date,
+def fill_chart(part: Part, chart: Chart, date: datetime.date,
                frames: Sequence[etree._Element] = ()) -> None:
     """Replace the data of a chart part (and its embedded workbook) by `chart`'s; its
     drawings (`frames`: wp:inline or wp:anchor) grow taller for more categories than
@@ -178,21 +192,33 @@ def fill_chart(part, chart: Chart, date: datetime.date,
     # Series beyond the data are dropped from the start, the template's last series
     # receiving the data's last (this year's edition, after the earlier ones); none is
     # ever added: a series added would have no style of its own.
-    sample_rows = _category_count(series[0])
+    sample_bars = _category_count(series[0]) * _side_by_side(series)
     for extra in series[:len(series) - len(columns)]:
-        extra.getparent().remove(extra)
+        parent(extra).remove(extra)
     series = series[len(series) - len(columns):]
     sheet = _sheet(series)
     reference = _quoted(sheet)
     rows = len(labels)
-    for index, (ser, (name, values)) in enumerate(zip(series, columns)):
+    colors = chart.column_colors()
+    flipped = _reads_down_side_by_side(space, series)
+    if flipped:
+        series = _flip(space, series)
+        labels = labels[::-1]
+        columns = [(name, values[::-1]) for name, values in columns]
+    # The workbook's columns stay in the data's order (the oldest edition first); a
+    # flipped chart's first series reads the last column.
+    order = range(len(columns) - 1, -1, -1) if flipped else range(len(columns))
+    for ser, index in zip(series, order, strict=True):
+        name, values = columns[index]
         column = _column_letter(index + 1)
         _set_name(ser, f"{reference}!${column}$1", xml_text(name))
         _set_categories(ser, f"{reference}!$A$2:$A${rows + 1}", labels)
         _set_values(ser, f"{reference}!${column}$2:${column}${rows + 1}", values)
         _drop_points_beyond(ser, rows)
+        _set_fill(ser, colors[index])
     for frame in frames:
-        _grow(frame, sample_rows, rows)
+        _grow(frame, sample_bars, rows * _side_by_side(series))
+    _every_category_label(space)
     _square_corners(space)
     _embed(part, space, workbook(sheet, labels, [(xml_text(n), v) for n, v in columns], date))
     # The chart part is a plain python-docx Part: its bytes are what is saved.
@@ -203,21 +229,129 @@ def fill_chart(part, chart: Chart, date: datetime.date,
 def _category_count(ser: etree._Element) -> int:
     """How many categories a series of the template shows (its sample data)."""
     count = ser.find("c:cat//c:ptCount", NS)
-    if count is not None and count.get("val", "").isdigit():
-        return int(count.get("val"))
+    value = count.get("val", "") if count is not None else ""
+    if value.isdigit():
+        return int(value)
     return len(ser.findall("c:cat//c:pt", NS))
 
 
-def _grow(frame: etree._Element, sample_rows: int, rows: int) -> None:
-    """A drawing made for `sample_rows` categories made taller for `rows`, the same
-    height per category, never shorter than the template's and at most MAX_HEIGHT
-    (with its caption, on one A4 page, as the pictures); its width is kept."""
+def _side_by_side(series: Sequence[etree._Element]) -> int:
+    """How many bars a category shows side by side: one per series, or one for series
+    drawn over each other (c:overlap 100, the votes' two colours)."""
+    chart = series[0].getparent() if series else None
+    overlap = chart.find("c:overlap", NS) if chart is not None else None
+    stacked = overlap is not None and overlap.get("val") == "100"
+    return 1 if stacked or not series else len(series)
+
+
+def _grow(frame: etree._Element, sample_bars: int, bars: int) -> None:
+    """A drawing made for `sample_bars` bars (categories × series side by side) made
+    taller for `bars`, the same height per bar (at least MIN_BAR_PT), never shorter than
+    the template's and at most MAX_HEIGHT (with its caption, on one A4 page, as the
+    pictures); its width is kept. Per bar, not per category: a category of three
+    editions needs three bars' height, or LibreOffice drops labels it finds too close."""
     extent = frame.find("wp:extent", NS)
-    if extent is None or not extent.get("cy", "").isdigit() or not 0 < sample_rows < rows:
+    if extent is None or not extent.get("cy", "").isdigit() or sample_bars <= 0:
         return
     height = int(extent.get("cy", "0"))
     tallest = max(height, round(MAX_HEIGHT * EMU_PER_INCH))
-    extent.set("cy", str(min(tallest, height * rows // sample_rows)))
+    # A bar at least as tall as its value's label, whatever the template's sample.
+    least = round((bars * MIN_BAR_PT + LEGEND_PT) / 72 * EMU_PER_INCH)
+    extent.set("cy", str(min(tallest, max(height, height * bars // sample_bars, least))))
+
+
+def _reads_down_side_by_side(space: etree._Element, series: Sequence[etree._Element]) -> bool:
+    """Whether a chart is horizontal bars, several side by side, with its categories
+    read top to bottom (« ordre inverse »)."""
+    bar_chart = parent(series[0])
+    direction = bar_chart.find("c:barDir", NS)
+    axis = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
+    return (bar_chart.tag == _c("barChart") and direction is not None
+            and direction.get("val") == "bar" and _side_by_side(series) > 1
+            and axis is not None and axis.get("val") == "maxMin")
+
+
+def _flip(space: etree._Element, series: list[etree._Element]) -> list[etree._Element]:
+    """Categories read top to bottom, and the bars of a category as well, in the order
+    of the legend: LibreOffice lists a horizontal bar chart's legend last series first,
+    and puts the first series at the top of each category when the category axis is
+    reversed (the legend then reads the bars backwards). So the axis goes back to its
+    normal order (the first category at the bottom), the categories are given bottom to
+    top and the series last first: the legend and the bars then both read the first
+    series of the data first, in LibreOffice and in Word (which lists an unstacked
+    horizontal bar chart's legend in the order its bars show, whatever the axis).
+    Returns the series in their new order."""
+    orientation = space.find("c:chart/c:plotArea/c:catAx/c:scaling/c:orientation", NS)
+    if orientation is not None:  # always: the chart reads down (_reads_down_side_by_side)
+        orientation.set("val", "minMax")
+    # The value axis at the bottom again (it was « at the maximum category »).
+    crosses = space.find("c:chart/c:plotArea/c:valAx/c:crosses", NS)
+    if crosses is not None:
+        crosses.set("val", "autoZero")
+    bar_chart = parent(series[0])
+    anchor = series[-1].getnext()
+    for ser in series:
+        bar_chart.remove(ser)
+    reordered = series[::-1]
+    for position, ser in enumerate(reordered):
+        if anchor is not None:
+            anchor.addprevious(ser)
+        else:
+            bar_chart.append(ser)
+        # Word draws by c:order, LibreOffice by the order of the elements: the same.
+        for tag in ("idx", "order"):
+            element = ser.find(_c(tag))
+            if element is not None:
+                element.set("val", str(position))
+    return reordered
+
+
+def _every_category_label(space: etree._Element) -> None:
+    """Every category's label shown (c:tickLblSkip 1, and a tick for each): without it
+    LibreOffice skips every other label it finds too close to the next."""
+    for axis in space.iterfind("c:chart/c:plotArea/c:catAx", NS):
+        for tag in ("tickLblSkip", "tickMarkSkip"):
+            element = axis.find(_c(tag))
+            if element is None:
+                element = _element(tag)
+                # CT_CatAx: … lblAlgn, lblOffset, tickLblSkip, tickMarkSkip, noMultiLvlLbl, extLst
+                following = next((found for name in ("tickMarkSkip", "noMultiLvlLbl", "extLst")
+                                  if name != tag and (found := axis.find(_c(name))) is not None),
+                                 None)
+                if following is None:
+                    axis.append(element)
+                else:
+                    following.addprevious(element)
+            element.set("val", "1")
+
+
+def _set_fill(ser: etree._Element, color: str) -> None:
+    """The series' bars filled with `color` (the house's colour of its edition), whatever
+    the template's sample had; its outline and effects are kept."""
+    a = NS["a"]
+    properties = ser.find(_c("spPr"))
+    if properties is None:
+        properties = _element("spPr")
+        following = next((found for name in _AFTER_TX[1:]
+                          if (found := ser.find(_c(name))) is not None), None)
+        if following is None:
+            ser.append(properties)
+        else:
+            following.addprevious(properties)
+    fills = {f"{{{a}}}{tag}" for tag in ("noFill", "solidFill", "gradFill", "blipFill",
+                                         "pattFill", "grpFill")}
+    for child in list(properties):
+        if child.tag in fills:
+            properties.remove(child)
+    fill = etree.Element(f"{{{a}}}solidFill")
+    etree.SubElement(fill, f"{{{a}}}srgbClr", val=color.lstrip("#").upper())
+    # CT_ShapeProperties: xfrm, custGeom | prstGeom, then the fill.
+    geometry = [child for child in properties
+                if child.tag in {f"{{{a}}}{tag}" for tag in ("xfrm", "custGeom", "prstGeom")}]
+    if geometry:
+        geometry[-1].addnext(fill)
+    else:
+        properties.insert(0, fill)
 
 
 def _sheet(series: list[etree._Element]) -> str:
@@ -319,7 +453,7 @@ def _drop_points_beyond(ser: etree._Element, rows: int) -> None:
     for point in [*ser.iterfind("c:dPt", NS), *ser.iterfind("c:dLbls/c:dLbl", NS)]:
         index = point.find("c:idx", NS)
         if index is not None and int(index.get("val", "0")) >= rows:
-            point.getparent().remove(point)
+            parent(point).remove(point)
 
 
 def _square_corners(space: etree._Element) -> None:
@@ -328,15 +462,15 @@ def _square_corners(space: etree._Element) -> None:
     if space.find("c:roundedCorners", NS) is not None:
         return
     corners = _element("roundedCorners", val="0")
-    previous = [space.find(f"c:{tag}", NS) for tag in ("date1904", "lang")]
-    previous = [element for element in previous if element is not None]
+    previous = [element for tag in ("date1904", "lang")
+                if (element := space.find(f"c:{tag}", NS)) is not None]
     if previous:
         previous[-1].addnext(corners)
     else:
         space.insert(0, corners)
 
 
-def _embed(part, space: etree._Element, data: bytes) -> None:
+def _embed(part: Part, space: etree._Element, data: bytes) -> None:
     """The chart's embedded workbook replaced by `data`, or a new one embedded when the
     chart had none (its link to an outside file broken) or an old binary one."""
     from docx.opc.part import Part
@@ -344,10 +478,10 @@ def _embed(part, space: etree._Element, data: bytes) -> None:
     external = space.find("c:externalData", NS)
     rel_id = None if external is None else external.get(f"{{{NS['r']}}}id")
     embedded = part.rels.get(rel_id) if rel_id else None
-    if embedded is not None and embedded.target_part.content_type == XLSX_CONTENT_TYPE:
-        embedded.target_part._blob = data
-        return
-    if embedded is not None:
+    if rel_id and embedded is not None:
+        if embedded.target_part.content_type == XLSX_CONTENT_TYPE:
+            embedded.target_part._blob = data
+            return
         part.drop_rel(rel_id)
     package = part.package
     workbook_part = Part(package.next_partname("/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx"),

@@ -130,6 +130,7 @@ def _package(template: DocxTemplate) -> bytes:
     order, straight into the deterministic zip (saving with python-docx, then
     rewriting its zip with normalize_zip, compressed everything twice). Same bytes."""
     try:
+        from docx.opc.packuri import PackURI
         from docx.opc.pkgwriter import PackageWriter
 
         write_types = PackageWriter._write_content_types_stream
@@ -144,8 +145,10 @@ def _package(template: DocxTemplate) -> bytes:
         template.save(buffer)
         return normalize_zip(buffer.getvalue())
 
-    class Entries(list):
-        def write(self, pack_uri, blob: bytes) -> None:
+    class Entries(list[tuple[str, bytes]]):
+        """The zip's entries, written to as python-docx's PhysPkgWriter is: write() only."""
+
+        def write(self, pack_uri: PackURI, blob: bytes) -> None:
             self.append((pack_uri.membername, blob))
 
     package = template.docx.part.package
@@ -153,9 +156,10 @@ def _package(template: DocxTemplate) -> bytes:
     for part in parts:
         part.before_marshal()
     entries = Entries()
-    write_types(entries, parts)
-    write_rels(entries, package.rels)
-    write_parts(entries, parts)
+    # python-docx types only the last of these private functions, and by its own writer.
+    write_types(entries, parts)  # type: ignore[no-untyped-call]  # untyped in python-docx
+    write_rels(entries, package.rels)  # type: ignore[no-untyped-call]  # untyped in python-docx
+    write_parts(entries, parts)  # type: ignore[arg-type]  # Entries has the write() it calls
     entries.sort(key=lambda entry: entry[0] != "[Content_Types].xml")
     return deterministic_zip(entries)
 
@@ -234,13 +238,13 @@ def _set_properties(template: DocxTemplate, properties: Properties) -> None:
 # template's (Word recounts), no producer but the build.
 _SETTINGS = {"decimalSymbol": ",", "listSeparator": ";"}  # in the schema's order
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'extended-properties"><Template>Normal.dotm</Template><Application>'
-        'MOT - Rencontres territoriales</Application><DocSecurity>0</DocSecurity>'
-        '<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>'
-        '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
-        '</Properties>').encode()
+_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties"><Template>Normal.dotm</Template><Application>'
+        b'MOT - Rencontres territoriales</Application><DocSecurity>0</DocSecurity>'
+        b'<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>'
+        b'<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+        b'</Properties>')
 
 
 def _clean_package(template: DocxTemplate) -> None:

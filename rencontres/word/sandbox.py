@@ -12,8 +12,9 @@ import typing
 
 import jinja2
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
-from jinja2.runtime import LoopContext, Macro, markup_join, str_join
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, LoopContext, Macro, markup_join, str_join
 from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -75,7 +76,7 @@ class TooLong(TooBig):
     texts, many of them) as much as the template."""
 
 
-def _integer(value: object) -> bool:
+def _integer(value: object) -> typing.TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -147,7 +148,7 @@ def _check_binop(operator: str, left: object, right: object) -> None:
         _small_format(left, printf=True)
 
 
-def _check_call(function: object, args: tuple, kwargs: dict) -> None:
+def _check_call(function: object, args: tuple[object, ...], kwargs: dict[str, object]) -> None:
     """A method of a text (« 'x'.center(…) », « '{:>9}'.format(…) »): its widths, and
     what it would build."""
     method = getattr(function, "__wrapped__", function)
@@ -178,12 +179,13 @@ def _small_replace(text: str, old: str, new: str) -> None:
     _sized_length(len(text) + count * (len(new) - len(old)))
 
 
-def _guarded_filter(function: typing.Callable, environment: "Sandbox") -> typing.Callable:
+def _guarded_filter(function: typing.Callable[..., object],
+                    environment: Sandbox) -> typing.Callable[..., object]:
     """A filter whose widths and counts are checked, and its result."""
     skip = 2 if hasattr(function, "jinja_pass_arg") else 1  # context, then the value
 
     @functools.wraps(function)
-    def guarded(*args, **kwargs):
+    def guarded(*args: object, **kwargs: object) -> object:
         value = args[skip - 1] if len(args) >= skip else None
         for argument in (*args[skip - 1:], *kwargs.values()):
             _sized(argument)  # « [s] * n|join », « |string », « |tojson » of a huge list
@@ -209,14 +211,15 @@ def _guarded_filter(function: typing.Callable, environment: "Sandbox") -> typing
 class _CountedLoop:
     """The items of a `for` loop, each counted against the document's MAX_LOOPS."""
 
-    def __init__(self, environment: "Sandbox", iterable: object):
+    def __init__(self, environment: Sandbox, iterable: typing.Iterable[object]):
         self.environment = environment
         self.iterable = iterable
 
     def __len__(self) -> int:
-        return len(self.iterable)  # a TypeError makes Jinja count the items itself
+        # A TypeError (an iterable without a length) makes Jinja count the items itself.
+        return len(self.iterable)  # type: ignore[arg-type]  # tried; the TypeError is meant
 
-    def __iter__(self):
+    def __iter__(self) -> typing.Iterator[object]:
         for item in self.iterable:
             self.environment.count_turn()
             yield item
@@ -226,12 +229,13 @@ class _Generator(CodeGenerator):
     """Nothing is computed while compiling: a constant such as « 'x'|center(10**9) »
     would be, out of the guards' reach. And every « ~ » is checked."""
 
-    def _output_child_to_const(self, node, frame, finalize):
+    def _output_child_to_const(self, node: nodes.Expr, frame: Frame,
+                               finalize: CodeGenerator._FinalizeInfo) -> str:
         if not isinstance(node, nodes.TemplateData):
             raise nodes.Impossible()
         return super()._output_child_to_const(node, frame, finalize)
 
-    def visit_Concat(self, node, frame):
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.joined(context.eval_ctx, (")
         for part in node.nodes:
             self.visit(part, frame)
@@ -286,11 +290,13 @@ class Sandbox(SandboxedEnvironment):
         if time.monotonic() - self.started > MAX_SECONDS:
             raise TooBig(f"plus de {MAX_SECONDS} secondes de calcul")
 
-    def joined(self, eval_ctx, parts: tuple) -> str:
+    def joined(self, eval_ctx: EvalContext, parts: tuple[object, ...]) -> str:
         """« a ~ b »: each part checked before it becomes a text, then the result."""
         for part in parts:
             _sized(part)
-        return self.spent((markup_join if eval_ctx.autoescape else str_join)(parts))
+        text = (markup_join if eval_ctx.autoescape else str_join)(parts)
+        self.spent(text)
+        return text
 
     def _range(self, *args: int) -> range:
         numbers = range(*args)
@@ -302,7 +308,7 @@ class Sandbox(SandboxedEnvironment):
             raise TooBig(f"une boucle « range » de plus de {MAX_RANGE} tours")
         return numbers
 
-    def _parse(self, source, name, filename):
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Each loop counts its turns: « {% for i in x %}{% for j in x %} » would not end."""
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
@@ -310,17 +316,19 @@ class Sandbox(SandboxedEnvironment):
                                    None, None, lineno=loop.iter.lineno)
         return tree
 
-    def counted(self, iterable: object) -> _CountedLoop:
+    def counted(self, iterable: typing.Iterable[object]) -> _CountedLoop:
         return _CountedLoop(self, iterable)
 
-    def call_binop(self, context, operator, left, right):
+    def call_binop(self, context: Context, operator: str, left: object,
+                   right: object) -> object:
         _check_binop(operator, left, right)
         try:
             return self.spent(super().call_binop(context, operator, left, right))
         except OverflowError:  # 10.0 ** 400
             raise TooBig(f"un nombre de plus de {MAX_DIGITS} chiffres") from None
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names)
+    def call(__self, __context: Context, __obj: object,  # (Jinja's names)
+             *args: typing.Any, **kwargs: object) -> object:  # Any: as Jinja's own
         if isinstance(__obj, LoopContext) and args:  # « loop(children) »: a loop again
             args = (__self.counted(args[0]), *args[1:])
         if isinstance(__obj, Macro):
@@ -332,7 +340,8 @@ class Sandbox(SandboxedEnvironment):
 
     def concat(self, parts: typing.Iterable[str]) -> str:
         """The rendered part, stopped as soon as it is too long."""
-        kept, length = [], 0
+        kept: list[str] = []
+        length = 0
         for part in parts:
             length += len(part)
             if length > MAX_OUTPUT:
@@ -340,7 +349,9 @@ class Sandbox(SandboxedEnvironment):
             kept.append(part)
         return "".join(kept)
 
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
+    def from_string(self, source: str | nodes.Template,
+                    globals: typing.MutableMapping[str, object] | None = None,
+                    template_class: type[jinja2.Template] | None = None) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         compiled = self._compiled.get(source)

@@ -94,7 +94,7 @@ def misplaced_in_package(data: bytes) -> list[Misplaced]:
     return found
 
 
-def _where(element) -> str:
+def _where(element: etree._Element) -> str:
     """The style or the paragraph (counted in its part) that holds `element`."""
     for ancestor in element.iterancestors():
         tag = etree.QName(ancestor).localname

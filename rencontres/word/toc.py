@@ -14,12 +14,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from lxml import etree
 
 from .archive import deterministic_zip
+from .elements import parent
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -33,6 +34,20 @@ DEFAULT_TEXT_WIDTH = 9638  # twentieths of a point: an A4 page with 2 cm margins
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
+
+
+def _in_paragraph(run: etree._Element | None) -> bool:
+    parent = run.getparent() if run is not None else None
+    return parent is not None and parent.tag == _w("p")
+
+
+@dataclass
+class _OpenField:
+    """A field whose end is still to come, as the body is read."""
+
+    begin: etree._Element | None
+    code: str = ""
+    separate: etree._Element | None = None
 
 
 @dataclass(frozen=True)
@@ -56,25 +71,25 @@ class Heading:
 def toc_fields(body: etree._Element) -> list[TocField]:
     """The TOC fields of a body that list headings (\\o or \\u; not a table of figures)."""
     found: list[TocField] = []
-    stack: list[dict] = []
+    stack: list[_OpenField] = []
     for node in body.iter(_w("fldChar"), _w("instrText")):
         if node.tag == _w("instrText"):
             if stack:
-                stack[-1]["code"] += node.text or ""
+                stack[-1].code += node.text or ""
             continue
         kind = node.get(_w("fldCharType"))
         if kind == "begin":
-            stack.append({"begin": node.getparent(), "code": "", "separate": None})
+            stack.append(_OpenField(node.getparent()))
         elif kind == "separate" and stack:
-            stack[-1]["separate"] = node.getparent()
+            stack[-1].separate = node.getparent()
         elif kind == "end" and stack:
             field = stack.pop()
-            parsed = _switches(field["code"])
-            runs = (field["begin"], field["separate"], node.getparent())
+            parsed = _switches(field.code)
+            begin, separate, end = field.begin, field.separate, node.getparent()
             # As Word writes it: its runs right in paragraphs (not in a link, a change).
-            if not stack and parsed and all(run is not None and run.getparent().tag == _w("p")
-                                            for run in runs):
-                found.append(TocField(*runs, *parsed))
+            if (not stack and parsed and begin is not None and separate is not None
+                    and end is not None and all(map(_in_paragraph, (begin, separate, end)))):
+                found.append(TocField(begin, separate, end, *parsed))
     return found
 
 
@@ -94,9 +109,9 @@ def _switches(code: str) -> tuple[range, bool] | None:
 def _result(field: TocField) -> list[etree._Element]:
     """What Word displays for the field: the nodes between its separate and end runs,
     when they are in one paragraph or in paragraphs side by side (as Word writes it)."""
-    first, last = field.separate.getparent(), field.end.getparent()
+    first, last = parent(field.separate), parent(field.end)
     if first is last:
-        nodes = []
+        nodes: list[etree._Element] = []
         for node in field.separate.itersiblings():
             if node is field.end:
                 return nodes
@@ -124,17 +139,17 @@ def clear_results(body: etree._Element) -> None:
     own headings, they hold its tags (« {{ titre }} »), which must not be rendered there."""
     for field in toc_fields(body):
         for node in _result(field):
-            node.getparent().remove(node)
+            parent(node).remove(node)
 
 
 def result_paragraphs(body: etree._Element) -> set[etree._Element]:
     """The paragraphs a template's TOC displays, which the checker does not read."""
-    found = set()
+    found: set[etree._Element] = set()
     for field in toc_fields(body):
         for node in _result(field):
             found.update(node.iter(_w("p")))
             if node.tag != _w("p"):
-                found.add(node.getparent())
+                found.add(parent(node))
     return found
 
 
@@ -151,7 +166,7 @@ def headings(body: etree._Element, styles: etree._Element, field: TocField) -> l
             continue
         level = _paragraph_level(paragraph, levels, default, field.outline)
         text = _text(paragraph)
-        if level in field.levels and text:
+        if level is not None and level in field.levels and text:
             found.append(Heading(paragraph, level, text))
     return found
 
@@ -167,7 +182,7 @@ def _paragraph_level(paragraph: etree._Element, levels: dict[str, int], default:
         named = properties.find(_w("pStyle"))
         if named is not None:
             style = named.get(_w("val"))
-    return levels.get(style)
+    return levels.get(style) if style is not None else None
 
 
 def _outline_level(element: etree._Element) -> int | None:
@@ -179,9 +194,9 @@ def _style_levels(styles: etree._Element, outline: bool) -> dict[str, int]:
     """Paragraph style → heading level: the built-in « heading N » styles (whatever their
     identifier: « Titre1 » in a French Word), and with \\u the styles whose outline level,
     their own or inherited, makes them headings."""
-    by_id = {s.get(_w("styleId")): s for s in styles.iterchildren(_w("style"))
-             if s.get(_w("type")) == "paragraph"}
-    levels = {}
+    by_id = {style_id: s for s in styles.iterchildren(_w("style"))
+             if s.get(_w("type")) == "paragraph" and (style_id := s.get(_w("styleId"))) is not None}
+    levels: dict[str, int] = {}
     for style_id, style in by_id.items():
         name = re.fullmatch(r"heading ([1-9])", _name(style))
         if name:
@@ -202,7 +217,7 @@ def _inherited_outline_level(style: etree._Element | None,
         if found is not None:
             return _outline_level(found)
         based = style.find(_w("basedOn"))
-        style = by_id.get(based.get(_w("val"))) if based is not None else None
+        style = by_id.get(based.get(_w("val"), "")) if based is not None else None
     return None
 
 
@@ -231,7 +246,7 @@ def template_warnings(body: etree._Element,
     for field in toc_fields(body):
         listed = headings(body, styles, field)
         if not listed:
-            warnings.append((field.begin.getparent(), _no_heading(field.levels)))
+            warnings.append((parent(field.begin), _no_heading(field.levels)))
         previous = None
         for heading in listed:
             expected = field.levels.start if previous is None else previous + 1
@@ -263,7 +278,9 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
         parts = {name: archive.read(name) for name in archive.namelist()}
     document = etree.fromstring(parts[DOCUMENT])
     body = document.find(_w("body"))
-    fields = toc_fields(body) if body is not None else []
+    if body is None:
+        return None
+    fields = toc_fields(body)
     if not fields or STYLES not in parts:  # python-docx always writes the styles
         return None
     styles = etree.fromstring(parts[STYLES])
@@ -272,9 +289,9 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
     bookmarks = _bookmark(body, [h.paragraph for entries in listed for h in entries])
     used = sorted({h.level for entries in listed for h in entries})
     style_ids = _toc_styles(styles, used)
-    for field, entries in zip(fields, listed):
+    for field, entries in zip(fields, listed, strict=True):
         _write_entries(field, [(h, bookmarks[h.paragraph]) for h in entries], style_ids,
-                       _text_width(body, field.begin.getparent()), page)
+                       _text_width(body, parent(field.begin)), page)
     parts[DOCUMENT] = _serialize(document)
     parts[STYLES] = _serialize(styles)
     if SETTINGS in parts:
@@ -297,15 +314,14 @@ def _bookmark(body: etree._Element,
            if (start.get(_w("name")) or "").startswith(BOOKMARK_PREFIX)}
     for mark in list(body.iter(_w("bookmarkStart"), _w("bookmarkEnd"))):
         if mark.get(_w("id")) in old:
-            mark.getparent().remove(mark)
+            parent(mark).remove(mark)
     ids = [int(value) for node in body.iter() if (value := node.get(_w("id"), "")).isdigit()]
     next_id = max(ids, default=0) + 1
-    names = {}
+    names: dict[etree._Element, str] = {}
     order = {paragraph: index for index, paragraph in enumerate(body.iter(_w("p")))}
     for number, paragraph in enumerate(sorted(set(paragraphs), key=order.__getitem__), 1):
         name = f"{BOOKMARK_PREFIX}{number:09d}"
-        mark = {_w("id"): str(next_id), _w("name"): name}
-        start = etree.Element(_w("bookmarkStart"), mark)
+        start = etree.Element(_w("bookmarkStart"), {_w("id"): str(next_id), _w("name"): name})
         properties = paragraph.find(_w("pPr"))
         paragraph.insert(0 if properties is None else paragraph.index(properties) + 1, start)
         paragraph.append(etree.Element(_w("bookmarkEnd"), {_w("id"): str(next_id)}))
@@ -353,10 +369,12 @@ def _text_width(body: etree._Element, paragraph: etree._Element) -> int:
         seen = seen or node is paragraph
         if seen and node.tag == _w("sectPr"):
             size, margins = node.find(_w("pgSz")), node.find(_w("pgMar"))
+            if size is None or margins is None:
+                break
             try:
-                return (int(size.get(_w("w"))) - int(margins.get(_w("left")))
-                        - int(margins.get(_w("right"))) - int(margins.get(_w("gutter"), "0")))
-            except (AttributeError, TypeError, ValueError):
+                return (int(size.get(_w("w"), "")) - int(margins.get(_w("left"), ""))
+                        - int(margins.get(_w("right"), "")) - int(margins.get(_w("gutter"), "0")))
+            except ValueError:  # a size missing or not a number
                 break
     return DEFAULT_TEXT_WIDTH
 
@@ -366,12 +384,12 @@ def _write_entries(field: TocField, entries: list[tuple[Heading, str]],
                    page: Callable[[str], str] | None) -> None:
     """One paragraph per entry: the first in the paragraph where the field begins, right
     after its separate run; the field ends in the last (or in its own paragraph, kept)."""
-    first = field.begin.getparent()
+    first = parent(field.begin)
     if not entries:
         field.separate.addnext(_run(NO_ENTRY, bold=True))
         return
     paragraph = first
-    anchor = field.separate
+    anchor: etree._Element | None = field.separate
     for index, (heading, bookmark) in enumerate(entries):
         if index:
             new = etree.Element(_w("p"))
@@ -488,5 +506,6 @@ def bookmark_names(docx: bytes) -> Iterator[str]:
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         document = etree.fromstring(archive.read(DOCUMENT))
     for start in document.iter(_w("bookmarkStart")):
-        if (start.get(_w("name")) or "").startswith(BOOKMARK_PREFIX):
-            yield start.get(_w("name"))
+        name = start.get(_w("name"))
+        if name is not None and name.startswith(BOOKMARK_PREFIX):
+            yield name

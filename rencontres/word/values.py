@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -29,7 +30,9 @@ SCALARS = (str, int, float, bool, type(None), datetime.date)
 class Record:
     """A group of fields as a template sees it: `record.field`, read-only."""
 
-    __slots__ = ("_kind", "_fields")
+    __slots__ = ("_fields", "_kind")
+    _kind: str
+    _fields: dict[str, object]
 
     def __init__(self, kind: str, fields: dict[str, object]):
         object.__setattr__(self, "_kind", kind)

@@ -16,10 +16,9 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from PIL import Image
-from support.templates import make_chart_template
 from support.docx_text import paragraphs
+from support.templates import make_chart_template
 
-from rencontres.publishing.chart_cache import ChartCache
 from rencontres.cli import main
 from rencontres.content.loading import load_content
 from rencontres.documents import charts
@@ -35,6 +34,7 @@ from rencontres.documents.map import (
     map_layout,
     map_texts,
 )
+from rencontres.publishing.chart_cache import ChartCache
 
 REPO = Path(__file__).resolve().parents[2]
 EDITIONS = Path(__file__).resolve().parents[1] / "scenarios" / "editions"
@@ -127,7 +127,7 @@ def test_drawn_labels_fit_in_the_boxes_of_the_layout(layout_2021):
     assert len(lines) == 29  # 9 territories, 3 lines each, two names on two lines
     # The territories' lines are written last, after the countries' names and the legend.
     texts = map_texts(layout_2021)[-len(lines):]
-    for text, (line, box) in zip(texts, lines):
+    for text, (line, box) in zip(texts, lines, strict=True):
         assert text.text == line
         font = map_font(text.points, text.bold)
         ink_left, ink_top, ink_right, ink_bottom = font.getbbox(line, anchor=text.anchor)

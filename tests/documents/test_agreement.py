@@ -5,33 +5,10 @@ templates as ready text. One table, each phrase at 0, 1 and 2."""
 from __future__ import annotations
 
 import pytest
-from test_synthesis import build_content, edition, report
+from support.content_builders import build_content, compte_rendu, edition, report
 
-from rencontres.content.model import TerritoryReport
 from rencontres.documents.figures import participants_summary
-from rencontres.documents.report import report_context
 from rencontres.documents.synthesis import synthesis_context, territories_figure
-
-
-def territory_file(participants: int, level1: int, suggestions: int, remarks: int,
-                   votes: int) -> TerritoryReport:
-    labels = [f"Thème {n}" for n in range(1, max(level1, votes) + 1)]
-    sections = [{"titre": f"Partie {n}", "niveau": 1, "themes_votes": [labels[n - 1]],
-                 "objectifs": ["Un objectif"],
-                 "suggestions": [f"Suggestion {i}" for i in range(suggestions)],
-                 "remarques": [f"Remarque {i}" for i in range(remarks)]}
-                for n in range(1, level1 + 1)]
-    return TerritoryReport.model_validate({
-        "territoire": "nord", "participants": {"total": participants},
-        "themes_votes": [{"libelle": label, "votes": 1} for label in labels[:votes]],
-        "sections": sections or [{"titre": "Autre", "niveau": 2, "objectifs": ["x"],
-                                  "suggestions": [f"Suggestion {i}" for i in range(suggestions)],
-                                  "remarques": [f"Remarque {i}" for i in range(remarks)]}]})
-
-
-def compte_rendu(count: int):
-    content = build_content(edition(2021, territory_file(count, count, count, count, count)))
-    return report_context(content, content.editions[2021], "nord")
 
 
 def sections_of(context):

@@ -4,6 +4,8 @@ silence."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rencontres.documents import charts, style
@@ -30,6 +32,34 @@ def test_the_body_font_is_found_by_its_files_and_drawn_with(fresh_font):
         family=charts._pyplot().rcParams["font.family"]), fallback_to_default=False)
     assert drawn == font.files[0]
     assert charts.take_notes() == []
+
+
+def test_another_copy_of_the_family_is_not_drawn_instead(fresh_font, monkeypatch, tmp_path):
+    """fonts-liberation and fonts-liberation2 both install a « Liberation Sans », in two
+    versions: the chart is drawn with the files found, those its key is made from."""
+    from matplotlib import font_manager
+
+    installed = charts.body_font()
+    assert installed is not None
+    copies = tmp_path / "fonts" / "liberation-copie"
+    copies.mkdir(parents=True)
+    for path in installed.files:
+        (copies / path.rsplit("/", 1)[-1]).write_bytes(Path(path).read_bytes())
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", list(manager.ttflist))  # the system's first
+    monkeypatch.setattr(style, "FONT_FOLDERS", (str(tmp_path / "fonts"),))
+    charts._font.clear()
+    font = charts.body_font()
+    assert font is not None and font.files[0].startswith(str(copies))
+    try:
+        charts.bars_figure(["Mobilité"], [Series("Votes", [3], style.NAVY)])
+        for weight, path in zip(("normal", "bold"), font.files, strict=True):
+            drawn = font_manager.findfont(font_manager.FontProperties(
+                family=charts._pyplot().rcParams["font.family"], weight=weight),
+                fallback_to_default=False)
+            assert drawn == path
+    finally:
+        manager._findfont_cached.cache_clear()  # nothing in tmp_path found again after it
 
 
 def test_the_font_is_part_of_the_chart_key(fresh_font, monkeypatch):

@@ -122,8 +122,8 @@ def test_the_legend_never_covers_a_bar_or_a_value(bars, shape):
 
 
 def test_a_single_bar_is_said_in_text_not_drawn():
+    from support.content_builders import build_content, edition, report
     from test_agreement import compte_rendu
-    from test_synthesis import build_content, edition, report
 
     from rencontres.documents.synthesis import synthesis_context
 

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.content_builders import build_content, edition, report
 from support.docx_text import paragraphs
-from test_synthesis import build_content, edition, report
 
 from rencontres.cli import main
 from rencontres.documents.figures import participants_summary

@@ -6,14 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.content_builders import build_content, edition, referentiel, report
 
-from rencontres.content.loading import Content, Edition, load_content
-from rencontres.content.model import (
-    EditionInfo,
-    Referentiel,
-    Synthesis,
-    TerritoryReport,
-)
+from rencontres.content.loading import Content, load_content
 from rencontres.documents.figures import (
     category_split,
     idea_cards,
@@ -28,46 +23,6 @@ from rencontres.documents.french import percent_change
 
 REPO = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
-
-# --- tiny content built in memory -------------------------------------------------
-
-TERRITORIES = [("nord", "Nord"), ("est", "Est"), ("sud", "Sud")]
-THEMES = [("mobilite", "Mobilité"), ("sante", "Santé"), ("emploi", "Emploi")]
-CATEGORIES = [("techniciens", "Techniciens"), ("elus", "Élus"), ("national", "National")]
-
-
-def referentiel(territories=TERRITORIES, themes=THEMES, categories=CATEGORIES) -> Referentiel:
-    return Referentiel.model_validate({
-        "territoires": [{"id": tid, "nom": name, "pays": ["FR"]} for tid, name in territories],
-        "themes": [{"id": tid, "libelle": label} for tid, label in themes],
-        "categories": [{"id": cid, "libelle": label} for cid, label in categories],
-    })
-
-
-def report(territory: str, total: int, *, by_category: dict[str, int] | None = None,
-           local: list[str] = (), expected: list[str] = ()) -> TerritoryReport:
-    return TerritoryReport.model_validate({
-        "territoire": territory,
-        "participants": {"total": total, "par_categorie": by_category or {}},
-        "priorites_locales": list(local),
-        "mot_attendue": list(expected),
-    })
-
-
-def edition(year: int, *reports: TerritoryReport, synthesis: dict | None = None) -> Edition:
-    order = [tid for tid, _ in TERRITORIES]
-    by_id = {r.territory: r for r in sorted(reports, key=lambda r: order.index(r.territory))}
-    return Edition(
-        info=EditionInfo.model_validate({"annee": year, "titre": f"Rencontres territoriales {year}"}),
-        directory=Path(str(year)),
-        reports=by_id,
-        synthesis=Synthesis.model_validate(synthesis) if synthesis is not None else None)
-
-
-def build_content(*editions: Edition, ref: Referentiel | None = None) -> Content:
-    return Content(Path("contenu"), ref or referentiel(),
-                   {e.year: e for e in sorted(editions, key=lambda e: e.year)})
-
 
 @pytest.fixture(scope="module")
 def real() -> Content:

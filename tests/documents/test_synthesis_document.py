@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_synthesis import build_content, edition, report
+from support.content_builders import build_content, edition, report
 
 from rencontres.content.loading import load_content
 from rencontres.documents.figures import category_split

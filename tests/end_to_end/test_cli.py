@@ -134,12 +134,12 @@ def test_a_build_limited_to_a_territory_keeps_the_whole_edition_in_the_bundle(in
                                                                                capsys):
     run(capsys, "--jobs", "1")
     everything = bundled()
-    code, out, err = run(capsys, "--territoire", "hauts-de-france", "--force")
+    code, _out, err = run(capsys, "--territoire", "hauts-de-france", "--force")
     assert (code, err) == (0, "")
     assert bundled() == everything
     # Once its content changes, the synthesis left unbuilt is out of date: not sent.
     edit_hauts_de_france("total: 35", "total: 36")
-    code, out, err = run(capsys, "--territoire", "hauts-de-france")
+    code, _out, err = run(capsys, "--territoire", "hauts-de-france")
     assert code == 0
     assert err.splitlines() == ["Avertissement : synthese-2021.docx n'est pas à jour : il "
                                 "n'est pas dans le paquet tant qu'il n'est pas reconstruit"]
@@ -157,7 +157,7 @@ def test_territory_option_builds_that_report_only(in_project, capsys):
 
 
 def test_unknown_territory_is_refused_with_a_suggestion(in_project, capsys):
-    code, out, err = run(capsys, "--territoire", "hauts-de-franse")
+    code, _out, err = run(capsys, "--territoire", "hauts-de-franse")
     assert code == 2  # an option misspelt, as the README says
     assert err.splitlines() == [
         "Option invalide : 1 problème",
@@ -205,11 +205,75 @@ def test_invalid_content_writes_nothing_and_keeps_previous_outputs(in_project, c
     assert digests(Path("output/2021")) == before
 
 
-def test_usage_errors_are_in_french(capsys):
+def usage_error(capsys: pytest.CaptureFixture, *argv: str) -> list[str]:
+    """The last lines of a refused command line, after its usage."""
     with pytest.raises(SystemExit) as exit_info:
-        main(["--jobs", "zero"])
+        main(list(argv))
     assert exit_info.value.code == 2
-    assert "nombre entier attendu, reçu « zero »" in capsys.readouterr().err
+    return capsys.readouterr().err.splitlines()
+
+
+def test_usage_errors_are_in_french(capsys):
+    assert usage_error(capsys, "--jobs", "zero")[-1] == (
+        "python build.py construire : erreur : argument --jobs : nombre entier attendu, "
+        "reçu « zero »")
+    assert usage_error(capsys, "nouvelle-edition")[-1] == (
+        "python build.py nouvelle-edition : erreur : argument manquant : ANNÉE")
+
+
+def test_a_mistyped_option_is_refused_with_the_nearest_one(capsys):
+    assert usage_error(capsys, "--pfd")[-2:] == [
+        "python build.py construire : erreur : arguments non reconnus : --pfd",
+        "Vouliez-vous dire --pdf ?"]
+    assert usage_error(capsys, "verifier", "--strcit")[-2:] == [
+        "python build.py verifier : erreur : arguments non reconnus : --strcit",
+        "Vouliez-vous dire --strict ?"]
+    # Nothing near: no guess.
+    assert usage_error(capsys, "diffuser", "--pdf")[-1] == (
+        "python build.py diffuser : erreur : arguments non reconnus : --pdf")
+
+
+def test_a_mistyped_command_is_refused_with_the_nearest_one(capsys):
+    assert usage_error(capsys, "verfier")[-2:] == [
+        "python build.py : erreur : commande inconnue : verfier",
+        "Vouliez-vous dire verifier ?"]
+    assert usage_error(capsys, "--projet", ".", "diffsuer")[-2:] == [
+        "python build.py : erreur : commande inconnue : diffsuer",
+        "Vouliez-vous dire diffuser ?"]
+    assert usage_error(capsys, "publier")[-2:] == [
+        "python build.py : erreur : commande inconnue : publier",
+        "Les commandes : construire, verifier, champs, nouvelle-edition, diffuser, "
+        "changements, apercu."]
+
+
+def test_a_command_outside_any_project_says_how_to_point_it_at_one(tmp_path, monkeypatch,
+                                                                   capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "verifier")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Vérification échouée : 3 problèmes",
+        "  content: dossier de contenu introuvable",
+        "  templates/compte-rendu.docx: modèle introuvable",
+        "  templates/synthese.docx: modèle introuvable",
+        "Aucun projet ici : ni ce dossier ni ceux au-dessus ne contiennent content/ et "
+        "templates/. Placez-vous dans le dossier du projet (cd DOSSIER) puis relancez, ou "
+        "indiquez-le avec --projet DOSSIER."]
+    (tmp_path / "ailleurs").mkdir()
+    code, out, err = run(capsys, "--projet", "ailleurs")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        "« ailleurs » n'est pas le dossier d'un projet : il ne contient ni content/ ni "
+        "templates/. Indiquez le dossier du projet avec --projet DOSSIER.")
+
+
+def test_a_project_with_something_missing_gets_no_hint_about_the_folder(in_project,
+                                                                        capsys):
+    Path("templates/synthese.docx").unlink()
+    code, _, err = run(capsys, "verifier")
+    assert code == 1
+    assert err.splitlines() == ["Vérification échouée : 1 problème",
+                                "  templates/synthese.docx: modèle introuvable"]
 
 
 def test_help_is_in_french(capsys):
@@ -222,7 +286,7 @@ def test_help_is_in_french(capsys):
 
 
 def test_check_accepts_the_example_project(in_project, capsys):
-    code, out, err = run(capsys, "verifier")
+    code, out, _err = run(capsys, "verifier")
     assert code == 0
     assert out == ("Contenu et modèles valides : 2 éditions, 18 fichiers de territoire, "
                    "2 modèles.\n")
@@ -248,8 +312,39 @@ def test_fields_lists_every_template_field(in_project, capsys):
     assert "- `graphique_votes` (image (graphique) (peut être vide)) :" in out
 
 
+class _Pipe(io.RawIOBase):
+    """Where both output streams go when they are piped or logged together."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.received += data
+        return len(data)
+
+
+def test_fields_written_says_so_on_its_own_line_after_the_list(in_project, monkeypatch):
+    """Standard output is block-buffered in a pipe, standard error is not: the list is
+    written out before « Écrit : … » is, whatever the buffers."""
+    pipe = _Pipe()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(
+        io.BufferedWriter(pipe, buffer_size=1 << 20), encoding="utf-8"))
+    monkeypatch.setattr(sys, "stderr", io.TextIOWrapper(
+        io.BufferedWriter(pipe), encoding="utf-8", line_buffering=True))
+    assert main(["champs", "--ecrire"]) == 0
+    sys.stdout.flush()
+    lines = pipe.received.decode("utf-8").splitlines()
+    assert lines[0] == "# Champs utilisables dans les modèles Word"
+    assert lines[-2:] == [
+        "- `annee_suggestions` (nombre entier) : Année des suggestions d'action (édition + 1).",
+        "Écrit : docs/champs-modeles.md"]
+
+
 def test_fields_reference_in_docs_is_current(capsys):
-    code, out, _ = run(capsys, "fields")
+    _code, out, _ = run(capsys, "fields")
     assert out == (REPO / "docs" / "champs-modeles.md").read_text("utf-8")
 
 
@@ -338,7 +433,7 @@ def _second_reported_territory(project: Path) -> None:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs):
-    from templates import make_template
+    from support.templates import make_template
 
     _second_reported_territory(in_project)
     run(capsys, "--jobs", "1")
@@ -360,7 +455,7 @@ def test_one_failing_document_does_not_stop_the_others(in_project, capsys, jobs)
 
 
 def test_strict_stops_the_batch_before_writing(in_project, capsys):
-    from templates import make_template
+    from support.templates import make_template
 
     _second_reported_territory(in_project)
     make_template(Path("templates/compte-rendu.docx"),
@@ -381,7 +476,7 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:4:10: caractère "
         "invisible U+0008 supprimé (il vient souvent d'un copier-coller)"]
     assert "1 avertissement" in out
-    import docx_text
+    from support import docx_text
 
     assert "Lille" in docx_text.text(REPORT)
 
@@ -389,13 +484,13 @@ def test_invisible_characters_are_removed_with_a_warning(in_project, capsys):
 def test_a_part_without_content_is_left_out_with_a_warning(in_project, capsys):
     edit_hauts_de_france("sections:\n",
                          "sections:\n  - titre: Santé\n    niveau: 2\n    objectifs: []\n")
-    code, out, err = run(capsys, "--jobs", "1")
+    code, _out, err = run(capsys, "--jobs", "1")
     assert code == 0
     assert err.splitlines() == [
         "Avertissement : content/2021/territoires/hauts-de-france.yaml:47:12: partie « Santé » "
         "sans contenu (ni objectif, ni idée de projet, ni partenaire, ni suggestion, ni "
         "remarque) : elle n'apparaît pas dans le compte-rendu"]
-    import docx_text
+    from support import docx_text
 
     text = docx_text.text(REPORT)
     assert "Santé" not in text
@@ -408,8 +503,8 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_is_shown_on_a_terminal_for_several_documents():
-    from rencontres.publishing.plan import DocumentJob
     from rencontres.cli import Progress
+    from rencontres.publishing.plan import DocumentJob
 
     jobs = [DocumentJob("synthese", 2021, None, Path("t.docx"), Path(f"out/{name}.docx"),
                         "Titre", ()) for name in ("a", "b")]
@@ -438,7 +533,7 @@ def test_projet_may_come_before_the_command(in_project, capsys, argv):
 
 def test_pdfs_written_are_not_called_nothing_to_rebuild(in_project, capsys):
     assert run(capsys, "--jobs", "1", "-q")[0] == 0
-    code, out, err = run(capsys, "--pdf")
+    code, out, _err = run(capsys, "--pdf")
     assert code == 0
     assert "Écrit : output/2021/synthese-2021.pdf" in out.splitlines()
     assert "Rien à reconstruire" not in out

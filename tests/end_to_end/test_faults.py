@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from rencontres.publishing import workers
-from rencontres.cli import main
 from support.templates import make_template
+
+from rencontres.cli import main
+from rencontres.publishing import workers
 
 REPO = Path(__file__).resolve().parents[2]
 NOT_WRITTEN = "Aucun document n'a été écrit ; les documents déjà présents sont intacts."
@@ -98,7 +98,7 @@ def test_folders_and_files_that_are_not_read_are_named(in_project, capsys):
     (territories / "ardennes.yaml").rename(territories / "ardennes.yaml.txt")
     (territories / "arc-jurassien.yaml").rename(territories / "arc-jurassien.YAML")
     (territories / "~$notes.docx").write_text("")  # Word's owner file: not named
-    code, out, err = run(capsys, "-q")
+    code, _out, err = run(capsys, "-q")
     assert code == 0
     warnings = [line for line in err.splitlines() if "ignoré" in line]
     assert warnings == [
@@ -183,7 +183,7 @@ def test_a_new_edition_is_created_whole_or_not_at_all(in_project, capsys):
             "  content/2022: écriture impossible : disque plein ; rien n'a été créé\n"))
     assert sorted(path.name for path in Path("content").iterdir()) == [
         "2020", "2021", "referentiel.yaml"]
-    code, out, err = run(capsys, "nouvelle-edition", "2022")
+    code, _out, err = run(capsys, "nouvelle-edition", "2022")
     assert (code, err) == (0, "")
     assert len(list(Path("content/2022/territoires").iterdir())) == 9
 
@@ -204,7 +204,7 @@ def test_a_new_edition_for_a_territory_named_on_two_lines(in_project, capsys):
     assert run(capsys, "nouvelle-edition", "2022")[0] == 0
     text = Path("content/2022/territoires/hauts-de-france.yaml").read_text("utf-8")
     assert "# Rencontre territoriale Hauts-de- France 2022 : préparé à partir de 2021." in text
-    code, out, err = run(capsys, "verifier")
+    _code, _out, err = run(capsys, "verifier")
     # What is left is to fill in, nothing the comment broke.
     ours = [line for line in err.splitlines() if "2022/territoires/hauts-de-france" in line]
     assert ours and all(line.endswith("n'a pas de valeur") for line in ours)
@@ -218,7 +218,7 @@ def test_a_character_the_charts_font_lacks_is_said_in_french(in_project, capsys)
                                  '    themes_votes: ["Gouvernance 🚆"]\n', 1), "utf-8")
     # The votes chart as a picture, drawn by matplotlib (a native one is drawn by Word).
     make_template(Path("templates/compte-rendu.docx"), ["{{ graphique_votes }}"])
-    code, out, err = run(capsys, "--jobs", "1", "-q")
+    code, _out, err = run(capsys, "--jobs", "1", "-q")
     assert code == 0
     assert err.splitlines() == [
         "Avertissement : compte-rendu-2021-hauts-de-france.docx : graphique : le caractère "

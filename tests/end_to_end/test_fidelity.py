@@ -37,9 +37,9 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from support.docx_text import paragraphs
 
+from rencontres.content.loading import load_content
 from rencontres.publishing.plan import REPORT, Project, plan
 from rencontres.publishing.workers import render_job
-from rencontres.content.loading import load_content
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / \
@@ -339,7 +339,7 @@ def test_each_slide_is_in_its_section_under_its_headings(document, slides):
     assert starts == sorted(starts), "parties dans un autre ordre que les diapositives"
     level2_at = body.index(normalise(LEVEL2_HEADING))
     bounds = sorted({*starts, level2_at, len(body)})
-    ends = {title: next(b for b in bounds if b > start) for title, start in zip(titles, starts)}
+    ends = {title: next(b for b in bounds if b > start) for title, start in zip(titles, starts, strict=True)}
     covered = set()
 
     # The title slide: its lines before the first section, then the chart (an empty

@@ -34,13 +34,13 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rencontres.publishing.chart_cache import ChartCache
-from rencontres.publishing.plan import REPORT, SYNTHESIS, Project, plan
-from rencontres.publishing.workers import render_job
 from rencontres.content.loading import load_content
 from rencontres.documents import charts
 from rencontres.documents.typography import french
 from rencontres.errors import ContentError
+from rencontres.publishing.chart_cache import ChartCache
+from rencontres.publishing.plan import REPORT, SYNTHESIS, Project, plan
+from rencontres.publishing.workers import render_job
 
 REPO = Path(__file__).resolve().parents[2]
 YEAR = 2021
@@ -154,7 +154,7 @@ class Sandbox:
         data = copy.deepcopy(self.data[name] if data is None else data)
         *parents, last = path
         target = data
-        for key, following in zip(parents, path[1:]):
+        for key, following in zip(parents, path[1:], strict=True):
             if isinstance(target, dict) and key not in target:
                 target[key] = [] if isinstance(following, int) else {}
             target = target[key]
@@ -187,7 +187,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory):
 
 def lookup(data: Any, path: tuple) -> Any:
     for key in path:
-        if isinstance(data, dict) and key in data or isinstance(data, list) and key < len(data):
+        if (isinstance(data, dict) and key in data) or (isinstance(data, list) and key < len(data)):
             data = data[key]
         else:
             return None

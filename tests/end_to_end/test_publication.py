@@ -178,7 +178,7 @@ def test_headings_are_kept_with_what_follows_and_sub_bullets_differ(built):
         for level in (1, 2, 3):
             assert styles[f"Heading{level}"].find(f"{W}pPr/{W}keepNext") is not None, label
 
-        def bullet(style_id):
+        def bullet(style_id, styles=styles, data=data):
             number = styles[style_id].find(f"{W}pPr/{W}numPr/{W}numId").get(W + "val")
             numbering = part(data, "word/numbering.xml")
             abstract = next(n for n in numbering.iter(W + "num")

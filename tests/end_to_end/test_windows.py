@@ -116,7 +116,7 @@ def test_a_second_build_is_refused_while_the_first_runs_as_on_windows(in_project
 def test_an_interrupted_build_as_on_windows(in_project):
     build = start_held_build(in_project, "--jobs", "2")
     build.send_signal(signal.SIGINT)  # Ctrl+C, which Windows has too
-    out, err = build.communicate("", timeout=60)
+    _out, err = build.communicate("", timeout=60)
     assert build.returncode == 130
     assert err.splitlines()[-1] == "Interrompu : les documents déjà présents sont intacts."
     assert not (in_project / "output" / "2021").exists()
@@ -193,8 +193,8 @@ def test_no_posix_only_module_signal_or_call(source):
 def test_a_document_open_in_word_is_named_with_what_to_do(in_project, monkeypatch, capsys):
     """On Windows, Word keeps the file it has open from being replaced: the rename
     over it is refused (PermissionError), and the build says which file and what to do."""
-    from rencontres.publishing import output
     from rencontres.cli import main
+    from rencontres.publishing import output
 
     assert main(["--jobs", "1", "-q"]) == 0
     report = in_project / "output/2021/compte-rendu-2021-hauts-de-france.docx"
@@ -211,7 +211,7 @@ def test_a_document_open_in_word_is_named_with_what_to_do(in_project, monkeypatc
     with monkeypatch.context() as word:
         word.setattr(output.os, "replace", held_by_word)
         code = main(["--jobs", "1"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 1
     assert err.splitlines() == [
         "Écriture impossible : 1 problème",

@@ -23,6 +23,7 @@ PACKAGE = REPO / "rencontres"
 RANKS = {
     "rencontres": 0,
     "rencontres.errors": 0,
+    "rencontres.environment": 0,
     "rencontres.content": 1,
     "rencontres.documents": 2,
     "rencontres.word": 3,
@@ -137,7 +138,7 @@ def test_late_and_relative_imports_are_seen():
 
 def test_one_sub_package_per_stage_and_few_modules_at_the_top():
     top = sorted(path.name for path in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "cli.py", "errors.py"]
+    assert top == ["__init__.py", "__main__.py", "cli.py", "environment.py", "errors.py"]
     for stage in STAGES:
         docstring = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text()))
         assert docstring and "→" in docstring, stage  # says what it takes and gives

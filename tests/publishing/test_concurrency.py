@@ -16,8 +16,8 @@ import pytest
 from support.docx_text import paragraphs
 from support.processes import children, running
 
-from rencontres.publishing import pipeline
 from rencontres.cli import main
+from rencontres.publishing import pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 HDF = "content/2021/territoires/hauts-de-france.yaml"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from rencontres.publishing.distribution import _STORED
 from rencontres.cli import main
+from rencontres.publishing.distribution import _STORED
 from rencontres.word.archive import deterministic_zip
 
 FOLDER = Path("output/2021")
@@ -41,7 +41,7 @@ def test_documents_are_stored_as_they_are_and_the_manifest_describes_them(in_pro
         assert bundle.testzip() is None
         infos = bundle.infolist()
         assert [info.filename for info in infos] == [row[0] for row in rows] + [MANIFEST.name]
-        for info, (name, _, _, digest, size) in zip(infos, rows):
+        for info, (name, _, _, digest, size) in zip(infos, rows, strict=False):
             assert info.compress_type == zipfile.ZIP_STORED, name
             data = bundle.read(info)
             assert data == (FOLDER / name).read_bytes()

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from support.docx_text import paragraphs
 
+from rencontres.cli import _show_rebuilt, summary
 from rencontres.publishing import preview
 from rencontres.publishing.pipeline import BuildOptions
 from rencontres.publishing.plan import Project
-from rencontres.cli import summary
 
 REPO = Path(__file__).resolve().parents[2]
 HDF = Path("content/2021/territoires/hauts-de-france.yaml")
@@ -59,6 +59,17 @@ def test_the_page_lists_the_problems_with_file_and_line(in_project, monkeypatch)
     assert "2 problèmes à corriger" in page
     assert ("<li>content/2021/territoires/hauts-de-france.yaml:8:3: clé inconnue "
             "« totale » (vouliez-vous dire « total » ?)</li>") in page
+
+
+def test_the_terminal_tells_a_failed_rebuild_in_one_sentence(in_project, capsys):
+    (in_project / HDF).write_text((in_project / HDF).read_text("utf-8").replace(
+        "  total: 35", "  totale: 35"), "utf-8")
+    shown = preview.Preview(Project(Path(".")), BuildOptions(workers=1), summary)
+    state = shown.rebuild()
+    _show_rebuilt(state)
+    assert capsys.readouterr().out == (
+        f"[{state.time}] Contenu invalide : les documents montrés sont ceux de la "
+        "construction précédente ; 2 problèmes (voir la page).\n")
 
 
 def test_a_template_still_being_saved_is_tried_again(in_project, monkeypatch):

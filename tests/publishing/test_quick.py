@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from rencontres.cli import main
 from rencontres.publishing import state
 from rencontres.publishing.quick import RECORD_FILE
-from rencontres.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 RECORD = Path("output", RECORD_FILE)
@@ -39,7 +39,7 @@ def _with_warnings_of_every_kind() -> None:
     """A file not read (the content's warning), a character the charts' font lacks
     (what rendering says: once, when the chart is drawn, as a picture: the template's
     votes chart is a picture here, not a Word chart)."""
-    from templates import make_template
+    from support.templates import make_template
 
     make_template(Path("templates/compte-rendu.docx"), ["{{ territoire.nom }}",
                                                         "{{ graphique_votes }}"])
@@ -60,7 +60,7 @@ def test_nothing_to_do_says_what_the_real_build_says_without_reading_the_content
         in_project, argv, where):
     _with_warnings_of_every_kind()
     cwd = in_project / where
-    first_out, first_err, _ = _cli(cwd, *argv)
+    _first_out, first_err, _ = _cli(cwd, *argv)
     assert "graphique : le caractère « 🚆 »" in first_err
     # Told from what the build that drew the charts remembered...
     quick_out, quick_err, quick_imports = _cli(cwd, *argv)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import docx
 
-from rencontres.publishing.changes import edition_changes
-from rencontres.publishing.plan import Project
 from rencontres.cli import main
 from rencontres.content.loading import load_content
 from rencontres.documents.french import long_date
+from rencontres.publishing.changes import edition_changes
+from rencontres.publishing.plan import Project
 
 REPO = Path(__file__).resolve().parents[2]
 HDF = Path("content/2021/territoires/hauts-de-france.yaml")
@@ -67,6 +67,14 @@ def test_distribute_correct_see_the_changes_distribute_again(in_project, capsys)
         "Diffusion impossible : 1 problème",
         "  output/2021/diffusions/v1/rencontres-territoriales-2021-v1.zip: aucun document "
         f"n'a changé depuis la diffusion v1 du {today} : c'est toujours le paquet à envoyer"]
+    # Nothing changed: said, and no file that no v2 would carry.
+    code, out, err = run(capsys, "changements")
+    assert (code, out) == (0, f"Modifications de l'édition 2021 depuis la diffusion v1 du "
+                              f"{today}\n\nAucune modification : les documents disent la même "
+                              "chose.\n")
+    assert err == ("Rien n'est écrit : sans modification, pas de modifications-v2.txt à "
+                   "joindre à une diffusion.\n")
+    assert not (in_project / "output/2021/modifications-v2.txt").exists()
 
     correct(in_project)
     code, out, err = run(capsys, "changements")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from rencontres.publishing.pdf import find_libreoffice
 from rencontres.cli import main
+from rencontres.publishing.pdf import find_libreoffice
 
 REPO = Path(__file__).resolve().parents[2]
 TITLES = {"compte-rendu-2021-hauts-de-france.pdf":

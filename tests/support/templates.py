@@ -15,8 +15,8 @@ def make_template(path: Path, lines: list[str], table: list[list[str]] | None = 
         document.add_paragraph(line)
     if table:
         grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for row, cells in zip(grid.rows, table):
-            for cell, text in zip(row.cells, cells):
+        for row, cells in zip(grid.rows, table, strict=True):
+            for cell, text in zip(row.cells, cells, strict=False):
                 cell.text = text
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))

@@ -10,32 +10,25 @@ import re
 import subprocess
 import sys
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import docx
 import pytest
 from docx.enum.shape import WD_INLINE_SHAPE
 from lxml import etree
-from test_render import HDF, hdf_context
+from support.content_builders import HDF, hdf_context
+from support.native_charts import NS, VOTES, native_chart, schema_problems, series_of
+from support.templates import make_chart_template, make_template
 
 from rencontres.cli import main
 from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
-from support.templates import make_chart_template, make_template
 
-VOTES = "graphique-votes"
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
 HDF_LABELS = ["Citoyenneté / Culture", "Gouvernance", "Mobilité", "Ressources / Biens communs",
               "Ingénierie", "Services publics", "Observation", "Obstacles",
               "Emploi / insertion"]
 EXPECTED = ["MOT particulièrement attendue", "Autre thème"]
-NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
-      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-      "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-      "x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
                         date=datetime.date(2021, 12, 1))
 
@@ -44,41 +37,6 @@ def build(project: Path, *options: str) -> Path:
     assert main(["--territoire", "hauts-de-france", "--jobs", "1", "--quiet",
                  "--projet", str(project), *options]) == 0
     return project / REPORT
-
-
-def _target(package: zipfile.ZipFile, part: str, rel_id: str) -> str:
-    folder, _, name = part.rpartition("/")
-    rels = etree.fromstring(package.read(f"{folder}/_rels/{name}.rels"))
-    target = rels.xpath(f"rel:Relationship[@Id='{rel_id}']/@Target", namespaces=NS)[0]
-    parts = []
-    for piece in PurePosixPath(folder, target).parts:
-        if piece == "..":
-            parts.pop()
-        else:
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def native_chart(data: bytes, name: str = VOTES):
-    """(docPr, chart XML, workbook bytes) of the chart named `name` in a DOCX."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        document = etree.fromstring(package.read("word/document.xml"))
-        doc_pr = document.xpath(f"//wp:docPr[@name='{name}']", namespaces=NS)[0]
-        rel_id = doc_pr.xpath("../a:graphic//c:chart/@r:id", namespaces=NS)[0]
-        chart_part = _target(package, "word/document.xml", rel_id)
-        space = etree.fromstring(package.read(chart_part))
-        embedded = space.xpath("c:externalData/@r:id", namespaces=NS)[0]
-        workbook = package.read(_target(package, chart_part, embedded))
-    return doc_pr, space, workbook
-
-
-def series_of(space) -> list[tuple[str, list[str], dict[int, str]]]:
-    """(name, categories, {index: value}) of each series."""
-    return [(ser.findtext("c:tx//c:v", namespaces=NS),
-             [v.text for v in ser.iterfind("c:cat//c:pt/c:v", NS)],
-             {int(pt.get("idx")): pt.findtext("c:v", namespaces=NS)
-              for pt in ser.iterfind("c:val//c:pt", NS)})
-            for ser in space.iterfind(".//c:ser", NS)]
 
 
 def cells(workbook: bytes) -> dict[str, str]:
@@ -126,10 +84,12 @@ def test_the_votes_chart_is_a_native_bar_chart_holding_the_votes(project):
 
 
 def _without_data(space) -> bytes:
-    """The chart's XML without what a build writes: its styling."""
+    """The chart's XML without what a build writes (data, the series' colours, every
+    category's label shown): the template's styling."""
     space = etree.fromstring(etree.tostring(space))
-    for element in space.xpath(".//c:ser/c:tx | .//c:ser/c:cat | .//c:ser/c:val",
-                               namespaces=NS):
+    for element in space.xpath(".//c:ser/c:tx | .//c:ser/c:cat | .//c:ser/c:val"
+                               " | .//c:ser/c:spPr/a:solidFill | .//c:catAx/c:tickLblSkip"
+                               " | .//c:catAx/c:tickMarkSkip", namespaces=NS):
         element.getparent().remove(element)
     return etree.tostring(space)
 
@@ -155,8 +115,12 @@ def test_a_restyled_chart_keeps_its_style_after_a_rebuild_with_other_votes(proje
     _, space, workbook = native_chart(build(project).read_bytes())
     assert _without_data(space) == _without_data(restyled)
     xml = etree.tostring(space)
-    assert b"00A000" in xml and b"DD7836" not in xml
     assert b'typeface="Georgia"' in xml and b'typeface="Arial"' not in xml
+    # The bars' colours are the house's, written by the build (one palette across the
+    # figures), whatever the template's: orange, then navy for the other themes.
+    assert b"00A000" not in xml
+    assert [ser.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val")
+            for ser in space.iterfind(".//c:ser", NS)] == ["D06A2A", "1F3A5F"]
     expected, other = (values for _, _, values in series_of(space))
     assert series_of(space)[0][1][:2] == ["Citoyenneté / Culture", "Emploi / insertion"]
     assert (expected[0], other[1]) == ("12", "10")
@@ -184,59 +148,6 @@ def test_the_document_is_the_same_bytes_across_builds_and_reopens(project):
         core = package.read("docProps/core.xml").decode()
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert "2021-" in core and datetime.date.today().isoformat() not in core
-
-
-# The order of the children of the c: elements, in the schema (ECMA-376 part 1,
-# dml-chart.xsd): of what a build writes or inserts, and of what the template's chart
-# has (written by a script, not by Word).
-_AXIS = ["axId", "scaling", "delete", "axPos", "majorGridlines", "minorGridlines", "title",
-         "numFmt", "majorTickMark", "minorTickMark", "tickLblPos", "spPr", "txPr", "crossAx",
-         "crosses", "crossesAt"]
-SCHEMA_ORDER = {
-    "chart": ["title", "autoTitleDeleted", "pivotFmts", "view3D", "floor", "sideWall",
-              "backWall", "plotArea", "legend", "plotVisOnly", "dispBlanksAs",
-              "showDLblsOverMax", "extLst"],
-    "plotArea": ["layout", "barChart", "catAx", "valAx", "dTable", "spPr", "extLst"],
-    "barChart": ["barDir", "grouping", "varyColors", "ser", "dLbls", "gapWidth", "overlap",
-                 "serLines", "axId", "extLst"],
-    "dLbls": ["dLbl", "delete", "numFmt", "spPr", "txPr", "dLblPos", "showLegendKey",
-              "showVal", "showCatName", "showSerName", "showPercent", "showBubbleSize",
-              "separator", "showLeaderLines", "leaderLines", "extLst"],
-    "catAx": [*_AXIS, "auto", "lblAlgn", "lblOffset", "tickLblSkip", "tickMarkSkip",
-              "noMultiLvlLbl", "extLst"],
-    "valAx": [*_AXIS, "crossBetween", "majorUnit", "minorUnit", "dispUnits", "extLst"],
-    "scaling": ["logBase", "orientation", "max", "min", "extLst"],
-    "legend": ["legendPos", "legendEntry", "layout", "overlay", "spPr", "txPr", "extLst"],
-    "chartSpace": ["date1904", "lang", "roundedCorners", "AlternateContent", "style",
-                   "clrMapOvr", "pivotSource", "protection", "chart", "spPr", "txPr",
-                   "externalData", "printSettings", "userShapes", "extLst"],
-    "ser": ["idx", "order", "tx", "spPr", "invertIfNegative", "pictureOptions", "dPt",
-            "dLbls", "trendline", "errBars", "cat", "val", "shape", "extLst"],
-    "tx": ["strRef", "v"],
-    "strRef": ["f", "strCache", "extLst"], "strCache": ["ptCount", "pt", "extLst"],
-    "numRef": ["f", "numCache", "extLst"], "numCache": ["formatCode", "ptCount", "pt", "extLst"],
-    "pt": ["v"], "externalData": ["autoUpdate"],
-}
-
-
-def schema_problems(space) -> list[str]:
-    problems = []
-    for element in space.iter():
-        name = etree.QName(element).localname
-        if name not in SCHEMA_ORDER or etree.QName(element).namespace != NS["c"]:
-            continue
-        order = SCHEMA_ORDER[name]
-        children = [etree.QName(child).localname for child in element]
-        unknown = [child for child in children if child not in order]
-        positions = [order.index(child) for child in children if child in order]
-        if unknown or positions != sorted(positions):
-            problems.append(f"{name}: {children}")
-    for ser in space.iterfind(".//c:ser", NS):
-        count = int(ser.find("c:val//c:ptCount", NS).get("val"))
-        if len(ser.findall("c:cat//c:pt", NS)) != count or any(
-                int(pt.get("idx")) >= count for pt in ser.iterfind("c:val//c:pt", NS)):
-            problems.append("points beyond ptCount")
-    return problems
 
 
 def test_the_chart_xml_follows_the_schema(project, tmp_path):

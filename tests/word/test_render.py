@@ -10,24 +10,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from support.content_builders import HDF, hdf_context
 from support.docx_text import paragraphs
+from support.templates import make_template
 
-from rencontres.content.loading import load_content
-from rencontres.documents.report import report_context
 from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
-from support.templates import make_template
 
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",
                         date=datetime.date(2021, 12, 1))
-HDF = "content/2021/territoires/hauts-de-france.yaml"
-
-
-def hdf_context(project: Path):
-    content = load_content(project / "content")
-    return report_context(content, content.editions[2021], "hauts-de-france")
-
-
 def rendered_lines(data: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "rendu.docx"
     path.write_bytes(data)

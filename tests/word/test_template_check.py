@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.templates import make_template
 
 from rencontres.errors import TemplateError
 from rencontres.word.checker import check_templates
-from support.templates import make_template
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from docxtpl import DocxTemplate, InlineImage
+from support.templates import make_template
 
 from rencontres.content.loading import load_content
 from rencontres.documents.charts import Chart
@@ -23,7 +24,6 @@ from rencontres.errors import TemplateError
 from rencontres.word.render import Properties, render
 from rencontres.word.sandbox import Sandbox
 from rencontres.word.values import Picture, Record, template_values
-from support.templates import make_template
 
 REPO = Path(__file__).resolve().parents[2]
 PROPERTIES = Properties(title="Titre", subject="Sujet", keywords="MOT",

@@ -10,9 +10,9 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
+from support.templates import W, add_toc, make_template
 
 from rencontres.cli import main
-from support.templates import W, add_toc, make_template
 
 SYNTHESIS = Path("output/2021/synthese-2021.docx")
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
@@ -126,9 +126,9 @@ def test_the_synthesis_lists_its_headings_with_the_pages_of_its_pdf(in_project, 
 
 
 def test_a_template_without_a_toc_gets_none(in_project, capsys):
+    from rencontres.content.loading import load_content
     from rencontres.publishing.plan import Project, plan
     from rencontres.publishing.workers import render_job
-    from rencontres.content.loading import load_content
 
     run(capsys, "--jobs", "1")
     content = load_content(Path("content"))
@@ -158,7 +158,7 @@ def test_a_toc_the_report_template_asks_for_is_filled_whatever_word_left_in_it(i
                                                                                capsys):
     # Word lists the template's own headings, tags included: they are not rendered.
     add_toc(REPORT_TEMPLATE, entries=("{{ partie.titre }}", "Les thèmes prioritaires"))
-    code, out, err = run(capsys, "verifier")
+    code, _out, err = run(capsys, "verifier")
     assert (code, err) == (0, "")
     code, _, err = run(capsys, "--pdf", "--jobs", "1")
     assert (code, err) == (0, "")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.docx_text import paragraphs
+from support.templates import make_template
 
 from rencontres.content.loading import load_content
 from rencontres.documents.context import FORMER_ATTRIBUTES
@@ -18,7 +19,6 @@ from rencontres.documents.synthesis import SynthesisContext
 from rencontres.word.checker import check_templates
 from rencontres.word.fields import attributes
 from rencontres.word.render import Properties, render
-from support.templates import make_template
 
 REPO = Path(__file__).resolve().parents[2]
 CONTEXTS = {"compte-rendu": ReportContext, "synthese": SynthesisContext}

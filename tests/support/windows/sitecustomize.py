@@ -17,9 +17,9 @@ sees the Windows-like modules.
 import concurrent.futures.process  # noqa: F401
 import fcntl as _posix_fcntl
 import multiprocessing
-import multiprocessing.popen_fork  # noqa: F401
-import multiprocessing.popen_spawn_posix  # noqa: F401
-import multiprocessing.resource_tracker  # noqa: F401
+import multiprocessing.popen_fork  # imported before the tool's code, see above
+import multiprocessing.popen_spawn_posix  # imported before the tool's code, see above
+import multiprocessing.resource_tracker  # imported before the tool's code, see above
 import os
 import signal
 import subprocess  # noqa: F401
