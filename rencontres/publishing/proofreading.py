@@ -13,8 +13,8 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree

@@ -152,7 +152,7 @@ def test_a_raw_tag_refuses_the_distribution_a_layout_defect_is_a_warning(in_proj
     document = docx.Document(str(template))
     document.add_paragraph("Participants : {{ None }} ; balise : {{ '{{' }}")
     document.save(str(template))
-    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    code, _out, err = run(capsys, "diffuser", "--jobs", "1")
     assert code == 1
     assert err.splitlines()[-3:] == [
         "Diffusion impossible : 2 problèmes",
@@ -168,7 +168,7 @@ def test_a_raw_tag_refuses_the_distribution_a_layout_defect_is_a_warning(in_proj
     caption = next(p for p in document.paragraphs if p.text.startswith("Nombre de votes"))
     caption.paragraph_format.page_break_before = True
     document.save(str(template))
-    code, out, err = run(capsys, "diffuser", "--jobs", "1")
+    code, _out, err = run(capsys, "diffuser", "--jobs", "1")
     assert code == 0, err
     assert ("Avertissement : relecture : compte-rendu-2021-hauts-de-france.pdf, page 3 : la "
             "légende « Nombre de votes par thème. En orange, les thèmes sur… » est "
