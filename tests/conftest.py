@@ -44,3 +44,40 @@ def in_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Same copy, made the working directory: messages then show relative paths."""
     monkeypatch.chdir(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory, user_cache: Path) -> dict[str, Path]:
+    """Every edition shape of tests/support/corpus.py, built once with --pdf: the output
+    folder of each shape's edition, by shape name. Built once for the whole run: the
+    first pytest-xdist worker to need it builds it, the others wait for it."""
+    import json
+    import os
+    import time
+
+    from support.corpus import build_corpus
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, built = shared / "formes", shared / "formes.json"
+    try:
+        folder.mkdir()
+    except FileExistsError:  # another worker builds it
+        deadline = time.monotonic() + 900
+        while not built.is_file():
+            assert time.monotonic() < deadline, "le corpus des formes d'édition n'est pas construit"
+            time.sleep(0.5)
+        written = json.loads(built.read_text("utf-8"))
+        assert "erreur" not in written, written.get("erreur")
+        return {name: Path(path) for name, path in written.items()}
+    started = time.monotonic()
+    outcome: dict[str, str] = {"erreur": "la construction du corpus a échoué (autre processus)"}
+    try:
+        folders = build_corpus(folder)
+        outcome = {name: str(path) for name, path in folders.items()}
+    finally:
+        temporary = built.with_suffix(".tmp")
+        temporary.write_text(json.dumps(outcome), "utf-8")
+        os.replace(temporary, built)
+    print(f"\ncorpus des formes d'édition construit en {time.monotonic() - started:.1f} s")
+    return folders

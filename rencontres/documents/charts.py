@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from . import style
+from .typography import french
 
 if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn only
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -43,6 +44,13 @@ class Chart:
     legend: Sequence[tuple[str, str]] = ()  # (name, color) of the bar colors
     unit: str = ""
     width_mm: float = 160
+
+    def __post_init__(self) -> None:
+        # A chart's labels are printed as the template's texts are: in French
+        # typography (« Aujourd’hui », typed « Aujourd'hui » in a territory's votes).
+        labels = [french(label) for label in self.labels]
+        object.__setattr__(self, "labels", tuple(labels) if isinstance(self.labels, tuple)
+                           else labels)
 
     @cached_property
     def png(self) -> bytes:

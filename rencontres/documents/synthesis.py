@@ -6,6 +6,7 @@ in a template; the field descriptions are shown to template editors.
 
 from __future__ import annotations
 
+import datetime
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -129,7 +130,7 @@ class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
         description="Évolution des participants, ex. « +107 % », sur les territoires présents "
                     "aux deux éditions, ou vide.")
     evolution_line: str = Field(alias="evolution_phrase",
-        description="La comparaison avec l'édition précédente saisie, ex. « 94 en 2020, soit "
+        description="La comparaison avec l'édition précédente, ex. « 94 en 2020, soit "
                     "+107 % », sur les territoires présents aux deux éditions, ou vide.")
     rencontres: list[RencontreRow] = Field(alias="rencontres",
         description="Les Rencontres de l'édition, une ligne par territoire présent (date, lieu, "
@@ -273,10 +274,10 @@ def territories_figure(participants: ParticipantsSummary) -> str:
 
 
 def compared_edition(participants: ParticipantsSummary) -> str:
-    """« 2020 »; « 2017 (dernière édition saisie) » after skipped years: never « last year »."""
+    """« 2020 »; « 2017 (édition précédente) » after skipped years: never « last year »."""
     if participants.consecutive:
         return str(participants.previous_year)
-    return f"{participants.previous_year} (dernière édition saisie)"
+    return f"{participants.previous_year} (édition précédente)"
 
 
 def _present(count: int, when: str) -> str:
@@ -345,11 +346,14 @@ def rencontre_rows(content: Content, edition: Edition) -> list[RencontreRow]:
     reports = edition.reports
     if not any(report.date or report.place for report in reports.values()):
         return []
+    # By date, as they were held; those without a date last, in referentiel order.
+    held = sorted(reports.items(), key=lambda item: (item[1].date is None,
+                                                     item[1].date or datetime.date.min))
     return [RencontreRow(territory=content.territory(tid).name,
                          date=long_date(report.date) or MISSING,
                          place=report.place or MISSING,
                          participants=str(report.participants.total))
-            for tid, report in reports.items()]
+            for tid, report in held]
 
 
 def _count(value: int | None) -> str:
@@ -390,8 +394,10 @@ def missing_note(participants: ParticipantsSummary) -> str:
     return " ".join(sentences)
 
 
-NO_SPLIT = ("Aucun territoire n’a donné la répartition de ses participants par catégorie "
-            "(techniciens, élus, représentants du niveau national…).")
+# Said of the figures, not of the territories: a Rencontre may have counted its
+# participants by category without the figures being entered (2021).
+NO_SPLIT = ("La répartition des participants par catégorie (techniciens, élus, représentants "
+            "du niveau national…) n’est pas renseignée.")
 
 
 def categories_note(split: CategorySplit) -> str:

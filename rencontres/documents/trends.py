@@ -51,7 +51,7 @@ class TrendFields(TemplateContext):
     """The trends' fields of templates/synthese.docx (see SynthesisContext)."""
 
     tendances_annees: list[int] = Field(
-        description="Les éditions saisies jusqu'à celle-ci, de la plus ancienne à la plus "
+        description="Les éditions enregistrées jusqu'à celle-ci, de la plus ancienne à la plus "
                     "récente ; vide avant la troisième édition (pas de partie tendances).")
     tendances_titre: str = Field(
         description="Titre de la partie, ex. « Les tendances depuis 2020 » ; vide avant la "
@@ -63,7 +63,7 @@ class TrendFields(TemplateContext):
                     "édition ; son évolution compare les territoires présents aux deux "
                     "éditions comparées.")
     tendances_note: str = Field(
-        description="Les éditions saisies quand des années manquent, ce que signifie « n. d. » "
+        description="Les éditions comparées quand des années manquent, ce que signifie « n. d. » "
                     "et qui l'est, ou vide.")
     graphique_tendances: Chart | None = Field(
         description="Graphique des participants par territoire, une barre par édition "
@@ -118,11 +118,13 @@ def total_row(rows: list[tuple[Territory, list[int | None]]], years: list[int]) 
     if not both:
         evolution = "–"
     else:
-        evolution = (f"{percent_change(sum(first for first, _ in both), sum(last for _, last in both))} "
-                     f"de {years[0]} à {years[-1]}")
+        first, last = sum(start for start, _ in both), sum(end for _, end in both)
+        evolution = f"{percent_change(first, last)} de {years[0]} à {years[-1]}"
         if len(both) < len(rows):
-            evolution += (", pour le seul territoire présent les deux années" if len(both) == 1
-                          else f", pour les {len(both)} territoires présents les deux années")
+            # Not the totals beside it: its base, shown (« 53 en 2021, 70 en 2025 »).
+            who = ("le seul territoire présent les deux années" if len(both) == 1
+                   else f"les {len(both)} territoires présents les deux années")
+            evolution += f" pour {who} ({first} en {years[0]}, {last} en {years[-1]})"
     return TrendRow(territoire="Total", valeurs=[str(t) for t in totals], evolution=evolution)
 
 
@@ -130,7 +132,7 @@ def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int]
     """The editions entered when years were skipped; who is « n. d. », edition by edition."""
     sentences = []
     if years[-1] - years[0] + 1 != len(years):
-        sentences.append(f"Éditions saisies : {join_words([str(y) for y in years])}.")
+        sentences.append(f"Éditions comparées : {join_words([str(y) for y in years])}.")
     absent = [(year, [t.name for t, values in rows if values[index] is None])
               for index, year in enumerate(years)]
     said = " ; ".join(f"{year} : {join_words(names)}" for year, names in absent if names)

@@ -3,15 +3,17 @@
 The rules of the Imprimerie nationale the MOT's readers expect: a no-break space
 before « : » and inside « », a narrow no-break space before « ; », « ! » and « ? »,
 a no-break space between a number and « % » or « € », an en dash between the two
-years of a range, and large numbers grouped by thousands (babel, fr_FR). Web and
+years of a range, a typographic apostrophe (« aujourd’hui », « Observ’Alp ») where one
+was typed straight, « » for straight double quotes typed in pairs, and large numbers
+grouped by thousands (babel, fr_FR). Web and
 e-mail addresses are left as they are; so are times (14:30), identifiers and ISO
 dates, whose punctuation is not followed by a space. Applying it twice changes
 nothing.
 
 Chosen over `polytypo`, which does the spaces as well (tests/documents/test_typography.py
 checks that both agree): it does not do « % »/« € » nor ranges of years, and it
-rewrites more than spacing (straight quotes into « », three dots into an ellipsis),
-which would change texts the MOT typed on purpose.
+rewrites more than spacing and quotes (three dots into an ellipsis), which would change
+texts the MOT typed on purpose.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _HIGH = re.compile(rf"(?<=[^{_SPACES}:;!?«])[{_SPACES}]*([!?;])(?=[:;!?]*(?:\s|
 _OPEN = re.compile(rf"«[{_SPACES}]*")
 _CLOSE = re.compile(rf"[{_SPACES}]*»")
 _UNIT = re.compile(rf"(?<=\d)[{_SPACES}]*([%€])")
+_APOSTROPHE = re.compile(r"(?<=\w)'")
+_QUOTED = re.compile(r'"([^"\n]+)"')
 _YEARS = re.compile(r"(?<![\w-])((?:19|20)\d\d)[-‐‑](?=(?:19|20)\d\d(?![\w-]))")
 
 
@@ -52,6 +56,8 @@ def french(text: str) -> str:
 def _prose(text: str) -> str:
     if not text:
         return text
+    text = _APOSTROPHE.sub("’", text)
+    text = _QUOTED.sub(lambda found: f"« {found.group(1).strip()} »", text)
     text = _OPEN.sub("«" + NBSP, text)
     text = _CLOSE.sub(NBSP + "»", text)
     text = _COLON.sub(NBSP + ":", text)

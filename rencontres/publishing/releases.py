@@ -229,12 +229,35 @@ def distribute(project: Project, options: BuildOptions,
     recorded: list[tuple[Distribution, EditionChanges | None]] = []
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:
+        report.warnings += _proofread(project, content, edition)
         recorded.append(_record(project, content, edition, today or datetime.date.today()))
 
     report = build(project, options, progress=progress, on_start=on_start, then=record)
     # A build returns only once `then` has run: a strict one raises when a document fails.
     [(distribution, changes)] = recorded
     return Distributed(report, distribution, changes)
+
+
+def _proofread(project: Project, content: Content, edition: Edition) -> list[str]:
+    """The proof-reading of every document about to be sent, from its DOCX and its PDF:
+    a raw template tag or « None » refuses the distribution; the layout findings are
+    returned as warnings, each naming its document and page."""
+    from .plan import plan
+    from .proofreading import proofread
+
+    refused: list[Problem] = []
+    warnings: list[str] = []
+    for job in plan(project, content, edition)[0]:
+        pdf = job.output.with_suffix(".pdf")
+        for finding in proofread(pdf.name, job.output.read_bytes(), pdf.read_bytes()):
+            if finding.blocking:
+                refused.append(Problem(display_path(pdf), None, None,
+                                       f"page {finding.page} : {finding.message}"))
+            else:
+                warnings.append(f"relecture : {finding}")
+    if refused:
+        raise DistributionError(refused)
+    return warnings
 
 
 def _record(project: Project, content: Content, edition: Edition,

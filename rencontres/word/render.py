@@ -19,6 +19,7 @@ from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
 from .checker import damaged_message
 from .native_charts import fill_charts
+from .pagination import keep_lists_together, let_short_parts_follow
 from .quotes import straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
@@ -114,6 +115,8 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"une balise du modèle ne peut pas être calculée "
                                      f"({type(error).__name__} : {error})")]) from None
     fill_charts(template.docx, context, properties.date, name)
+    keep_lists_together(template.docx.element.body)
+    let_short_parts_follow(template.docx.element.body)
     _set_properties(template, properties)
     return _package(template)
 

@@ -397,7 +397,8 @@ def _write_entries(field: TocField, entries: list[tuple[Heading, str]],
             paragraph.addnext(new)
             paragraph, anchor = new, None
         _entry_properties(paragraph, style_ids[heading.level], width)
-        link = _link(heading.text, bookmark, page)
+        link = _link(_number_kept_on_last_line(heading.text, heading.level, width), bookmark,
+                     page)
         if anchor is None:
             paragraph.append(link)
         else:
@@ -405,6 +406,45 @@ def _write_entries(field: TocField, entries: list[tuple[Heading, str]],
     if field.end.getparent() is first and paragraph is not first:
         trailing = [field.end, *field.end.itersiblings()]
         paragraph.extend(trailing)
+
+
+# Helvetica's widths (Arial's and Liberation Sans' are the same), in thousandths of an
+# em: enough to tell where a title wraps, give or take a letter.
+_WIDTHS = {**dict.fromkeys("ijlíìîï'|", 222), **dict.fromkeys("ftI.,:;!/ ", 278),
+           **dict.fromkeys("r-()", 333), **dict.fromkeys("cksvxyzJç", 500),
+           **dict.fromkeys("mM", 833), **dict.fromkeys("wCDHNRUÉ", 722),
+           **dict.fromkeys("ABEKPSVXY&", 667), **dict.fromkeys("GOQ", 778), "W": 944}
+# A page number and a few dots: under this room left on its last line, the number would
+# go to a line of its own.
+NUMBER_ROOM = 700  # twentieths of a point
+ENTRY_SIZE = 10.5  # points: the size of the templates' TOC entries
+LEVEL_INDENT = 340  # twentieths of a point: the templates' indent of each TOC level
+
+
+def _width(text: str, bold: bool) -> float:
+    """The width of `text` at ENTRY_SIZE, in twentieths of a point."""
+    thousandths = sum(_WIDTHS.get(c, 556) for c in text)
+    return thousandths * ENTRY_SIZE * 20 / 1000 * (1.08 if bold else 1.0)
+
+
+def _number_kept_on_last_line(title: str, level: int, width: int) -> list[str]:
+    """The title's lines: one, or two when its last line as the entry wraps would leave
+    no room for its page number, which would then stand alone on a line of dots (issue
+    24); the break is then put before the last word, which takes the number along."""
+    room = width - LEVEL_INDENT * (level - 1)
+    bold = level == 1
+    words = title.split(" ")
+    line: list[str] = []
+    starts = [0]
+    for index, word in enumerate(words):
+        if line and _width(" ".join([*line, word]), bold) > room:
+            starts.append(index)
+            line = []
+        line.append(word)
+    last = words[starts[-1]:]
+    if len(last) < 2 or _width(" ".join(last), bold) + NUMBER_ROOM <= room:
+        return [title]
+    return [" ".join(words[:-1]), words[-1]]
 
 
 def _entry_properties(paragraph: etree._Element, style_id: str, width: int) -> None:
@@ -422,9 +462,14 @@ def _entry_properties(paragraph: etree._Element, style_id: str, width: int) -> N
     properties.extend(kept)
 
 
-def _link(text: str, bookmark: str, page: Callable[[str], str] | None) -> etree._Element:
+def _link(lines: list[str], bookmark: str,
+          page: Callable[[str], str] | None) -> etree._Element:
     link = etree.Element(_w("hyperlink"), {_w("anchor"): bookmark, _w("history"): "1"})
-    link.append(_run(text))
+    for index, text in enumerate(lines):
+        run = _run(text)
+        if index:
+            run.insert(1, etree.Element(_w("br")))
+        link.append(run)
     if page is None:
         return link
     tab = _run(None, hidden=True)

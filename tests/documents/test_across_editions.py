@@ -239,7 +239,7 @@ def test_three_editions_one_territory_absent_in_the_middle(tmp_path):
         "Est", "20", "n. d.", "25", f"+25{NBSP}% de 2020 à 2023",
         "Sud", "30", "33", "30", f"0{NBSP}% de 2020 à 2023",
         "Total", "60", "45", "70", f"+17{NBSP}% de 2020 à 2023"]
-    assert typeset("Éditions saisies : 2020, 2021 et 2023. « n. d. » : pas de fichier pour le "
+    assert typeset("Éditions comparées : 2020, 2021 et 2023. « n. d. » : pas de fichier pour le "
                    "territoire cette année-là, non compté dans le total (2021 : Est).") in text
     themes = text.index("Priorités locales les plus citées")
     assert text[themes + 1:themes + 13] == [
@@ -269,3 +269,15 @@ def test_two_suggestions_followed_up_and_one_without_follow_up(tmp_path):
         "Reformulée : le cahier devient une fiche pratique, prévue en 2023.",
         "Un lien avec les réseaux académiques transfrontaliers (Idées communes : Formation) : "
         "Sans suite renseignée."]]
+
+
+def test_the_trends_total_shows_the_base_of_its_evolution():
+    """Beside the totals of every territory of each year, the evolution over those present
+    both years read as a comparison of those totals (issue 24): its base is shown."""
+    from rencontres.documents.trends import total_row
+
+    rows = [("Nord", [10, 20]), ("Est", [None, 30]), ("Sud", [5, 8])]
+    row = total_row(rows, [2020, 2025])  # type: ignore[arg-type]
+    assert (row.valeurs, row.evolution) == (
+        ["15", "58"], f"+87{NBSP}% de 2020 à 2025 pour les 2 territoires présents les deux "
+                      "années (15 en 2020, 28 en 2025)")

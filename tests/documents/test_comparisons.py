@@ -41,7 +41,7 @@ def test_a_partial_edition_after_skipped_years_is_compared_like_for_like(partial
     text = partial_synthesis
     assert "3 territoires sur 9 · 88 participants" in text
     assert ("88 participants dans 3 territoires sur 9\u202f; pour les 3 territoires présents les "
-            f"deux années, 88 contre 75 en 2021 (dernière édition saisie), soit +17{NBSP}%"
+            f"deux années, 88 contre 75 en 2021 (édition précédente), soit +17{NBSP}%"
             in text)
     # The table: each territory, and the total of those present both times.
     total = text.index("Total des 3 territoires présents les deux années")
@@ -53,12 +53,13 @@ def test_a_partial_edition_after_skipped_years_is_compared_like_for_like(partial
             "Sud FR-IT-Monaco, Pyrénées Est & Centre et Pyrénées Ouest en 2025\u00a0: ces "
             "territoires ne sont pas comptés dans le total. Total 2021 pour les 9 territoires "
             "présents cette année-là\u00a0: 195 participants.") in text
-    # The Rencontres of the edition, from the territory files.
+    # The Rencontres of the edition, from the territory files, by date (issue 24: they
+    # were in referentiel order); the one without a date last.
     table = text.index("Les Rencontres 2025")
     assert text[table + 1:table + 17] == [
         "Territoire", "Date", "Lieu", "Participants",
-        "Hauts-de-France", "18 novembre 2025", "Lille", "40",
         "Ardennes", "7 octobre 2025", "Charleville-Mézières", "18",
+        "Hauts-de-France", "18 novembre 2025", "Lille", "40",
         "Grande Région", "n. d.", "Luxembourg", "30"]
     joined = "\n".join(text)
     assert "−55" not in joined and "l'an dernier" not in joined and "2024" not in joined
@@ -73,7 +74,7 @@ NORD, EST, SUD = "nord", "est", "sud"
      f"dans 3 territoires, contre 60 en 2021, soit +33{NBSP}%"),
     # The same after skipped years: the edition compared with is named.
     ({NORD: 10, EST: 20, SUD: 30}, {NORD: 20, EST: 20, SUD: 40}, 2025,
-     f"dans 3 territoires, contre 60 en 2021 (dernière édition saisie), soit +33{NBSP}%"),
+     f"dans 3 territoires, contre 60 en 2021 (édition précédente), soit +33{NBSP}%"),
     # One territory fewer this year: compared over the two present both times.
     ({NORD: 10, EST: 20, SUD: 30}, {NORD: 12, EST: 18}, 2022,
      f"dans 2 territoires sur 3 ; pour les 2 territoires présents les deux années, 30 contre "

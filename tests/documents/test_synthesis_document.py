@@ -62,8 +62,8 @@ def test_real_2021_figures_and_evolution_line(context_2021):
     assert (c.missing_note, c.introduction, c.cards_year) == ("", "", 2022)
     # The source's pie chart of categories did not survive: no split, no chart, a line.
     assert (c.categories, c.categories_note, c.categories_chart) == (
-        [], "Aucun territoire n’a donné la répartition de ses participants par catégorie "
-            "(techniciens, élus, représentants du niveau national…).", None)
+        [], "La répartition des participants par catégorie (techniciens, élus, "
+            "représentants du niveau national…) n’est pas renseignée.", None)
 
 
 def test_real_2021_theme_sentences(context_2021):
@@ -324,6 +324,5 @@ def test_without_a_split_the_synthesis_says_so_in_one_line(context_2021):
                   Properties("Synthèse", "", "", datetime.date(2021, 12, 31)))
     texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert "Les participants par catégorie" not in texts
-    assert texts.count("Aucun territoire n’a donné la répartition de ses participants "
-                       "par catégorie (techniciens, élus, représentants du niveau "
-                       "national…).") == 1
+    assert texts.count("La répartition des participants par catégorie (techniciens, élus, "
+                       "représentants du niveau national…) n’est pas renseignée.") == 1

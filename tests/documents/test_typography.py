@@ -31,6 +31,9 @@ NBSP, NNBSP = "\u00a0", "\u202f"
     ("«serré»", f"«{NBSP}serré{NBSP}»"),
     ("+107 % et 5€", f"+107{NBSP}% et 5{NBSP}€"),
     ("Interreg 2021-2027", "Interreg 2021–2027"),
+    # Typed straight, published as French typography has them (issue 24).
+    ("aujourd'hui avec Observ'Alp", "aujourd’hui avec Observ’Alp"),
+    ('le "Grenelle" des mobilités', f"le «{NBSP}Grenelle{NBSP}» des mobilités"),
     # Left alone: times, ISO dates, identifiers, short ranges, addresses.
     ("à 14:30", "à 14:30"),
     ("le 2021-12-31", "le 2021-12-31"),

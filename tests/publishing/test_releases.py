@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from rencontres.cli import main
@@ -293,3 +294,32 @@ def test_a_distribution_copied_by_hand_is_said(distributed, capsys):
              "output/2021/diffusions/v2: diffusion.json est celui de la diffusion v1 : "
              "ce dossier en est une copie ; supprimez-le s'il n'a pas été envoyé comme "
              "diffusion v2")
+
+
+def test_a_raw_tag_refuses_the_distribution_a_layout_defect_is_a_warning(in_project, capsys):
+    """The proof-reading of what is about to be sent (issue 24)."""
+    template = in_project / "templates" / "compte-rendu.docx"
+    document = docx.Document(str(template))
+    document.add_paragraph("Participants : {{ None }} ; balise : {{ '{{' }}")
+    document.save(str(template))
+    code, _out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert code == 1
+    assert err.splitlines()[-3:] == [
+        "Diffusion impossible : 2 problèmes",
+        "  output/2021/compte-rendu-2021-hauts-de-france.pdf: page 6 : balise de modèle "
+        "« {{ » dans le texte : « Participants : None ; balise : {{ »",
+        "  output/2021/compte-rendu-2021-hauts-de-france.pdf: page 6 : « None » dans le "
+        "texte : « Participants : None ; balise : {{ »"]
+    assert not (in_project / "output/2021/diffusions").exists()
+
+    # Corrected; but the template now breaks the page before the votes chart's caption.
+    shutil.copyfile(REPO / "templates" / "compte-rendu.docx", template)
+    document = docx.Document(str(template))
+    caption = next(p for p in document.paragraphs if p.text.startswith("Nombre de votes"))
+    caption.paragraph_format.page_break_before = True
+    document.save(str(template))
+    code, _out, err = run(capsys, "diffuser", "--jobs", "1")
+    assert code == 0, err
+    assert ("Avertissement : relecture : compte-rendu-2021-hauts-de-france.pdf, page 3 : la "
+            "légende « Nombre de votes par thème. En orange, les thèmes sur… » est "
+            "séparée de sa figure, restée page précédente") in err.splitlines()

@@ -74,13 +74,15 @@ def toc_entries(path: Path) -> list[tuple[int, str, str | None]]:
         anchor = link.get(w("anchor"))
         texts = [t.text for t in link.iter(w("t"))]
         codes = "".join(code.text for code in link.iter(w("instrText")))
-        assert texts[0] == headings[anchor]
-        if len(texts) == 1:
-            assert codes == ""
-            entries.append((level, texts[0], None))
+        # A long title is broken before its last word (a line break), which takes its
+        # page number along.
+        title = " ".join(texts[:-1] if codes else texts)
+        assert title == headings[anchor]
+        if not codes:
+            entries.append((level, title, None))
         else:
             assert codes == f" PAGEREF {anchor} \\h "
-            entries.append((level, texts[0], texts[1]))
+            entries.append((level, title, texts[-1]))
     return entries
 
 
@@ -240,3 +242,16 @@ def test_a_heading_that_skips_a_level_is_reported_for_the_toc(in_project, capsys
         "niveau 3 juste après un titre de niveau 1 : le sommaire sautera un niveau ; "
         "donnez-lui le style « Titre 2 », ou limitez les niveaux du sommaire (Références > "
         "Table des matières > Table des matières personnalisée)"]
+
+
+def test_a_long_title_is_broken_before_its_last_word_to_keep_its_page_number():
+    """Its number stood alone on a line of dots in the 2021 synthesis (issue 24)."""
+    from rencontres.word.toc import _number_kept_on_last_line
+
+    long = ("Les thèmes sur lesquels la MOT est particulièrement attendue par ses adhérents "
+            "et partenaires")
+    assert _number_kept_on_last_line(long, 2, 9298) == [long.rsplit(" ", 1)[0], "partenaires"]
+    assert _number_kept_on_last_line("Les participants", 1, 9298) == ["Les participants"]
+    # Two full lines whose second one leaves room: unchanged.
+    two = long + " : les suites données"
+    assert _number_kept_on_last_line(two, 1, 9298) == [two]
