@@ -31,11 +31,12 @@ LIBRARIES = {
     "python-docx": "docx", "docxtpl": "docxtpl", "jinja2": "jinja2",
     "matplotlib": "matplotlib", "pillow": "PIL", "pyyaml": "yaml",
     "xlsxwriter": "xlsxwriter", "pydantic": "pydantic", "watchfiles": "watchfiles",
-    "pypdf": "pypdf", "pikepdf": "pikepdf", "babel": "babel",
+    "pypdf": "pypdf", "pikepdf": "pikepdf", "babel": "babel", "pdfplumber": "pdfplumber",
 }
 TEST_LIBRARIES = {
     "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis",
-    "jsonschema": "jsonschema", "polytypo": "polytypo", "mypy": "mypy", "ruff": "ruff",
+    "jsonschema": "jsonschema", "polytypo": "polytypo", "openxml-audit": "openxml_audit",
+    "mypy": "mypy", "ruff": "ruff",
     # Stub packages: found by their folder of .pyi files, never imported.
     "types-pyyaml": "yaml-stubs", "types-lxml": "lxml-stubs",
 }

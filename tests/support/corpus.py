@@ -244,12 +244,12 @@ class _OneLibreOffice:
     """Every build's LibreOffice run, held until each build of the corpus is waiting on
     one (or done), then made as one run per filter: LibreOffice's start, not the
     conversion, is most of what a small build pays (two starts a build, eight builds).
-    The builds run in threads; the conversions are those `pdf._run` makes."""
+    The builds run in threads; the conversions are those `pdf.run` makes."""
 
     def __init__(self, builds: int, work: Path) -> None:
         from rencontres.publishing import pdf
 
-        self.real = pdf._run
+        self.real = pdf.run
         self.active = builds
         self.waiting: list[dict[str, Any]] = []
         self.condition = threading.Condition()
@@ -257,9 +257,10 @@ class _OneLibreOffice:
         self.batches = 0
 
     def run(self, program: str, work: Path, documents: list[Path], target: str,
-            profiles: Path) -> None:
+            profiles: list[Path], timeout: float, what: str) -> None:
         call: dict[str, Any] = {"work": work, "documents": documents, "target": target,
-                                "program": program, "done": False}
+                                "program": program, "profiles": profiles, "timeout": timeout,
+                                "what": what, "done": False}
         with self.condition:
             self.waiting.append(call)
             self._run_when_all_wait()
@@ -281,13 +282,17 @@ class _OneLibreOffice:
             staged = batch / "documents"
             staged.mkdir(parents=True)
             sent = []
-            for number, call in enumerate(c for c in calls if c["target"] == target):
+            batched = [c for c in calls if c["target"] == target]
+            for number, call in enumerate(batched):
                 for document in call["documents"]:
                     copy = staged / f"{number}-{document.name}"
                     shutil.copyfile(document, copy)
                     sent.append((copy, call["work"] / document.with_suffix(".pdf").name))
-            self.real(calls[0]["program"], batch, [copy for copy, _ in sent], target,
-                      self.work / "profils")
+            # The first build's profiles (held for it until its build ends), and the
+            # time all the builds would have had.
+            self.real(batched[0]["program"], batch, [copy for copy, _ in sent], target,
+                      batched[0]["profiles"], sum(c["timeout"] for c in batched),
+                      batched[0]["what"])
             for copy, result in sent:
                 converted = batch / copy.with_suffix(".pdf").name
                 if converted.is_file():
@@ -318,8 +323,8 @@ def build_corpus(base: Path) -> dict[str, Path]:
         finally:
             batcher.finished()
 
-    saved = pdf._run
-    pdf._run = batcher.run  # type: ignore[assignment]
+    saved = pdf.run
+    pdf.run = batcher.run  # type: ignore[assignment]
     try:
         threads = [threading.Thread(target=build_shape, args=(shape,)) for shape in SHAPES]
         for thread in threads:
@@ -327,7 +332,7 @@ def build_corpus(base: Path) -> dict[str, Path]:
         for thread in threads:
             thread.join()
     finally:
-        pdf._run = saved  # type: ignore[assignment]
+        pdf.run = saved  # type: ignore[assignment]
     if errors:
         shape, error = errors[0]
         raise AssertionError(f"forme « {shape.name} » ({shape.what}) : {error}") from error
