@@ -161,6 +161,7 @@ class MapLayout:
     legend: Box
     year: int
     previous_year: int | None
+    numbered: bool = False            # too many labels to place: a number by each marker
 
     @property
     def height_in(self) -> float:
@@ -239,6 +240,18 @@ def _line_grid(frame: Box) -> LineGrid:
 
 
 def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) -> MapLayout:
+    """The labelled layout (see _layout); when its labels cannot all be placed clear of
+    each other, of the markers and of the borders (a map crowded beyond any edition
+    seen, 30 territories), each marker gets its number instead, and the caption lists
+    the numbers' territories and figures (numbered_caption)."""
+    labelled = _layout(entries, year, previous_year, numbered=False)
+    if not map_problems(labelled):
+        return labelled
+    return _layout(entries, year, previous_year, numbered=True)
+
+
+def _layout(entries: list[MapEntry], year: int, previous_year: int | None,
+            numbered: bool) -> MapLayout:
     """Where everything goes, in km: markers (area ∝ participants), then each label at
     the nearest place clear of the border lines, the markers, the legend and the labels
     placed before it (see map_placement), then the countries' names where nothing is."""
@@ -260,7 +273,8 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
                for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
     legend = _legend_box(km_pt, legend_lines(year, previous_year,
                                              any(e.current is None for e in entries)))
-    labels = [_label_lines(entry, year, previous_year) for entry in entries]
+    labels = [([str(number)], []) if numbered else _label_lines(entry, year, previous_year)
+              for number, entry in enumerate(entries, start=1)]
 
     def placed_in(order: list[int]) -> tuple[float, Obstacles, dict[int, Placement]]:
         obstacles = Obstacles(frame, _line_grid(frame), LINE_MARGIN_PT * km_pt, circles,
@@ -294,7 +308,8 @@ def map_layout(entries: list[MapEntry], year: int, previous_year: int | None) ->
                                       tuple(names + figures), len(names), placement.box,
                                       placement.align, placement.leader))
     countries = _country_names(km_pt, obstacles)
-    return MapLayout(frame, km_pt, tuple(placed), countries, legend, year, previous_year)
+    return MapLayout(frame, km_pt, tuple(placed), countries, legend, year, previous_year,
+                     numbered)
 
 
 def _anywhere(circle: Circle, width: float, height: float, km_pt: float) -> Placement:
@@ -420,10 +435,23 @@ def map_fields(content: Content, edition: Edition) -> MapValues:
     years = f"{previous.year} et {edition.year}" if previous else str(edition.year)
     caption = (f"Participants aux Rencontres territoriales {years} par territoire ; la "
                "surface de chaque cercle est proportionnelle au nombre de participants.")
+    if isinstance(chart, MapChart) and chart.layout.numbered:
+        caption += " " + numbered_caption(chart.layout)
     unplaced = [t.name for t in content.referentiel.territories if t.map_place is None]
     if unplaced:
         caption += f" Non placés sur la carte : {join_words(unplaced)}."
     return MapValues(carte=chart, legende_carte=caption)
+
+
+def numbered_caption(layout: MapLayout) -> str:
+    """What the numbers of a crowded map stand for, with each territory's figures."""
+    listed = []
+    for number, placed in enumerate(layout.territories, start=1):
+        figures = [figures_line(placed.entry.current, layout.year)]
+        if layout.previous_year is not None:
+            figures.append(figures_line(placed.entry.previous, layout.previous_year))
+        listed.append(f"{number} : {placed.entry.name} ({', '.join(figures)})")
+    return f"Numéros des cercles : {' ; '.join(listed)}."
 
 
 def map_entries(content: Content, edition: Edition) -> list[MapEntry]:

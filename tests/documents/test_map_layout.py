@@ -159,3 +159,35 @@ def test_the_map_of_a_built_edition_is_given_for_checking():
                                                                      "Ardennes"]
     assert ("22 en 2021", style.TEXT, style.WHITE) in [(t.text, t.color, t.halo)
                                                        for t in figure.texts]
+
+
+def test_a_map_too_crowded_for_its_labels_numbers_its_markers(tmp_path):
+    """30 territories (tests/support/corpus.py): 76 problems with labels (on borders, on
+    markers, on each other); a number by each marker instead, and the caption says whose."""
+    from support.corpus import thirty_territories
+
+    from rencontres.content.loading import load_content
+    from rencontres.documents.map import map_fields, map_figure
+
+    thirty_territories(tmp_path)
+    content = load_content(tmp_path / "content")
+    edition = content.editions[max(content.editions)]
+    figure = map_figure(content, edition)
+    assert figure is not None and figure.layout.numbered and figure.problems == ()
+    assert [placed.lines for placed in figure.layout.territories][:2] == [("1",), ("2",)]
+    caption = map_fields(content, edition)["legende_carte"]
+    assert caption.startswith(
+        "Participants aux Rencontres territoriales 2020 et 2021 par territoire ; la surface "
+        "de chaque cercle est proportionnelle au nombre de participants. Numéros des "
+        "cercles : 1 : Eurométropole transfrontalière numéro 1 et ses voisins (10 en 2021, "
+        "5 en 2020) ; 2 : ")
+
+
+def test_an_edition_whose_labels_fit_keeps_them():
+    from rencontres.content.loading import load_content
+    from rencontres.documents.map import map_figure
+
+    content = load_content(REPO / "content")
+    figure = map_figure(content, content.editions[2021])
+    assert figure is not None and not figure.layout.numbered
+    assert figure.layout.territories[0].lines[0] == "Hauts-de-France"
