@@ -114,14 +114,16 @@ def _install(folder: Path, python: Path, root: Path, test: bool) -> None:
     import venv  # here: its imports cost a build with nothing to do ~10 ms
 
     (folder / STAMP).unlink(missing_ok=True)
-    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+    if not python.is_file():  # else the build's environment, to which the tests' are added
+        venv.EnvBuilder(with_pip=True, clear=True).create(folder)
     target = f"{root.resolve()}[test]" if test else str(root.resolve())
     done = subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
                            "--quiet", "--editable", target])
     if done.returncode != 0:
         raise SetupError(
             "L'installation des bibliothèques a échoué (voir les messages de pip ci-dessus) : "
-            "vérifiez la connexion Internet, puis relancez.")
+            f"vérifiez la connexion Internet, puis relancez ; si elle échoue encore, supprimez "
+            f"le dossier {folder}.")
     temporary = folder / (STAMP + ".tmp")
     temporary.write_text(_stamp(root, test), encoding="utf-8")
     os.replace(temporary, folder / STAMP)
