@@ -467,13 +467,22 @@ def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
             for t in content.referentiel.territories if t.map_place is not None]
 
 
-def territories_map(content: Content, edition: Edition) -> Chart | None:
-    """The map of the edition's participants; None when no territory has a place on it."""
+def edition_layout(content: Content, edition: Edition) -> MapLayout | None:
+    """The layout of the map of `edition`; None when no territory has a place on it."""
     entries = map_entries(content, edition)
     if not entries:
         return None
     previous = content.previous(edition)
-    layout = map_layout(entries, edition.year, previous.year if previous else None)
+    return map_layout(entries, edition.year, previous.year if previous else None)
+
+
+def territories_map(content: Content, edition: Edition) -> Chart | None:
+    """The map of the edition's participants; None when no territory has a place on it."""
+    layout = edition_layout(content, edition)
+    if layout is None:
+        return None
+    entries = [placed.entry for placed in layout.territories]
+    previous = content.previous(edition)
     colors = layout.year_colors
     series = [Series(str(edition.year), [e.current for e in entries], colors[edition.year])]
     if previous is not None:
@@ -497,11 +506,9 @@ class MapFigure:
 
 def map_figure(content: Content, edition: Edition) -> MapFigure | None:
     """The map of the synthesis of `edition`, as built, for checking; None without one."""
-    entries = map_entries(content, edition)
-    if not entries:
+    layout = edition_layout(content, edition)
+    if layout is None:
         return None
-    previous = content.previous(edition)
-    layout = map_layout(entries, edition.year, previous.year if previous else None)
     return MapFigure(layout, layout.year_colors, tuple(map_texts(layout)),
                      tuple(map_problems(layout)))
 

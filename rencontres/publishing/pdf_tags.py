@@ -28,7 +28,7 @@ def finish_tags(pdf: bytes, document: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as opened:
         if "/StructTreeRoot" not in opened.Root:
             return pdf
-        figures = [element for element in _elements(opened.Root.StructTreeRoot.get("/K"))
+        figures = [element for element in structure_elements(opened.Root.StructTreeRoot.get("/K"))
                    if element.get("/S") == "/Figure"]
         # Matched by what they are, not by their rank among all figures: a picture
         # without alt text before a chart must not take the chart's text.
@@ -58,17 +58,17 @@ def _chart_descriptions(document: bytes) -> list[str]:
     return [doc_pr.get("descr", "") for doc_pr, _ in drawings(body)]
 
 
-def _elements(node: Any) -> Iterator[Any]:
+def structure_elements(node: Any) -> Iterator[Any]:
     """The structure elements under `node`, in reading order."""
     import pikepdf
 
     if isinstance(node, pikepdf.Array):
         for item in node:
-            yield from _elements(item)
+            yield from structure_elements(item)
     elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
         yield node
         if "/K" in node:
-            yield from _elements(node.K)
+            yield from structure_elements(node.K)
 
 
 def _kids(element: Any) -> list[Any]:
@@ -93,7 +93,7 @@ def _tag_artifact_pictures(pdf: Any, figures: list[Any]) -> None:
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     page_of_element: dict[tuple[int, int], int] = {}
     last_page = 0
-    for element in _elements(pdf.Root.StructTreeRoot.get("/K")):
+    for element in structure_elements(pdf.Root.StructTreeRoot.get("/K")):
         if "/Pg" in element and element.Pg.objgen in pages:
             last_page = pages[element.Pg.objgen]
         page_of_element[element.objgen] = last_page

@@ -13,6 +13,7 @@ import pytest
 
 from rencontres.cli import main
 from rencontres.publishing.pdf import find_libreoffice
+from rencontres.publishing.pdf_tags import structure_elements
 
 REPO = Path(__file__).resolve().parents[2]
 TITLES = {"compte-rendu-2021-hauts-de-france.pdf":
@@ -45,24 +46,14 @@ def problems(path: Path) -> list[str]:
         for name, target in dict(tree.get("/RoleMap", {})).items():
             if name in STANDARD:
                 found.append(f"type standard {name} renvoyé vers {target}")
-        figures = [element for element in _elements(tree.K) if element.get("/S") == "/Figure"]
+        figures = [element for element in structure_elements(tree.K) if element.get("/S") == "/Figure"]
         if not figures:
             found.append("aucune figure balisée")
         found += [f"figure sans texte de remplacement ({i})" for i, figure in
                   enumerate(figures, 1) if not str(figure.get("/Alt", "")).strip()]
-        if not any(element.get("/S") == "/H1" for element in _elements(tree.K)):
+        if not any(element.get("/S") == "/H1" for element in structure_elements(tree.K)):
             found.append("aucun titre H1")
     return found
-
-
-def _elements(node):
-    if isinstance(node, pikepdf.Array):
-        for item in node:
-            yield from _elements(item)
-    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-        yield node
-        if "/K" in node:
-            yield from _elements(node.K)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +82,7 @@ def test_the_pdf_check_catches_an_untagged_export(pdfs, tmp_path):
 
 def test_each_chart_of_the_synthesis_is_a_figure_with_its_data_as_alt_text(pdfs):
     with pikepdf.open(pdfs / "synthese-2021.pdf") as pdf:
-        alts = [str(e.Alt) for e in _elements(pdf.Root.StructTreeRoot.K)
+        alts = [str(e.Alt) for e in structure_elements(pdf.Root.StructTreeRoot.K)
                 if e.get("/S") == "/Figure"]
     assert [alt.split(".")[0] for alt in alts] == [
         "Carte des participants aux Rencontres territoriales 2020 et 2021 par territoire, le "
@@ -127,7 +118,7 @@ def test_every_figure_holds_its_drawing_and_every_tabs_is_a_name(pdfs):
     for name in TITLES:
         with pikepdf.open(pdfs / name) as pdf:
             empty = [str(element.get("/Alt"))[:40] for element in
-                     _elements(pdf.Root.StructTreeRoot.K)
+                     structure_elements(pdf.Root.StructTreeRoot.K)
                      if element.get("/S") == "/Figure" and "/K" not in element]
             assert empty == [], name
             tabs = [page.obj.get("/Tabs") for page in pdf.pages]

@@ -24,6 +24,7 @@ from support.templates import make_chart_template, make_template
 
 from rencontres.cli import main
 from rencontres.errors import TemplateError
+from rencontres.publishing.pdf_tags import structure_elements
 from rencontres.word.render import Properties, render
 
 REPORT = Path("output/2021/compte-rendu-2021-hauts-de-france.docx")
@@ -348,18 +349,6 @@ def test_a_picture_without_alt_text_before_the_chart_keeps_none_in_the_pdf(proje
     converted = pdf.convert([built], tmp_path, datetime.date(2021, 12, 1))[built]
     with pikepdf.open(io.BytesIO(converted)) as opened:
         figures = [(bool(element.get("/K")), str(element.get("/Alt", "")))
-                   for element in _structure(opened.Root.StructTreeRoot.K)
+                   for element in structure_elements(opened.Root.StructTreeRoot.K)
                    if element.get("/S") == "/Figure"]
     assert figures == [(True, ""), (True, context.votes_chart.alt_text)]
-
-
-def _structure(node):
-    import pikepdf
-
-    if isinstance(node, pikepdf.Array):
-        for item in node:
-            yield from _structure(item)
-    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-        yield node
-        if "/K" in node:
-            yield from _structure(node.K)
