@@ -444,14 +444,11 @@ def map_fields(content: Content, edition: Edition) -> MapValues:
 
 
 def numbered_caption(layout: MapLayout) -> str:
-    """What the numbers of a crowded map stand for, with each territory's figures."""
-    listed = []
-    for number, placed in enumerate(layout.territories, start=1):
-        figures = [figures_line(placed.entry.current, layout.year)]
-        if layout.previous_year is not None:
-            figures.append(figures_line(placed.entry.previous, layout.previous_year))
-        listed.append(f"{number} : {placed.entry.name} ({', '.join(figures)})")
-    return f"Numéros des cercles : {' ; '.join(listed)}."
+    """What the numbers of a crowded map stand for (the figures are in the participants
+    chart that follows, and in the map's alternative text)."""
+    listed = " ; ".join(f"{number} : {placed.entry.name}"
+                        for number, placed in enumerate(layout.territories, start=1))
+    return f"Numéros des cercles : {listed}."
 
 
 def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
@@ -473,7 +470,13 @@ def edition_layout(content: Content, edition: Edition) -> MapLayout | None:
     if not entries:
         return None
     previous = content.previous(edition)
-    return map_layout(entries, edition.year, previous.year if previous else None)
+    return _kept_layout(tuple(entries), edition.year, previous.year if previous else None)
+
+
+@lru_cache(maxsize=4)
+def _kept_layout(entries: tuple[MapEntry, ...], year: int, previous_year: int | None) -> MapLayout:
+    """map_layout, once for the map and for its check."""
+    return map_layout(list(entries), year, previous_year)
 
 
 def territories_map(content: Content, edition: Edition) -> Chart | None:
