@@ -16,22 +16,6 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     remember(item)
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """One worker more than the cores: many tests wait on LibreOffice, on the processes
-    they start or on a signal, and the extra worker keeps the cores busy meanwhile."""
-    import os
-
-    return (os.cpu_count() or 1) + 1
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests of the corpus of edition shapes on one worker (`--dist loadgroup`): the
-    others would wait, idle, for the one that builds it."""
-    for item in items:
-        if "corpus" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("corpus"))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The user's cache (page layouts of tables of contents, the map's background), one
