@@ -16,7 +16,7 @@ from docx.enum.shape import WD_INLINE_SHAPE
 from support.content_builders import build_content, edition, referentiel, report
 from support.native_charts import NS, native_chart, schema_problems, series_of
 
-from rencontres.content.loading import Edition
+from rencontres.content.loading import Content, Edition
 from rencontres.content.model import EditionInfo
 from rencontres.documents.charts import MAX_HEIGHT, Chart, Series
 from rencontres.documents.synthesis import synthesis_context
@@ -203,6 +203,16 @@ def _words(pdf: Path, page: int) -> list[tuple[str, float, float]]:
         r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html)]
 
 
+def synthesis_pdf(content: Content, tmp_path: Path) -> Path:
+    """The 2021 synthesis of `content`, rendered and converted by LibreOffice."""
+    document = tmp_path / "synthese.docx"
+    document.write_bytes(render(SYNTHESIS, synthesis_context(content, content.editions[2021]),
+                                PROPERTIES))
+    pdf = tmp_path / "synthese.pdf"
+    pdf.write_bytes(convert([document], tmp_path, datetime.date(2021, 12, 1))[document])
+    return pdf
+
+
 def test_libreoffice_draws_every_territory_and_the_legend_in_the_order_of_the_bars(tmp_path):
     """Ten territories, three editions: every territory's name on the page, and within
     each territory the bars from top to bottom in the order the legend lists the years,
@@ -215,12 +225,8 @@ def test_libreoffice_draws_every_territory_and_the_legend_in_the_order_of_the_ba
         reports={tid: report(tid, 100 * (index + 1) + number)
                  for number, (tid, _) in enumerate(territories, 1)})
         for index, year in enumerate((2019, 2020, 2021))]
-    content = build_content(*editions, ref=referentiel(territories=territories))
-    context = synthesis_context(content, content.editions[2021])
-    document = tmp_path / "synthese.docx"
-    document.write_bytes(render(SYNTHESIS, context, PROPERTIES))
-    pdf = tmp_path / "synthese.pdf"
-    pdf.write_bytes(convert([document], tmp_path, datetime.date(2021, 12, 1))[document])
+    pdf = synthesis_pdf(build_content(*editions, ref=referentiel(territories=territories)),
+                        tmp_path)
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     page = next(index for index, text in enumerate(pages, 1)
@@ -247,12 +253,8 @@ def test_libreoffice_shows_thirty_territories_on_the_page_of_their_caption(tmp_p
         reports={tid: report(tid, 10 + number + year % 2)
                  for number, (tid, _) in enumerate(territories)})
         for year in (2020, 2021)]
-    content = build_content(*editions, ref=referentiel(territories=territories))
-    context = synthesis_context(content, content.editions[2021])
-    document = tmp_path / "synthese.docx"
-    document.write_bytes(render(SYNTHESIS, context, PROPERTIES))
-    pdf = tmp_path / "synthese.pdf"
-    pdf.write_bytes(convert([document], tmp_path, datetime.date(2021, 12, 1))[document])
+    pdf = synthesis_pdf(build_content(*editions, ref=referentiel(territories=territories)),
+                        tmp_path)
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                            text=True, check=True).stdout.split("\f")
     caption = "Nombre de participants par territoire en 2020 et en 2021."
