@@ -167,6 +167,9 @@ def _parser() -> FrenchParser:
     release_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                                 metavar="N", help="documents construits en parallèle "
                                                   "(par défaut : nombre de processeurs)")
+    release_parser.add_argument("--provisoire", action="store_true",
+                                help="diffuser une édition provisoire (Rencontres à venir, "
+                                     "comptes-rendus en brouillon) ; son paquet le dit")
 
     changes_parser = commands.add_parser(
         "changements", aliases=list(COMMANDS["changements"]), parents=[common],
@@ -460,13 +463,15 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
     try:
         done = distribute(project, BuildOptions(year=arguments.edition,
                                                 workers=arguments.jobs),
-                          progress=progress.advance, on_start=progress.start)
+                          progress=progress.advance, on_start=progress.start,
+                          provisional=arguments.provisoire)
     finally:
         progress.close()
     _print_report(done.report, quiet=False, verbose=False)
     release = done.distribution
     joined = f" (avec {modifications_name(release.version)})" if done.changes else ""
-    print(f"Diffusion v{release.version} de l'édition {release.year} enregistrée : "
+    kind = " provisoire" if done.provisional else ""
+    print(f"Diffusion{kind} v{release.version} de l'édition {release.year} enregistrée : "
           f"{display_path(release.package)}{joined}")
     print("C'est le paquet à envoyer aux membres.")
     return EXIT_OK

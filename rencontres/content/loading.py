@@ -281,8 +281,30 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
     problems += _check_suggestion_ids(documents)
     if info is None:
         return None
+    if loaded_info is not None and referentiel is not None:
+        problems += _check_upcoming(loaded_info[0], loaded_info[1], known_ids, reports, year)
     ordered = {tid: reports[tid] for tid in known_ids if tid in reports}
     return Edition(info, directory, ordered, synthesis, report_files)
+
+
+def _check_upcoming(info: EditionInfo, document: YamlDocument, known_ids: list[str],
+                    reports: dict[str, TerritoryReport], year: int | None) -> list[Problem]:
+    """A Rencontre to come names a territory of the referentiel, once, that has no file
+    yet: a Rencontre held has its file, and is no longer to come."""
+    problems = []
+    for index, planned in enumerate(info.upcoming):
+        path = ("a_venir", index, "territoire")
+        problems += _unknown(document, path, planned.territory, known_ids, "territoire")
+        if planned.territory in reports:
+            problems.append(document.problem(
+                path, f"le territoire « {shown(planned.territory)} » a déjà son fichier : sa "
+                      "Rencontre a eu lieu, retirez-le de « a_venir »"))
+        if year is not None:
+            problems += _far_date(document, ("a_venir", index, "date"), planned.date, year,
+                                  "date prévue")
+    problems += _duplicates(document, ("a_venir",), [p.territory for p in info.upcoming],
+                            ("territoire",), "territoire")
+    return problems
 
 
 def _yaml_files(directory: Path) -> Iterable[Path]:

@@ -134,11 +134,29 @@ class Referentiel(ContentModel):
 
 # --- <année>/edition.yaml ---------------------------------------------------
 
+class PlannedRencontre(ContentModel):
+    """A Rencontre still to come: the edition is provisional until it is held."""
+
+    territory: Id = Field(alias="territoire",
+                          description="Identifiant du territoire (référentiel).")
+    date: datetime.date | None = Field(None, alias="date",
+                                       description="Date prévue de la Rencontre (AAAA-MM-JJ).")
+
+
 class EditionInfo(ContentModel):
     year: StrictInt = Field(alias="annee", ge=2000, le=2100, description="Année de l'édition.")
     title: Text = _text("titre", "Titre de l'édition (ex. « Rencontres territoriales 2021 »).")
     date: datetime.date | None = Field(None, alias="date",
                                        description="Date de publication des documents (AAAA-MM-JJ).")
+    # Excluded: what the synthesis says of them is computed (documents/synthesis.py).
+    upcoming: list[PlannedRencontre] = Field(
+        default_factory=list, alias="a_venir", exclude=True,
+        description="Les Rencontres encore à venir, avec leur date prévue : tant qu'il en "
+                    "reste, l'édition est provisoire.")
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.upcoming)
 
 
 # --- <année>/territoires/<id>.yaml ------------------------------------------
@@ -258,6 +276,9 @@ class TerritoryReport(ContentModel):
                     "absent ou null : non renseigné ; [] : aucun.")
     sections: list[Section] = Field(default_factory=list, alias="sections",
                                     description="Les parties du compte-rendu, dans l'ordre.")
+    draft: bool = Field(False, alias="brouillon", strict=True,
+                        description="Vrai : le compte-rendu est un brouillon, marqué "
+                                    "« version provisoire ».")
     cross_cutting_ideas: list[Item] = Field(
         default_factory=list, alias="idees_transversales",
         description="Idées transversales à certains thèmes.")

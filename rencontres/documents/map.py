@@ -113,6 +113,8 @@ class MapEntry:
     label_side: str
     current: int | None
     previous: int | None
+    upcoming: bool = False  # no file yet: its Rencontre is still to come
+
 
 
 @dataclass(frozen=True)
@@ -188,15 +190,27 @@ def _text_width(text: str, size: float, em: float) -> float:
     return len(text) * size * em
 
 
-def figures_line(count: int | None, year: int) -> str:
-    return f"{count} en {year}" if count is not None else f"pas de données en {year}"
+def figures_line(count: int | None, year: int, upcoming: bool = False) -> str:
+    if count is not None:
+        return f"{count} en {year}"
+    return f"à venir en {year}" if upcoming else f"pas de données en {year}"
+
+
+def absent_line(entries: list[MapEntry], year: int) -> str:
+    """The legend's line for the empty circles of `year`, or nothing without one."""
+    absent = [entry.upcoming for entry in entries if entry.current is None]
+    if not absent:
+        return ""
+    if all(absent):
+        return f"à venir en {year}"
+    return f"pas de données ou à venir en {year}" if any(absent) else f"pas de données en {year}"
 
 
 def _label_lines(entry: MapEntry, year: int, previous_year: int | None) -> tuple[list[str], list[str]]:
     # « Genevois / Alpes du Nord »: a line break after the slash, then by words.
     parts = entry.name.replace(" / ", " /\n").split("\n")
     names = [line for part in parts for line in textwrap.wrap(part, 16)] or [entry.name]
-    figures = [figures_line(entry.current, year)]
+    figures = [figures_line(entry.current, year, entry.upcoming)]
     if previous_year is not None:
         figures.append(figures_line(entry.previous, previous_year))
     return names, figures
@@ -271,8 +285,7 @@ def _layout(entries: list[MapEntry], year: int, previous_year: int | None,
                       else None for e in entries]
     circles = [Circle(x, y, max(r, p or 0))
                for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
-    legend = _legend_box(km_pt, legend_lines(year, previous_year,
-                                             any(e.current is None for e in entries)))
+    legend = _legend_box(km_pt, legend_lines(year, previous_year, absent_line(entries, year)))
     labels = [([str(number)], []) if numbered else _label_lines(entry, year, previous_year)
               for number, entry in enumerate(entries, start=1)]
 
@@ -352,13 +365,13 @@ def _country_names(km_pt: float, obstacles: Obstacles) -> tuple[CountryName, ...
     return tuple(names)
 
 
-def legend_lines(year: int, previous_year: int | None, absent: bool) -> tuple[str, ...]:
+def legend_lines(year: int, previous_year: int | None, absent: str) -> tuple[str, ...]:
     """The legend's title, then one line per kind of circle the map shows."""
     lines = ["Participants :", str(year)]
     if previous_year is not None:
         lines.append(str(previous_year))
     if absent:
-        lines.append(f"pas de données en {year}")
+        lines.append(absent)
     return tuple(lines)
 
 
@@ -459,8 +472,10 @@ def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
         report = of.reports.get(territory_id) if of is not None else None
         return report.participants.total if report is not None else None
 
+    upcoming = {planned.territory for planned in edition.info.upcoming}
     return [MapEntry(t.name, t.map_place.longitude, t.map_place.latitude,
-                     t.map_place.label_side, total(edition, t.id), total(previous, t.id))
+                     t.map_place.label_side, total(edition, t.id), total(previous, t.id),
+                     t.id in upcoming)
             for t in content.referentiel.territories if t.map_place is not None]
 
 
@@ -535,7 +550,8 @@ def map_alt_text(layout: MapLayout, content: Content, edition: Edition) -> str:
     for placed in layout.territories:
         entry = placed.entry
         now = (plural(entry.current, "participant") + f" en {layout.year}"
-               if entry.current is not None else f"pas de données en {layout.year}")
+               if entry.current is not None
+               else figures_line(None, layout.year, entry.upcoming))
         if layout.previous_year is not None:
             now += f", {figures_line(entry.previous, layout.previous_year)}"
         stated.append(f"{entry.name} : {now}")
@@ -629,7 +645,8 @@ def map_texts(layout: MapLayout) -> list[MapText]:
     texts = [MapText(c.text, *pixels(c.x, c.y), "mm", COUNTRY_PT, False, style.GREY)
              for c in layout.countries]
     box = layout.legend
-    title, *lines = legend_lines(layout.year, layout.previous_year, _absent(layout))
+    title, *lines = legend_lines(layout.year, layout.previous_year,
+                                 absent_line([p.entry for p in layout.territories], layout.year))
     texts.append(MapText(title, *pixels(box.left, box.top - 0.5 * LEGEND_ROW_PT
                                         * layout.km_per_point), "lm", FIGURE_PT, True, TEXT))
     for row, text in enumerate(lines, 1):

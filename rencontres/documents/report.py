@@ -21,6 +21,8 @@ from .charts import Chart, Series
 from .context import TemplateContext
 from .french import counted, headed, join_words, long_date
 
+DRAFT = "Version provisoire (brouillon)"
+
 
 class VoteRow(BaseModel):
     model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=False)
@@ -60,6 +62,9 @@ class ReportContext(TemplateContext):
 
     edition: EditionInfo = Field(alias="edition", description="L'édition (année, titre, date).")
     territory: Territory = Field(alias="territoire", description="Le territoire (nom, pays).")
+    status: str = Field(alias="statut",
+                        description="« Version provisoire (brouillon) » pour un compte-rendu "
+                                    "marqué « brouillon » dans son fichier ; vide sinon.")
     date: datetime.date | None = Field(alias="date",
                                        description="Date de la Rencontre, ou rien.")
     meeting_date: str = Field(alias="date_en_lettres",
@@ -133,6 +138,7 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
     return ReportContext(
         edition=edition.info,
         territory=territory,
+        status=DRAFT if report.draft else "",
         date=report.date,
         meeting_date=long_date(report.date),
         place=report.place,
