@@ -595,13 +595,23 @@ def _fields(project: Project, write: bool) -> int:
 
 def _new_edition(project: Project, year: int) -> int:
     from .content.scaffold import new_edition_files
+    from .documents.french import join_words
     from .publishing.output import write_new_folder
 
-    files = new_edition_files(project.content_dir, year)
+    scaffold = new_edition_files(project.content_dir, year)
     write_new_folder(project.content_dir / str(year),
-                     {path: text.encode("utf-8") for path, text in files.items()})
-    for path in files:
+                     {path: text.encode("utf-8") for path, text in scaffold.files.items()})
+    for path in scaffold.files:
         print(f"Créé : {display_path(path)}")
-    print(f"Édition {year} prête à remplir : complétez les fichiers puis lancez "
-          f"« python build.py verifier ».")
+    print(f"Édition {year} prête à remplir (préparée à partir de {scaffold.source}) : "
+          f"complétez les fichiers puis lancez « python build.py verifier ».")
+    if scaffold.later:
+        later = join_words([str(y) for y in scaffold.later])
+        print(f"Les éditions suivantes ({later}) se comparent désormais à {year} et en suivent "
+              f"les suggestions : elles ne se construisent qu'une fois ses fichiers remplis, "
+              "et leurs documents sont alors reconstruits.")
+    if scaffold.skipped:
+        missing = join_words([str(y) for y in scaffold.skipped])
+        print(f"Sans édition saisie : {missing} ; « python build.py nouvelle-edition "
+              f"{scaffold.skipped[0]} » la prépare, si elle a eu lieu.")
     return EXIT_OK

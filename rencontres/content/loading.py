@@ -138,7 +138,7 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
         before = editions.get(int(year_dirs[index - 1].name)) if index else None
         checked = index == 0 or before is not None
         edition = _load_edition(directory, referentiel, problems, warnings, digests,
-                                before, checked)
+                                before, checked, list(editions.values()))
         if edition is not None:
             editions[edition.year] = edition
     if problems or referentiel is None:  # no referentiel: its problems are listed
@@ -221,8 +221,8 @@ def _far_date(document: YamlDocument, path: YamlPath, date: datetime.date | None
 
 def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
                   warnings: list[Problem], digests: dict[Path, str],
-                  previous: Edition | None = None, check_follow_ups: bool = True
-                  ) -> Edition | None:
+                  previous: Edition | None = None, check_follow_ups: bool = True,
+                  earlier: list[Edition] | None = None) -> Edition | None:
     info: EditionInfo | None = None
     year: int | None = None  # the edition's, once it is the folder's (else already said)
     loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
@@ -277,7 +277,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
             problems += _check_synthesis(synthesis, doc, referentiel)
             documents.append((synthesis, doc))
             if check_follow_ups:
-                problems += _check_follow_ups(synthesis, doc, previous)
+                problems += _check_follow_ups(synthesis, doc, previous, earlier or [])
     problems += _check_suggestion_ids(documents)
     if info is None:
         return None
@@ -493,17 +493,28 @@ def _check_suggestion_ids(documents: list[tuple[TerritoryReport | Synthesis, Yam
 
 
 def _check_follow_ups(synthesis: Synthesis, document: YamlDocument,
-                      previous: Edition | None) -> list[Problem]:
-    """Each follow-up names a suggestion of the previous edition entered, once."""
+                      previous: Edition | None, earlier: list[Edition]) -> list[Problem]:
+    """Each follow-up names a suggestion of the previous edition entered, once. One of an
+    older edition is said so: an edition entered since (a year filled in afterwards)
+    now comes between, and gives its follow-up."""
     if not synthesis.follow_ups:
         return []
     if previous is None:
         return [document.problem(("suivi",), "aucune édition précédente : pas de suggestion "
                                              "dont donner le suivi")]
     known = suggestion_ids(previous)
+    older = {sid: edition for edition in earlier if edition.year < previous.year
+             for sid in suggestion_ids(edition)}
     problems = []
     for index, follow_up in enumerate(synthesis.follow_ups):
-        if follow_up.suggestion not in known:
+        if follow_up.suggestion in older:
+            problems.append(document.problem(
+                ("suivi", index, "suggestion"),
+                f"suggestion « {shown(follow_up.suggestion)} » de l'édition "
+                f"{older[follow_up.suggestion].year}, pas de la précédente ({previous.year}) : "
+                f"son suivi se donne dans "
+                f"{display_path(previous.directory / SYNTHESIS_FILE)}"))
+        elif follow_up.suggestion not in known:
             problems.append(document.problem(
                 ("suivi", index, "suggestion"),
                 f"suggestion « {shown_exactly(follow_up.suggestion)} » inconnue de l'édition "
