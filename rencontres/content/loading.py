@@ -62,6 +62,27 @@ class Content:
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.referentiel.themes if t.id == theme_id)
 
+    def theme_start(self, theme_id: str) -> int | None:
+        """The first edition of a theme: the referentiel's « depuis », else the first
+        edition that names it (None: none does)."""
+        declared = self.theme(theme_id).since
+        if declared is not None:
+            return declared
+        return next((year for year, edition in sorted(self.editions.items())
+                     if theme_id in themes_named(edition)), None)
+
+
+def themes_named(edition: Edition) -> set[str]:
+    """The themes of the referentiel an edition's files name."""
+    named: set[str] = set()
+    for report in edition.reports.values():
+        named.update(report.local_priorities or [])
+        named.update(report.mot_expected or [])
+        named.update(v.theme for v in report.voted_themes if v.theme is not None)
+    if edition.synthesis is not None:
+        named.update(idea.theme for idea in edition.synthesis.common_ideas)
+    return named
+
 
 # Four ASCII digits: « ２０２２ » and « 2022² » are digits too, to Python.
 EDITION_FOLDER = re.compile(r"[0-9]{4}")

@@ -113,6 +113,11 @@ class Theme(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court du thème de synthèse.",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     label: Text = _text("libelle", "Libellé du thème dans la synthèse.")
+    # Excluded: read by the trends only, never handed to a template.
+    since: StrictInt | None = Field(
+        None, alias="depuis", ge=2000, le=2100, exclude=True,
+        description="Première édition où le thème existe (ex. 2023) ; sans elle, la "
+                    "première édition qui le nomme. Avant, les tendances disent « n. d. ».")
 
 
 class Category(ContentModel):

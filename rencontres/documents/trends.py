@@ -40,11 +40,13 @@ class TrendRow(_View):
 
 
 class ThemeTrendRow(_View):
-    libelle: str = Field(description="Libellé du thème (référentiel).")
+    libelle: str = Field(description="Libellé du thème (référentiel), suivi de « (thème "
+                                     "créé en 2023) » pour un thème plus récent que la "
+                                     "première édition.")
     valeurs: list[str] = Field(
         description="Nombre de territoires l'ayant cité à chaque édition, ex. « 7 sur 9 » "
                     "(sur les territoires qui ont renseigné la liste) ; « n. d. » quand aucun "
-                    "ne l'a renseignée.")
+                    "ne l'a renseignée, ou avant la création du thème.")
 
 
 class TrendFields(TemplateContext):
@@ -147,16 +149,21 @@ def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCo
                 recorded: Callable[[TerritoryReport], list[str] | None]) -> list[ThemeTrendRow]:
     rows = []
     for shown in counts:
+        # A theme added for a later edition did not exist before: « n. d. », never 0.
+        start = content.theme_start(shown.theme.id)
         values = []
         for edition in editions:
             out_of = sum(recorded(report) is not None for report in edition.reports.values())
-            if not out_of:
+            if not out_of or (start is not None and edition.year < start):
                 values.append(MISSING)
                 continue
             count = next(c.count for c in of_edition(content, edition)
                          if c.theme.id == shown.theme.id)
             values.append(f"{count} sur {out_of}")
-        rows.append(ThemeTrendRow(libelle=shown.theme.label, valeurs=values))
+        label = shown.theme.label
+        if start is not None and start > editions[0].year:
+            label += f" (thème créé en {start})"
+        rows.append(ThemeTrendRow(libelle=label, valeurs=values))
     return rows
 
 
