@@ -233,9 +233,11 @@ class VotedTheme(ContentModel):
 
 class Section(ContentModel):
     title: Text = _text("titre", "Titre de la partie (ex. « Mobilité »).")
-    level: Literal[1, 2] = Field(
-        alias="niveau",
-        description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre thème.")
+    # None: not known; the compte-rendu then claims nothing about the MOT's expectation.
+    level: Literal[1, 2] | None = Field(
+        None, alias="niveau",
+        description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre "
+                    "thème ; absent : niveau non connu (le compte-rendu n'en dit rien).")
     voted_themes: Texts = Field(default_factory=list, alias="themes_votes",
                                     description="Libellés des thèmes votés que couvre la partie.")
     objectives: list[Item] = Field(default_factory=list, alias="objectifs",
@@ -252,7 +254,7 @@ class Section(ContentModel):
 
     @model_validator(mode="after")
     def _level_2_has_no_project(self) -> Section:
-        if self.level == 2 and (self.project_ideas or self.partners):
+        if self.level != 1 and (self.project_ideas or self.partners):
             key = "idees_projet" if self.project_ideas else "partenaires"
             raise RuleError("les idées de projet et les partenaires sont réservés aux parties "
                             "de niveau 1", key)

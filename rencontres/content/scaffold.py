@@ -130,8 +130,9 @@ def territory_text(report: TerritoryReport, name: str, year: int, source: Editio
 
 
 def _section_lines(section: Section) -> list[str]:
-    lines = [f"  - titre: {_scalar(section.title)}",
-             f"    niveau: {section.level}"]
+    lines = [f"  - titre: {_scalar(section.title)}"]
+    if section.level is not None:
+        lines.append(f"    niveau: {section.level}")
     if section.voted_themes:
         lines.append(f"    themes_votes: {_flow_list(section.voted_themes)}")
     lines.append("    objectifs: []")

@@ -34,10 +34,12 @@ def draft_reports(content: Content, edition: Edition) -> list[str]:
 def provisional_note(content: Content, edition: Edition) -> str:
     """What is provisional in the edition, for its package; empty when nothing is."""
     from ..documents.french import join_words
-    from ..documents.synthesis import provisional_status, upcoming_line
 
     lines = []
     if edition.info.provisional:
+        # Here only: a build of compte-rendus alone never imports the synthesis' modules.
+        from ..documents.synthesis import provisional_status, upcoming_line
+
         lines += [f"Édition {edition.year} provisoire. {provisional_status(edition)}.",
                   upcoming_line(content, edition)]
     drafts = draft_reports(content, edition)
