@@ -13,7 +13,7 @@ from typing import TypeVar
 from ..errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Section, Synthesis, Territory, TerritoryReport, Theme
 from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
-from .validation import did_you_mean, validate
+from .validation import did_you_mean, validate, validate_what_is_valid
 
 REFERENTIEL_FILE = "referentiel.yaml"
 EDITION_FILE = "edition.yaml"
@@ -171,9 +171,11 @@ _Model = TypeVar("_Model", Referentiel, EditionInfo, TerritoryReport, Synthesis)
 
 
 def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: list[Problem],
-          digests: dict[Path, str]) -> tuple[_Model, YamlDocument] | None:
+          digests: dict[Path, str], partial: bool = False) -> tuple[_Model, YamlDocument] | None:
     """The file's valid value and the document it was read from; None when invalid (its
-    problems added to `problems`)."""
+    problems added to `problems`). `partial`: an invalid file gives the value of what is
+    valid in it, for the checks across files, its problems added all the same (so that
+    the content is refused)."""
     if not path.exists():  # (a FIFO or a device is read, and refused by name)
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None
@@ -186,6 +188,8 @@ def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: li
         return None
     value, model_problems = validate(document, model)
     problems += model_problems
+    if value is None and partial:
+        value = validate_what_is_valid(document, model)
     return None if value is None else (value, document)
 
 
@@ -275,22 +279,31 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                     f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
-            loaded_report = _load(path, TerritoryReport, problems, warnings, digests)
+            known_problems = len(problems)
+            loaded_report = _load(path, TerritoryReport, problems, warnings, digests,
+                                  partial=True)
             if loaded_report is not None and referentiel is not None:
                 report, doc = loaded_report
-                problems += _check_report(report, doc, referentiel)
+                whole = len(problems) == known_problems  # else: what is valid in it
+                # Voted themes cut out for their problems: the parts' labels cannot be
+                # checked against them (each would be said missing).
+                labels_known = whole or bool(report.voted_themes) or \
+                    not (isinstance(doc.data, dict) and doc.data.get("themes_votes"))
+                problems += _check_report(report, doc, referentiel, labels_known)
                 if year is not None:
                     problems += _far_date(doc, ("date",), report.date, year,
                                           "date de la Rencontre")
-                warnings += _empty_sections(report, doc)
-                warnings += _doubtful(report, doc, directory.name)
+                if whole:  # a part emptied of its invalid lists is not empty
+                    warnings += _empty_sections(report, doc)
+                    warnings += _doubtful(report, doc, directory.name)
                 reports[report.territory] = report
                 report_files[report.territory] = path
                 documents.append((report, doc))
 
     synthesis: Synthesis | None = None
     synthesis_path = directory / SYNTHESIS_FILE
-    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests)
+    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests,
+                              partial=True)
                         if synthesis_path.exists() else None)
     if loaded_synthesis is not None:
         synthesis, doc = loaded_synthesis
@@ -403,7 +416,7 @@ def _doubtful(report: TerritoryReport, document: YamlDocument, year: str) -> lis
 
 
 def _check_report(report: TerritoryReport, document: YamlDocument,
-                  referentiel: Referentiel) -> list[Problem]:
+                  referentiel: Referentiel, labels_known: bool = True) -> list[Problem]:
     """Cross-references of a territory file: ids, labels, consistency."""
     problems: list[Problem] = []
     if report.territory != document.path.stem:
@@ -433,6 +446,8 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
         for index, label in enumerate(section.voted_themes):
             path = ("sections", s_index, "themes_votes", index)
             covered[label] += 1
+            if not labels_known:
+                continue
             if label not in labels:
                 problems.append(document.problem(
                     path, f"thème voté « {shown(label)} » absent de « themes_votes »"
