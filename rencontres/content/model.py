@@ -80,17 +80,21 @@ MAX_COUNT = 1_000_000
 
 # --- referentiel.yaml -------------------------------------------------------
 
-# The part of Europe the synthesis' map shows, in degrees: a territory is placed inside.
+# The part of Europe the synthesis' map shows, in degrees: a territory outside it
+# (overseas) is drawn in an inset of the map.
 MAP_LONGITUDES = (-5.5, 10.5)
 MAP_LATITUDES = (41.3, 51.6)
 
 
 class MapPlace(ContentModel):
-    longitude: float = Field(alias="longitude", ge=MAP_LONGITUDES[0], le=MAP_LONGITUDES[1],
+    longitude: float = Field(alias="longitude", ge=-180, le=180,
                              description="Longitude du repère du territoire sur la carte, en "
-                                         "degrés (est positif), ex. 2.9.")
-    latitude: float = Field(alias="latitude", ge=MAP_LATITUDES[0], le=MAP_LATITUDES[1],
-                            description="Latitude du repère, en degrés, ex. 50.7.")
+                                         "degrés (est positif), ex. 2.9 ; hors de la France "
+                                         "métropolitaine (outre-mer), le territoire est "
+                                         "dessiné dans un encart.")
+    latitude: float = Field(alias="latitude", ge=-90, le=90,
+                            description="Latitude du repère, en degrés (nord positif), "
+                                        "ex. 50.7.")
     label_side: Literal["gauche", "droite", "haut", "bas"] = Field(
         alias="etiquette",
         description="De quel côté du repère s'écrivent le nom et les chiffres.")
