@@ -612,6 +612,6 @@ def _new_edition(project: Project, year: int) -> int:
               "et leurs documents sont alors reconstruits.")
     if scaffold.skipped:
         missing = join_words([str(y) for y in scaffold.skipped])
-        print(f"Sans édition saisie : {missing} ; « python build.py nouvelle-edition "
-              f"{scaffold.skipped[0]} » la prépare, si elle a eu lieu.")
+        print(f"Pas d'édition saisie pour {missing} : une édition qui a eu lieu se prépare "
+              f"de même (« python build.py nouvelle-edition {scaffold.skipped[0]} »).")
     return EXIT_OK

@@ -293,6 +293,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                 if year is not None:
                     problems += _far_date(doc, ("date",), report.date, year,
                                           "date de la Rencontre")
+                    problems += _themes_not_started(report, doc, referentiel, year)
                 if whole:  # a part emptied of its invalid lists is not empty
                     warnings += _empty_sections(report, doc)
                     warnings += _doubtful(report, doc, directory.name)
@@ -456,6 +457,24 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
                 problems.append(document.problem(
                     path, f"thème voté « {shown(label)} » déjà couvert par une autre partie"))
     return problems
+
+
+def _themes_not_started(report: TerritoryReport, document: YamlDocument,
+                        referentiel: Referentiel, year: int) -> list[Problem]:
+    """A theme the referentiel says started later cannot be named in an earlier edition:
+    its trends would read « n. d. » where the file counts it."""
+    starts = {t.id: t.since for t in referentiel.themes if t.since is not None}
+    named: list[tuple[YamlPath, str]] = [
+        *((("themes_votes", index, "theme"), voted.theme)
+          for index, voted in enumerate(report.voted_themes) if voted.theme is not None),
+        *(((key, index), theme_id)
+          for key, ids in (("priorites_locales", report.local_priorities or []),
+                           ("mot_attendue", report.mot_expected or []))
+          for index, theme_id in enumerate(ids))]
+    return [document.problem(path, f"thème « {shown(theme_id)} » créé en {starts[theme_id]} "
+                                   f"(« depuis » du référentiel) : il n'existait pas en "
+                                   f"{year} ; corrigez l'un ou l'autre")
+            for path, theme_id in named if starts.get(theme_id, year) > year]
 
 
 def _check_synthesis(synthesis: Synthesis, document: YamlDocument,

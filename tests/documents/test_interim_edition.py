@@ -16,6 +16,7 @@ from rencontres.content.loading import load_content
 from rencontres.documents.map import MapEntry, absent_line, figures_line
 from rencontres.documents.report import report_context
 from rencontres.documents.synthesis import synthesis_context
+from rencontres.documents.trends import trend_fields
 from rencontres.errors import ContentError
 from rencontres.publishing import pdf
 from rencontres.word.render import Properties, render
@@ -111,6 +112,22 @@ def test_the_synthesis_says_it_is_provisional_and_lists_the_rencontres_to_come(t
             "présents cette année-là\u00a0: 44 participants.") in lines
     assert ("32 participants dans 2 territoires sur 4\u202f; pour les 2 territoires présents "
             "les deux années, 32 contre 28 en 2022, soit +14\u00a0%") in lines
+
+
+def test_the_trends_say_a_rencontre_to_come_is_to_come(tmp_path):
+    root = interim_content(tmp_path / "content")
+    (root / "2021/territoires").mkdir(parents=True)
+    (root / "2021/edition.yaml").write_text("annee: 2021\ntitre: Rencontres 2021\n", "utf-8")
+    (root / "2021/territoires/sud.yaml").write_text("territoire: sud\nparticipants: {total: 8}\n",
+                                                  "utf-8")
+    content = load_content(root)
+    trends = trend_fields(content, content.editions[2023])
+    assert [(row.territoire, row.valeurs) for row in trends["tendances_participants"]] == [
+        ("Nord", ["n. d.", "18", "20"]), ("Est", ["n. d.", "10", "12"]),
+        ("Sud", ["8", "9", "à venir"]), ("Ouest", ["n. d.", "7", "à venir"])]
+    assert trends["tendances_note"] == (
+        "« n. d. » : pas de fichier pour le territoire cette année-là, non compté dans le "
+        "total (2021 : Nord, Est et Ouest).")
 
 
 def test_a_publication_date_dates_the_status_and_a_complete_edition_has_none(tmp_path):

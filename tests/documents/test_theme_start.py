@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from rencontres.content.loading import load_content
 from rencontres.documents.trends import trend_fields
+from rencontres.errors import ContentError
 
 REFERENTIEL = """\
 territoires:
@@ -51,3 +54,15 @@ def test_the_referentiel_may_say_when_a_theme_started(tmp_path):
         # Tied: in alphabetical order.
         ("Environnement (thème créé en 2022)", ["n. d.", "0 sur 2", "2 sur 2"]),
         ("Mobilité", ["2 sur 2", "2 sur 2", "2 sur 2"])]
+
+
+def test_a_theme_named_before_the_edition_the_referentiel_gives_it_is_refused(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    three_editions(Path("content"), ", depuis: 2024")
+    with pytest.raises(ContentError) as error:
+        load_content(Path("content"))
+    assert [str(problem) for problem in error.value.problems] == [
+        f"content/2023/territoires/{tid}.yaml:3:31: thème « environnement » créé en 2024 "
+        "(« depuis » du référentiel) : il n'existait pas en 2023 ; corrigez l'un ou l'autre"
+        for tid in ("est", "nord")]

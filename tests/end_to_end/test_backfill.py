@@ -98,3 +98,14 @@ def test_a_skipped_year_is_filled_in_after_a_later_edition(tmp_path, capsys, mon
     # The later edition's synthesis is rebuilt.
     assert main(["--edition", "2022"]) == 0
     assert "Construit : output/2022/synthese-2022.docx" in capsys.readouterr().out.splitlines()
+
+
+def test_a_gap_left_before_a_new_edition_is_said(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"content/referentiel.yaml": REFERENTIEL, **figures(2022, 16, 30)})
+    assert main(["nouvelle-edition", "2025"]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "Édition 2025 prête à remplir (préparée à partir de 2022) : complétez les fichiers "
+        "puis lancez « python build.py verifier ».",
+        "Pas d'édition saisie pour 2023 et 2024 : une édition qui a eu lieu se prépare de "
+        "même (« python build.py nouvelle-edition 2023 »)."]
