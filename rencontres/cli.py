@@ -167,6 +167,9 @@ def _parser() -> FrenchParser:
     release_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                                 metavar="N", help="documents construits en parallèle "
                                                   "(par défaut : nombre de processeurs)")
+    release_parser.add_argument("--provisoire", action="store_true",
+                                help="diffuser une édition provisoire (Rencontres à venir, "
+                                     "comptes-rendus en brouillon) ; son paquet le dit")
 
     changes_parser = commands.add_parser(
         "changements", aliases=list(COMMANDS["changements"]), parents=[common],
@@ -460,13 +463,15 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
     try:
         done = distribute(project, BuildOptions(year=arguments.edition,
                                                 workers=arguments.jobs),
-                          progress=progress.advance, on_start=progress.start)
+                          progress=progress.advance, on_start=progress.start,
+                          provisional=arguments.provisoire)
     finally:
         progress.close()
     _print_report(done.report, quiet=False, verbose=False)
     release = done.distribution
     joined = f" (avec {modifications_name(release.version)})" if done.changes else ""
-    print(f"Diffusion v{release.version} de l'édition {release.year} enregistrée : "
+    kind = " provisoire" if done.provisional else ""
+    print(f"Diffusion{kind} v{release.version} de l'édition {release.year} enregistrée : "
           f"{display_path(release.package)}{joined}")
     print("C'est le paquet à envoyer aux membres.")
     return EXIT_OK
@@ -590,13 +595,23 @@ def _fields(project: Project, write: bool) -> int:
 
 def _new_edition(project: Project, year: int) -> int:
     from .content.scaffold import new_edition_files
+    from .documents.french import join_words
     from .publishing.output import write_new_folder
 
-    files = new_edition_files(project.content_dir, year)
+    scaffold = new_edition_files(project.content_dir, year)
     write_new_folder(project.content_dir / str(year),
-                     {path: text.encode("utf-8") for path, text in files.items()})
-    for path in files:
+                     {path: text.encode("utf-8") for path, text in scaffold.files.items()})
+    for path in scaffold.files:
         print(f"Créé : {display_path(path)}")
-    print(f"Édition {year} prête à remplir : complétez les fichiers puis lancez "
-          f"« python build.py verifier ».")
+    print(f"Édition {year} prête à remplir (préparée à partir de {scaffold.source}) : "
+          f"complétez les fichiers puis lancez « python build.py verifier ».")
+    if scaffold.later:
+        later = join_words([str(y) for y in scaffold.later])
+        print(f"Les éditions suivantes ({later}) se comparent désormais à {year} et en suivent "
+              f"les suggestions : elles ne se construisent qu'une fois ses fichiers remplis, "
+              "et leurs documents sont alors reconstruits.")
+    if scaffold.skipped:
+        missing = join_words([str(y) for y in scaffold.skipped])
+        print(f"Pas d'édition saisie pour {missing} : une édition qui a eu lieu se prépare "
+              f"de même (« python build.py nouvelle-edition {scaffold.skipped[0]} »).")
     return EXIT_OK
