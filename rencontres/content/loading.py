@@ -118,12 +118,22 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     """Read the referentiel and the editions of `years` (all when None); raise one
     ContentError listing every problem. An edition being filled in does not stop
     the build of an older one."""
+    content, problems, _ = read_content(root, years)
+    if content is None:
+        raise ContentError(problems)
+    return content
+
+
+def read_content(root: Path, years: Collection[int] | None = None
+                 ) -> tuple[Content | None, list[Problem], list[Problem]]:
+    """The content when valid, its problems and its warnings (those of invalid content
+    too, which `saisie` shows beside the fields while they are being filled)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     digests: dict[Path, str] = {}
     if not root.is_dir():
-        raise ContentError([Problem(display_path(root), None, None,
-                                    "dossier de contenu introuvable")])
+        return None, [Problem(display_path(root), None, None,
+                              "dossier de contenu introuvable")], []
     warnings += _ignored_folders(root)
     referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests)
     editions: dict[int, Edition] = {}
@@ -142,8 +152,8 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
         if edition is not None:
             editions[edition.year] = edition
     if problems or referentiel is None:  # no referentiel: its problems are listed
-        raise ContentError(problems)
-    return Content(root, referentiel, editions, tuple(warnings), digests)
+        return None, problems, warnings
+    return Content(root, referentiel, editions, tuple(warnings), digests), [], warnings
 
 
 _Model = TypeVar("_Model", Referentiel, EditionInfo, TerritoryReport, Synthesis)
