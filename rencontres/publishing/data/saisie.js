@@ -12,6 +12,7 @@ let loaded = null;   // the server's answer: description, digest…
 let data = null;     // the data being edited
 let checkTimer = null;
 let checkNumber = 0;
+let lastChecked = null;  // the last check's answer, shown again when the fields are redrawn
 
 function element(tag, attributes = {}, ...children) {
   const made = document.createElement(tag);
@@ -46,21 +47,29 @@ function set(path, value) {
 
 // --- drawing ---------------------------------------------------------------------
 
-function draw() {
-  const focused = document.activeElement && document.activeElement.id;
+// The page's frame, drawn once: the fields inside it are drawn again after a change of
+// shape (an item added, moved or removed), the status and results stay.
+function frame() {
   const form = element("form", {novalidate: true, onsubmit: event => { event.preventDefault(); saveFile(); }});
   form.append(element("h1", {text: loaded.titre}));
   form.append(element("p", {class: "fichier", text: "Fichier : content/" + file}));
   form.append(element("div", {id: "bilan", role: "status", "aria-live": "polite"}));
+  form.append(element("div", {id: "annonce", class: "lecteur", "aria-live": "polite"}));
   form.append(element("details", {id: "autres", class: "ailleurs", hidden: true},
     element("summary", {id: "autres-titre"}), element("ul", {id: "ailleurs"})));
-  for (const field of loaded.formulaire.champs) form.append(drawField(field, [field.cle]));
-  const actions = element("div", {class: "actions"},
+  form.append(element("div", {id: "champs"}));
+  form.append(element("div", {class: "actions"},
     element("button", {type: "submit", id: "enregistrer", text: "Enregistrer"}),
-    element("a", {href: "/", text: "Retour à la liste des fichiers"}));
-  form.append(actions);
+    element("a", {href: "/", text: "Retour à la liste des fichiers"})));
   form.append(element("div", {id: "resultat", role: "alert"}));
   root.replaceChildren(form);
+}
+
+function draw() {
+  const focused = document.activeElement && document.activeElement.id;
+  const fields = document.getElementById("champs");
+  fields.replaceChildren(...loaded.formulaire.champs.map(field => drawField(field, [field.cle])));
+  if (lastChecked) showMessages(lastChecked);
   if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
 }
 
@@ -154,7 +163,7 @@ function drawList(node, path, label) {
       const all = get(path); const [moved] = all.splice(index, 1); all.splice(index + by, 0, moved);
       changed(); draw(); document.getElementById(idOf([...path, index + by]) + (by < 0 ? "-monter" : "-descendre"))?.focus()
         || document.getElementById(idOf([...path, index + by]) + "-retirer")?.focus();
-      announce(name + " déplacé" + (by < 0 ? " vers le haut." : " vers le bas."));
+      announce("Déplacement " + (by < 0 ? "vers le haut" : "vers le bas") + " : " + name + " devient " + itemName(node, index + by) + ".");
     };
     if (index > 0) buttons.append(element("button", {type: "button", id: idOf(itemPath) + "-monter",
       "aria-label": "Monter : " + name, text: "Monter", onclick: move(-1)}));
@@ -163,7 +172,7 @@ function drawList(node, path, label) {
     buttons.append(element("button", {type: "button", id: idOf(itemPath) + "-retirer", class: "retirer",
       "aria-label": "Retirer : " + name, text: "Retirer",
       onclick: () => { get(path).splice(index, 1); changed(); draw();
-        document.getElementById(idOf(path) + "-ajouter").focus(); announce(name + " retiré."); }}));
+        document.getElementById(idOf(path) + "-ajouter").focus(); announce("Retrait : " + name + "."); }}));
     item.append(buttons);
     list.append(item);
   });
@@ -174,7 +183,7 @@ function drawList(node, path, label) {
       const all = get(path);
       all.push(emptyValue(node.element));
       changed(); draw(); focusFirst([...path, all.length - 1]);
-      announce(itemName(node, all.length - 1) + " ajouté.");
+      announce("Ajout : " + itemName(node, all.length - 1) + ".");
     }}));
   return group;
 }
@@ -295,9 +304,11 @@ function drawPoint(node, path, label) {
 }
 const LABEL_ID = "Identifiant (pour le suivi à l'édition suivante)";
 
+// What a button did, said by screen readers (the focus moves to the new place).
 function announce(message) {
-  const status = document.getElementById("bilan");
-  if (status) status.dataset.annonce = message;
+  const said = document.getElementById("annonce");
+  said.textContent = "";
+  setTimeout(() => { said.textContent = message; }, 50);
 }
 
 // --- checking --------------------------------------------------------------------
@@ -321,6 +332,7 @@ async function checkFile() {
 }
 
 function showMessages(checked) {
+  lastChecked = checked;
   for (const old of document.querySelectorAll(".message")) old.remove();
   for (const field of document.querySelectorAll("[aria-invalid]")) {
     field.removeAttribute("aria-invalid");
@@ -351,10 +363,8 @@ function showMessages(checked) {
   others.hidden = !elsewhere.children.length;
   document.getElementById("autres-titre").textContent = "Problèmes ailleurs que dans les champs de ce fichier (" + elsewhere.children.length + ")";
   const status = document.getElementById("bilan");
-  const said = status.dataset.annonce ? status.dataset.annonce + " " : "";
-  delete status.dataset.annonce;
   const total = problems;
-  status.textContent = said + (total === 0 ? "Aucun problème." :
+  status.textContent = (total === 0 ? "Aucun problème." :
     total + (total > 1 ? " problèmes à corriger." : " problème à corriger.")) +
     (warnings ? " " + warnings + (warnings > 1 ? " avertissements." : " avertissement.") : "");
   status.className = total ? "bilan a-corriger" : "bilan";
@@ -420,6 +430,8 @@ async function load() {
     return;
   }
   data = loaded.donnees;
+  lastChecked = null;
+  frame();
   draw();
   showMessages(loaded.controle);
   root.dataset.pret = "oui";
