@@ -88,6 +88,20 @@ ITEMS = {
     "idees_communes": ("Idée commune", "Ajouter une idée commune"),
     "suivi": ("Suivi", "Ajouter un suivi"),
 }
+# Where the schema's description speaks of the file (its ids, its format), the form's
+# own words.
+HINTS = {
+    "date": "", "participants": "", "territoire": "", "sections/*/niveau": "",
+    "participants/par_categorie": "Facultative : le nombre de participants de chaque "
+                                  "catégorie.",
+    "themes_votes/*/theme": "Le thème de la synthèse auquel il se rattache.",
+    "idees_communes/*/theme": "Le thème de la synthèse de la fiche.",
+    "idees_communes/*/territoires": "Les territoires concernés.",
+    "priorites_locales": "Les thèmes de la synthèse retenus comme priorités locales ; "
+                         "« Non renseigné » s'ils n'ont pas été relevés.",
+    "mot_attendue": "Les thèmes de la synthèse sur lesquels la MOT est particulièrement "
+                    "attendue ; « Non renseigné » s'ils n'ont pas été relevés.",
+}
 LEVELS = {1: "1 — thème sur lequel la MOT est particulièrement attendue",
           2: "2 — autre thème"}
 LONG_TEXTS = {"texte", "problematique", "introduction"}
@@ -178,7 +192,8 @@ def _node(schema: dict[str, Any], defs: dict[str, Any], place: tuple[str, ...],
         schema = {**options[0], **{k: v for k, v in schema.items() if k != "anyOf"}}
     key = "/".join(place)
     name = place[-1] if place else ""
-    node: dict[str, Any] = {"aide": schema.get("description", ""), "vide": nullable}
+    node: dict[str, Any] = {"aide": HINTS.get(key, schema.get("description", "")),
+                            "vide": nullable}
     if key in widgets:
         return {**node, **widgets[key]}
     kind = schema.get("type")

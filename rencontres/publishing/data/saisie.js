@@ -74,7 +74,7 @@ function draw() {
 }
 
 function hint(description, id) {
-  return description ? element("p", {class: "aide", id: id + "-aide", text: description}) : null;
+  return description ? element("p", {class: "aide", id: id + "-aide", text: description}) : document.createTextNode("");
 }
 
 function drawField(field, path) {
@@ -155,9 +155,10 @@ function drawList(node, path, label) {
   (Array.isArray(values) ? values : []).forEach((_, index) => {
     const itemPath = [...path, index];
     const name = itemName(node, index);
-    const item = element("li", {class: "element", "data-chemin": itemPath.join("/")});
+    const item = element("li", {class: "element"});
     const field = {...node.element, etiquette: name};
-    item.append(drawField(field, itemPath));
+    const drawn = drawField(field, itemPath);
+    item.append(drawn);
     const buttons = element("div", {class: "boutons"});
     const move = (by) => () => {
       const all = get(path); const [moved] = all.splice(index, 1); all.splice(index + by, 0, moved);
@@ -173,7 +174,7 @@ function drawList(node, path, label) {
       "aria-label": "Retirer : " + name, text: "Retirer",
       onclick: () => { get(path).splice(index, 1); changed(); draw();
         document.getElementById(idOf(path) + "-ajouter").focus(); announce("Retrait : " + name + "."); }}));
-    item.append(buttons);
+    drawn.append(buttons);  // inside the item's frame: they are about it
     list.append(item);
   });
   group.append(list);
