@@ -462,21 +462,22 @@ def _check_suggestion_ids(documents: list[tuple[TerritoryReport | Synthesis, Yam
                           ) -> list[Problem]:
     """An id names one suggestion of the MOT in the whole edition."""
     problems = []
-    first: dict[str, Problem] = {}
+    # Where each id is first given, located only when named again: locating reads the
+    # file's positions, which a valid file never needs.
+    first: dict[str, tuple[YamlDocument, YamlPath]] = {}
     for model, document in documents:
         for path, sid, is_suggestion in _located_ids(model):
-            where = document.problem(path, "")
             if not is_suggestion:
                 problems.append(document.problem(
                     path, f"identifiant « {shown(sid)} » : seules les suggestions de la MOT "
                           "en portent un (pour en donner le suivi à l'édition suivante)"))
             elif sid in first:
-                earlier = first[sid]
+                earlier = first[sid][0].problem(first[sid][1], "")
                 problems.append(document.problem(
                     path, f"identifiant de suggestion « {shown(sid)} » déjà donné "
                           f"({earlier.file}:{earlier.line})"))
             else:
-                first[sid] = where
+                first[sid] = (document, path)
     return problems
 
 

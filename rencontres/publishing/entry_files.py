@@ -12,9 +12,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import os
 import re
 import shutil
+import stat
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from ..content.loading import EDITION_FILE, SYNTHESIS_FILE, TERRITORIES_DIR, read_content
 from ..content.scaffold import TO_FILL
-from ..content.source import YamlPath, _FastLoader, _SafeLoader, read_yaml
+from ..content.source import YamlPath, _FastLoader, _SafeLoader
 from ..errors import OutputError, Problem, display_path
 from .output import write_atomic
 
@@ -39,6 +43,7 @@ KINDS = {"edition": EDITION_FILE, "synthese": SYNTHESIS_FILE}
 # The indentations tried, the file's own first: the one that gives back the file
 # unchanged is kept (mapping, sequence, offset of the « - »).
 INDENTATIONS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (4, 2, 0))
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FLOW_KEYS = {"priorites_locales", "mot_attendue", "themes_votes", "pays"}
 _MISSING = object()
 
@@ -273,58 +278,150 @@ class Checked:
     elsewhere: list[str]
 
 
-def check(entry: EntryFile, text: str) -> Checked:
-    """`verifier`'s problems and warnings with `text` as the file's content: the
-    referentiel, the edition and the one before it (its suggestions are followed), in a
-    copy (nothing of content/ is written)."""
-    with tempfile.TemporaryDirectory(prefix="saisie-") as work:
-        root = Path(work) / "content"
-        root.mkdir()
-        source = entry.content_dir
-        _copy(source / "referentiel.yaml", root / "referentiel.yaml")
-        years = sorted(int(p.name) for p in source.iterdir()
-                       if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name)
-                       and int(p.name) <= entry.year)
-        wanted = set(years[-2:]) | {entry.year}
-        for year in wanted:
-            if (source / str(year)).is_dir():
-                shutil.copytree(source / str(year), root / str(year), symlinks=True)
-        candidate = root / entry.relative
-        candidate.parent.mkdir(parents=True, exist_ok=True)
-        candidate.write_text(text, encoding="utf-8", newline="")
-        _, problems, warnings = read_content(root, wanted)
-        located = _locator(candidate)
+class Checker:
+    """Checks the form's data as `verifier` would with it in the file: in a copy of the
+    referentiel and of the edition with the one before it (whose suggestions are
+    followed), kept between checks and brought up to date file by file, since a check
+    comes at every change. Nothing of content/ is written."""
+
+    def __init__(self, content_dir: Path):
+        self.content_dir = content_dir
+        self._folder = tempfile.TemporaryDirectory(prefix="saisie-")
+        self.root = Path(self._folder.name) / "content"
+        self.root.mkdir()
+        self._copied: dict[Path, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+    def check(self, entry: EntryFile, data: Any) -> Checked:
+        """The problems of the content with `data` as `entry`'s."""
+        text = check_text(data)
+        with self._lock:
+            years = self._sync(entry.year)
+            candidate = self.root / entry.relative
+            candidate.parent.mkdir(parents=True, exist_ok=True)
+            candidate.write_text(text, encoding="utf-8", newline="")
+            self._copied.pop(candidate, None)  # the next check copies the file again
+            _, problems, warnings = read_content(self.root, years)
         here: list[tuple[YamlPath | None, str, bool]] = []
         elsewhere: list[str] = []
+        located = _locator(text)
         for problem, warning in [(p, False) for p in problems] + [(p, True) for p in warnings]:
-            shown = Path(problem.file)
-            if shown.resolve() == candidate.resolve():
+            try:
+                inside = Path(problem.file).resolve().relative_to(self.root.resolve())
+            except ValueError:
+                inside = None
+            if inside is not None and inside.as_posix() == entry.relative:
                 here.append((located(problem), problem.message, warning))
                 continue
-            try:
-                inside = shown.resolve().relative_to(root.resolve())
-                problem = Problem(display_path(source / inside), problem.line,
+            if inside is not None:
+                problem = Problem(display_path(self.content_dir / inside), problem.line,
                                   problem.column, problem.message)
-            except ValueError:
-                pass
             elsewhere.append(("Avertissement : " if warning else "") + str(problem))
         return Checked(here, elsewhere)
 
+    def _sync(self, year: int) -> set[int]:
+        """The copy made like content/ for `year`: the years it reads."""
+        source = self.content_dir
+        years = sorted(int(p.name) for p in source.iterdir()
+                       if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name)
+                       and int(p.name) <= year)
+        wanted = set(years[-2:]) | {year}
+        for folder in self.root.iterdir():
+            if folder.is_dir() and int(folder.name) not in wanted:
+                shutil.rmtree(folder)
+        seen: set[Path] = set()
+        self._copy(source / "referentiel.yaml", self.root / "referentiel.yaml", seen)
+        for wanted_year in wanted:
+            self._mirror(source / str(wanted_year), self.root / str(wanted_year), seen)
+        for gone in set(self._copied) - seen:
+            del self._copied[gone]
+        return wanted
 
-def _copy(source: Path, target: Path) -> None:
-    if source.is_file():
-        shutil.copyfile(source, target)
+    def _mirror(self, source: Path, target: Path, seen: set[Path]) -> None:
+        if not source.is_dir() or source.is_symlink():
+            shutil.rmtree(target, ignore_errors=True)
+            return
+        target.mkdir(exist_ok=True)
+        names = {entry.name for entry in os.scandir(source)}
+        for extra in [p for p in target.iterdir() if p.name not in names]:
+            if extra.is_dir() and not extra.is_symlink():
+                shutil.rmtree(extra)
+            else:
+                extra.unlink()
+        for name in names:
+            if (source / name).is_dir() and not (source / name).is_symlink():
+                self._mirror(source / name, target / name, seen)
+            else:
+                self._copy(source / name, target / name, seen)
+
+    def _copy(self, source: Path, target: Path, seen: set[Path]) -> None:
+        """`source` copied unless unchanged since; a link stays a link (read_content
+        refuses it by name, as it would in content/)."""
+        seen.add(target)
+        try:
+            status = os.lstat(source)
+        except FileNotFoundError:
+            target.unlink(missing_ok=True)
+            return
+        stamp = (status.st_mtime_ns, status.st_size)
+        if self._copied.get(target) == stamp and (target.exists() or target.is_symlink()):
+            return
+        target.unlink(missing_ok=True)
+        if stat.S_ISLNK(status.st_mode):
+            os.symlink(os.readlink(source), target)
+        elif stat.S_ISREG(status.st_mode):
+            shutil.copyfile(source, target)
+        else:
+            return  # a FIFO or a device: never opened here
+        self._copied[target] = stamp
 
 
-def _locator(path: Path) -> Any:
+def check_text(data: Any) -> str:
+    """The form's data as a YAML text, for the checks: what the save would write reads
+    back as this data (updated_text makes sure of it), and this text is made at once."""
+    return yaml.dump(_with_dates(data), Dumper=_Dumper, allow_unicode=True,
+                     sort_keys=False, width=100_000)
+
+
+def _with_dates(value: Any, key: str | None = None) -> Any:
+    if isinstance(value, dict):
+        return {name: _with_dates(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_with_dates(item, key) for item in value]
+    if key == "date" and isinstance(value, str) \
+            and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _locator(text: str) -> Callable[[Problem], YamlPath | None]:
     """Problem → the YAML path of the value or key it points at (the deepest there, the
-    shallowest for a missing field, which is said of the object that lacks it)."""
-    document, problems = read_yaml(path)
+    shallowest for a missing field, which is said of the object that lacks it). The
+    positions are libyaml's, on a text it reads as PyYAML does (check_text's)."""
     spots: dict[tuple[int, int], list[YamlPath]] = {}
-    if not problems:
-        for positions in (document.key_positions, document.value_positions):
-            for where, spot in positions.items():
-                spots.setdefault(spot, []).append(where)
+
+    def visit(node: yaml.Node, path: YamlPath) -> None:
+        spots.setdefault((node.start_mark.line + 1, node.start_mark.column + 1),
+                         []).append(path)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value)
+                spots.setdefault((key.start_mark.line + 1, key.start_mark.column + 1),
+                                 []).append(child)
+                visit(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                visit(value, (*path, index))
+
+    root = yaml.compose(text, Loader=_FastLoader or _SafeLoader)
+    if root is not None:
+        visit(root, ())
 
     def locate(problem: Problem) -> YamlPath | None:
         if problem.line is None:

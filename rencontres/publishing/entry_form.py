@@ -31,10 +31,10 @@ from ..content.schema import build_schema
 from ..content.source import read_yaml
 from ..errors import OutputError, Problem, RencontresError
 from .entry_files import (
+    Checker,
     Conflict,
     EntryFile,
     Refused,
-    check,
     digest,
     entry_file,
     read_data,
@@ -118,6 +118,10 @@ class EntrySession:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     texts: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    checker: Checker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.checker = Checker(self.content_dir)
 
     def remember(self, text: str) -> str:
         key = digest(text.encode("utf-8"))
@@ -238,7 +242,7 @@ def file_answer(session: EntrySession, entry: EntryFile) -> dict[str, Any]:
         return answer
     answer["donnees"] = read_data(text)
     answer["formulaire"] = describe(entry, referentiel, _previous_ids(session, entry))
-    answer["controle"] = check_answer(entry, text)
+    answer["controle"] = check_answer(session, entry, answer["donnees"])
     return answer
 
 
@@ -266,25 +270,14 @@ def _previous_ids(session: EntrySession, entry: EntryFile) -> list[str]:
     return suggestion_ids(content.editions[years[-1]]) if content else []
 
 
-def check_answer(entry: EntryFile, text: str) -> dict[str, Any]:
+def check_answer(session: EntrySession, entry: EntryFile, data: Any) -> dict[str, Any]:
     started = time.perf_counter()
-    checked = check(entry, text)
+    checked = session.checker.check(entry, data)
     return {"ici": [{"chemin": list(where) if where is not None else None,
                      "message": message, "avertissement": warning}
                     for where, message, warning in checked.here],
             "ailleurs": checked.elsewhere,
             "duree_ms": round((time.perf_counter() - started) * 1000)}
-
-
-def form_text(session: EntrySession, entry: EntryFile, read_digest: str, data: Any) -> str:
-    """The text the form's data makes of the file the page read."""
-    from .entry_files import updated_text
-
-    base = session.texts.get(read_digest)
-    if base is None:
-        raw = entry.path.read_bytes() if entry.path.exists() else b""
-        base = raw.decode("utf-8-sig", "replace")
-    return updated_text(base, data)
 
 
 # --- pages ----------------------------------------------------------------------------
@@ -435,8 +428,7 @@ def serve(session: EntrySession, port: int) -> ThreadingHTTPServer:
                 read_digest = str(request.get("empreinte", ""))
                 data = request.get("donnees")
                 if path == "/api/verifier":
-                    text = form_text(session, entry, read_digest, data)
-                    self._json(200, check_answer(entry, text))
+                    self._json(200, check_answer(session, entry, data))
                 elif path == "/api/enregistrer":
                     self._save(entry, read_digest, data)
                 else:
@@ -464,11 +456,10 @@ def serve(session: EntrySession, port: int) -> ThreadingHTTPServer:
                 except OutputError as error:
                     self._json(422, {"erreur": "; ".join(p.message for p in error.problems)})
                     return
-            text = entry.path.read_text("utf-8")
-            session.remember(text)
+            session.remember(entry.path.read_text("utf-8"))
             self._json(200, {"empreinte": written,
                              "heure": datetime.datetime.now().strftime("%H:%M:%S"),
-                             "controle": check_answer(entry, text),
+                             "controle": check_answer(session, entry, data),
                              "apercu": session.preview_address})
 
         def _entry(self, query: dict[str, list[str]]) -> EntryFile:

@@ -5,7 +5,7 @@
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="jeton"]').content;
-const CHECK_DELAY_MS = 80;  // typing pauses this long before a check is asked
+const CHECK_DELAY_MS = 50;  // typing pauses this long before a check is asked
 const root = document.getElementById("formulaire");
 const file = root.dataset.fichier;
 let loaded = null;   // the server's answer: description, digest…
