@@ -162,7 +162,7 @@ def updated_text(text: str, new: Any) -> str:
     reads in it; every other line as it was. OutputError when the result would not read
     back as `new` (never written so)."""
     round_trip, tree = _parse(text)
-    tree = _merge(tree, read_data(text), new, None)
+    tree = _merge(tree, read_data(text), new, None, text.splitlines())
     written = _dump(round_trip, tree)
     if _without_nulls(read_data(written)) != _without_nulls(new):
         raise OutputError([Problem("", None, None, "le texte écrit ne se relit pas comme le "
@@ -179,7 +179,7 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
-def _merge(node: Any, old: Any, new: Any, key: str | None) -> Any:
+def _merge(node: Any, old: Any, new: Any, key: str | None, lines: list[str]) -> Any:
     """`node` (the text's) holding `new` where the build read `old`: untouched when equal."""
     if old is not _MISSING and old == new and type(old) is type(new):
         return node
@@ -189,9 +189,12 @@ def _merge(node: Any, old: Any, new: Any, key: str | None) -> Any:
         previous: str | None = None
         for name, value in new.items():
             if name in node:
-                node[name] = _merge(node[name], old.get(name, _MISSING), value, name)
+                before = node[name]
+                node[name] = _merge(before, old.get(name, _MISSING), value, name, lines)
                 if value is not None:
                     _drop_to_fill_comment(node, name)
+                if node[name] is not before:
+                    _keep_comment_gap(node, name, lines)
             elif value is not None:
                 index = list(node).index(previous) + 1 if previous in node else len(node)
                 node.insert(index, name, _fresh(value, name))
@@ -204,7 +207,7 @@ def _merge(node: Any, old: Any, new: Any, key: str | None) -> Any:
         for index, value in enumerate(new):
             if index < len(node):
                 node[index] = _merge(node[index], old[index] if index < len(old) else _MISSING,
-                                     value, key)
+                                     value, key, lines)
             else:
                 node.append(_fresh(value, key))
         del node[len(new):]
@@ -213,6 +216,28 @@ def _merge(node: Any, old: Any, new: Any, key: str | None) -> Any:
                                                  DoubleQuotedScalarString)):
         return type(node)(new)  # quoted as the user quoted it
     return _fresh(new, key)
+
+
+def _keep_comment_gap(node: CommentedMap, name: str, lines: list[str]) -> None:
+    """A comment after a value that changed keeps its distance from the value (ruamel
+    keeps its column, leaving one space after a longer value)."""
+    comments = node.ca.items.get(name)
+    comment = comments[2] if comments and len(comments) > 2 else None
+    value = node[name]
+    flow = isinstance(value, CommentedSeq) and value.fa.flow_style()
+    if comment is None or isinstance(value, CommentedMap) \
+            or (isinstance(value, CommentedSeq) and not flow):
+        return
+    line, start = node.lc.value(name)
+    column = comment.start_mark.column
+    if not (0 <= line < len(lines) and start < column <= len(lines[line])):
+        return
+    gap = column - start - len(lines[line][start:column].rstrip())
+    quotes = 2 if isinstance(value, (SingleQuotedScalarString, DoubleQuotedScalarString)) \
+        else 0
+    shown = "null" if value is None else str(value).lower() if isinstance(value, bool) \
+        else f"[{', '.join(map(str, value))}]" if flow else str(value)
+    comment.start_mark.column = start + len(shown) + quotes + gap
 
 
 def _drop_to_fill_comment(node: CommentedMap, name: str) -> None:

@@ -186,7 +186,7 @@ ARDENNES_2022 = """\
 # Rencontre territoriale Ardennes 2022 : préparé à partir de 2021.
 # Remplacez chaque « null » et complétez les listes vides ([]).
 territoire: ardennes
-date: 2022-06-16 # date de la Rencontre, AAAA-MM-JJ
+date: 2022-06-16  # date de la Rencontre, AAAA-MM-JJ
 lieu: Sedan
 participants:
   total: 24
@@ -200,8 +200,8 @@ themes_votes:
   - libelle: Santé
     votes: 6
     theme: sante
-priorites_locales: [mobilite, sante] # ex. [mobilite, sante] ; [] si aucune
-mot_attendue: [mobilite] # ex. [gouvernance] ; [] si aucun
+priorites_locales: [mobilite, sante]  # ex. [mobilite, sante] ; [] si aucune
+mot_attendue: [mobilite]  # ex. [gouvernance] ; [] si aucun
 sections:
   - titre: Mobilité
     niveau: 1
