@@ -160,14 +160,18 @@ def _parse(text: str) -> tuple[YAML, Any]:
 def updated_text(text: str, new: Any) -> str:
     """`text` with the values of `new` (the form's data) that differ from what the build
     reads in it; every other line as it was. OutputError when the result would not read
-    back as `new` (never written so)."""
+    back as `new` (never written so). A file whose lines end in CR LF (Windows, or git's
+    autocrlf) keeps them: otherwise every line would change."""
+    windows = "\r\n" in text
+    if windows:
+        text = text.replace("\r\n", "\n")
     round_trip, tree = _parse(text)
     tree = _merge(tree, read_data(text), new, None, text.splitlines())
     written = _dump(round_trip, tree)
     if _without_nulls(read_data(written)) != _without_nulls(new):
         raise OutputError([Problem("", None, None, "le texte écrit ne se relit pas comme le "
                                    "formulaire : rien n'a été enregistré")])
-    return written
+    return written.replace("\n", "\r\n") if windows else written
 
 
 def _without_nulls(value: Any) -> Any:

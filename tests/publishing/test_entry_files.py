@@ -72,6 +72,14 @@ def test_a_new_key_takes_its_place_in_the_form_s_order():
     assert read_data(written)["date"] == "2022-06-16"
 
 
+def test_a_windows_file_keeps_its_line_endings():
+    windows = COMMENTED.replace("\n", "\r\n")
+    data = read_data(windows)
+    data["participants"]["total"] = 12
+    assert updated_text(windows, data) == windows.replace("    total: null  # à remplir",
+                                                          "    total: 12")
+
+
 def test_an_unchanged_file_is_written_back_byte_for_byte():
     text = (Path(__file__).resolve().parents[2] / "content" / HDF).read_text("utf-8")
     assert updated_text(text, read_data(text)) == text
