@@ -433,19 +433,36 @@ def test_a_foreign_host_a_missing_token_and_a_path_outside_are_refused(project):
 def test_an_item_entered_with_the_keyboard_alone(project, page):
     address, _ = start(project / "content")
     open_form(page, address, HDF)
+
+    def focused(name: str) -> None:
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_focused()
+
     for _ in range(10):  # backwards from the page's end: the list's button is before the save bar
         page.keyboard.press("Shift+Tab")
         if page.evaluate("document.activeElement.id") == "champ-idees_transversales-ajouter":
             break
-    expect(page.get_by_role("button", name="Ajouter une idée transversale")).to_be_focused()
+    focused("Ajouter une idée transversale")
     page.keyboard.press("Enter")
-    text = page.get_by_label("Idée transversale 1 : texte")
-    expect(text).to_be_focused()
+    expect(page.get_by_label("Idée transversale 1 : texte")).to_be_focused()
     page.keyboard.type("Partager les données des observatoires")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Ajouter des sous-points : Idée transversale 1")
-           ).to_be_focused()
+    focused("Ajouter des sous-points : Idée transversale 1")
+    page.keyboard.press("Tab")
+    focused("Retirer : Idée transversale 1")
+    page.keyboard.press("Tab")
+    focused("Ajouter une idée transversale")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Idée transversale 2 : texte")).to_be_focused()
+    page.keyboard.type("Une carte commune")
+    page.keyboard.press("Shift+Tab")
+    focused("Retirer : Idée transversale 1")
+    page.keyboard.press("Shift+Tab")
+    focused("Descendre : Idée transversale 1")
+    page.keyboard.press("Enter")  # the focus follows the item moved
+    focused("Monter : Idée transversale 2")
     page.keyboard.press("Control+s")
     expect(page.locator("#resultat")).to_contain_text("Enregistré à")
     saved = (project / "content" / HDF).read_text("utf-8")
-    assert saved.endswith("  - Partager les données des observatoires\n")
+    assert saved.endswith("idees_transversales:\n"
+                          "  - Une carte commune\n"
+                          "  - Partager les données des observatoires\n")

@@ -162,8 +162,11 @@ function drawList(node, path, label) {
     const buttons = element("div", {class: "boutons"});
     const move = (by) => () => {
       const all = get(path); const [moved] = all.splice(index, 1); all.splice(index + by, 0, moved);
-      changed(); draw(); document.getElementById(idOf([...path, index + by]) + (by < 0 ? "-monter" : "-descendre"))?.focus()
-        || document.getElementById(idOf([...path, index + by]) + "-retirer")?.focus();
+      changed(); draw();
+      // the focus follows the item: on the same button, or the other one at an end
+      const movedId = idOf([...path, index + by]);
+      const order = by < 0 ? ["-monter", "-descendre"] : ["-descendre", "-monter"];
+      [...order, "-retirer"].map(end => document.getElementById(movedId + end)).find(Boolean).focus();
       announce("Déplacement " + (by < 0 ? "vers le haut" : "vers le bas") + " : " + name + " devient " + itemName(node, index + by) + ".");
     };
     if (index > 0) buttons.append(element("button", {type: "button", id: idOf(itemPath) + "-monter",
@@ -411,7 +414,7 @@ function showConflict(conflict) {
     element("div", {class: "versions"},
       element("section", {}, element("h3", {text: "Version du disque"}), element("pre", {class: "disque", tabindex: 0, text: conflict.disque})),
       element("section", {}, element("h3", {text: "Version du formulaire"}), element("pre", {class: "formulaire", tabindex: 0, text: conflict.formulaire}))),
-    element("div", {class: "actions"},
+    element("div", {class: "choix-conflit"},
       element("button", {type: "button", id: "remplacer", text: "Enregistrer la version du formulaire (remplace celle du disque)",
         onclick: () => saveFile(conflict.empreinte_disque)}),
       element("button", {type: "button", id: "recharger", text: "Reprendre la version du disque (abandonne vos saisies)",
