@@ -202,6 +202,8 @@ def _merge(node: Any, old: Any, new: Any, key: str | None, lines: list[str]) -> 
             elif value is not None:
                 index = list(node).index(previous) + 1 if previous in node else len(node)
                 node.insert(index, name, _fresh(value, name))
+                if previous is not None and previous in node:
+                    _move_comment_below(node, previous, name)
             if name in node:
                 previous = name
         return node
@@ -220,6 +222,17 @@ def _merge(node: Any, old: Any, new: Any, key: str | None, lines: list[str]) -> 
                                                  DoubleQuotedScalarString)):
         return type(node)(new)  # quoted as the user quoted it
     return _fresh(new, key)
+
+
+def _move_comment_below(node: CommentedMap, above: str, added: str) -> None:
+    """The lines of comment that followed `above` (ruamel keeps them with it) stay over
+    what they came before, under the key `added` after `above`."""
+    comments = node.ca.items.get(above)
+    if not comments or len(comments) < 3 or comments[2] is None \
+            or not comments[2].value.startswith("\n"):
+        return  # none, or a comment on the line of `above`, which stays there
+    node.ca.items[added] = [None, None, comments[2], None]
+    comments[2] = None
 
 
 def _keep_comment_gap(node: CommentedMap, name: str, lines: list[str]) -> None:

@@ -72,6 +72,14 @@ def test_a_new_key_takes_its_place_in_the_form_s_order():
     assert read_data(written)["date"] == "2022-06-16"
 
 
+def test_a_new_key_leaves_the_comment_over_the_next_one_where_it_was():
+    text = "territoire: ardennes\n\n# Le total seul est connu.\nparticipants:\n  total: 3\n"
+    data = {"territoire": "ardennes", "lieu": "Sedan", "participants": {"total": 3}}
+    assert updated_text(text, data) == ("territoire: ardennes\nlieu: Sedan\n\n"
+                                        "# Le total seul est connu.\nparticipants:\n"
+                                        "  total: 3\n")
+
+
 def test_a_windows_file_keeps_its_line_endings():
     windows = COMMENTED.replace("\n", "\r\n")
     data = read_data(windows)

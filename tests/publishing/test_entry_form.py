@@ -389,7 +389,8 @@ def test_a_file_saved_elsewhere_meanwhile_is_not_overwritten(project, page):
     page.get_by_role("button", name="Enregistrer la version du formulaire").click()
     expect(page.locator("#resultat")).to_contain_text("Enregistré à")
     saved = path.read_text("utf-8")
-    assert "lieu: Lille" in saved and "  total: 35  # VS Code" in saved
+    assert "territoire: hauts-de-france\nlieu: Lille\n" in saved  # in the form's order
+    assert "  total: 35  # VS Code" in saved
 
 
 # --- what is refused ----------------------------------------------------------------

@@ -40,9 +40,32 @@ function set(path, value) {
   let parent = data;
   for (const part of path.slice(0, -1)) parent = parent[part];
   const last = path[path.length - 1];
+  const added = !Array.isArray(parent) && !(last in parent);
   if (value === undefined) { if (Array.isArray(parent)) parent.splice(last, 1); else delete parent[last]; }
   else parent[last] = value;
+  if (added && value !== undefined) inFormOrder(parent, describedAt(path.slice(0, -1)));
   changed();
+}
+
+// The description of the field at `path` (a list's items share their list's).
+function describedAt(path) {
+  let node = loaded.formulaire;
+  for (const part of path) {
+    if (!node) return null;
+    node = typeof part === "number" ? node.element : (node.champs || []).find(f => f.cle === part);
+  }
+  return node;
+}
+
+// A key added to an object takes its place in the form's order (the schema's), which
+// is where the save writes it in the file.
+function inFormOrder(object, node) {
+  if (!node || !node.champs) return;
+  const known = node.champs.map(f => f.cle);
+  const entries = Object.entries(object);
+  const rank = key => known.includes(key) ? known.indexOf(key) : known.length;
+  for (const [key] of entries) delete object[key];
+  for (const [key, value] of entries.sort((a, b) => rank(a[0]) - rank(b[0]))) object[key] = value;
 }
 
 // --- drawing ---------------------------------------------------------------------
