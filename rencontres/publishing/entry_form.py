@@ -309,8 +309,10 @@ STATES = {"rempli": "rempli", "a-remplir": "à remplir", "a-venir": "à venir",
           "sans": "pas de Rencontre"}
 
 
-def index_page(session: EntrySession) -> str:
-    """The editions, each with its files and the referentiel's territories' state."""
+def index_page(session: EntrySession, today: datetime.date | None = None) -> str:
+    """The editions, each with its files and the referentiel's territories' state (a
+    Rencontre dated after `today` is to come)."""
+    today = today or datetime.date.today()
     content_dir = session.content_dir
     referentiel = _referentiel(content_dir)
     years = sorted((int(p.name) for p in content_dir.iterdir()
@@ -336,7 +338,7 @@ def index_page(session: EntrySession) -> str:
                      "<tbody>")
         for territory in referentiel.territories if referentiel else []:
             relative = f"{year}/territoires/{territory.id}.yaml"
-            state = _state(content_dir / relative, problems_by_file)
+            state = _state(content_dir / relative, problems_by_file, today)
             name = html.escape(territory.name)
             link = (f'<a href="/formulaire?fichier={quote(relative)}">{name}</a>'
                     if state != "sans" else name)
@@ -351,14 +353,14 @@ def _problem_files(content_dir: Path, year: int) -> set[Path]:
     return {Path(problem.file).resolve() for problem in problems}
 
 
-def _state(path: Path, problem_files: set[Path]) -> str:
+def _state(path: Path, problem_files: set[Path], today: datetime.date) -> str:
     if not path.is_file():
         return "sans"
     if path.resolve() in problem_files:
         return "a-remplir"
     data = read_data(path.read_text("utf-8-sig"))
     date = data.get("date") if isinstance(data, dict) else None
-    if isinstance(date, str) and date > datetime.date.today().isoformat():
+    if isinstance(date, str) and date > today.isoformat():
         return "a-venir"
     return "rempli"
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from support.docx_text import paragraphs
 
 from rencontres.cli import main
-from rencontres.publishing.entry_form import EntrySession, serve
+from rencontres.publishing.entry_form import EntrySession, index_page, serve
 from rencontres.publishing.pipeline import BuildOptions, build
 from rencontres.publishing.plan import Project
 
@@ -467,3 +467,28 @@ def test_an_item_entered_with_the_keyboard_alone(project, page):
     assert saved.endswith("idees_transversales:\n"
                           "  - Une carte commune\n"
                           "  - Partager les données des observatoires\n")
+
+
+# --- the list of files ------------------------------------------------------------
+
+def test_the_list_gives_each_territory_s_state(project):
+    import datetime
+    import re
+
+    territories = project / "content" / "2021" / "territoires"
+    (territories / "ardennes.yaml").unlink()
+    hdf = territories / "hauts-de-france.yaml"
+    hdf.write_text(hdf.read_text("utf-8").replace("  total: 35", "  total: null"), "utf-8")
+    later = territories / "grande-region.yaml"
+    later.write_text(later.read_text("utf-8").replace("territoire: grande-region\n",
+                                                      "territoire: grande-region\n"
+                                                      "date: 2021-09-01\n"), "utf-8")
+    page = index_page(EntrySession(project / "content"), today=datetime.date(2021, 6, 1))
+    edition = page[page.index("<h2>Édition 2021</h2>"):page.index("<h2>Édition 2020</h2>")]
+    rows = [(re.sub(r"<[^>]+>", "", name), state) for name, state in re.findall(
+        r"<tr><td>(.*?)</td><td class=\"etat-[a-z-]+\">(.*?)</td></tr>", edition)]
+    assert rows == [("Hauts-de-France", "à remplir"), ("Ardennes", "pas de Rencontre"),
+                    ("Grande Région", "à venir"), ("Rhin Supérieur", "rempli"),
+                    ("Arc Jurassien", "rempli"), ("Genevois / Alpes du Nord", "rempli"),
+                    ("Sud FR-IT-Monaco", "rempli"), ("Pyrénées Est &amp; Centre", "rempli"),
+                    ("Pyrénées Ouest", "rempli")]
