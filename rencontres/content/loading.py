@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -15,6 +15,8 @@ from .model import EditionInfo, Referentiel, Section, Synthesis, Territory, Terr
 from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
 from .validation import did_you_mean, validate
 
+# How a file is read: its document and the problems that kept it from being read.
+Reader = Callable[[Path], tuple[YamlDocument, list[Problem]]]
 REFERENTIEL_FILE = "referentiel.yaml"
 EDITION_FILE = "edition.yaml"
 SYNTHESIS_FILE = "synthese.yaml"
@@ -124,10 +126,11 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     return content
 
 
-def read_content(root: Path, years: Collection[int] | None = None
+def read_content(root: Path, years: Collection[int] | None = None, read: Reader = read_yaml
                  ) -> tuple[Content | None, list[Problem], list[Problem]]:
     """The content when valid, its problems and its warnings (those of invalid content
-    too, which `saisie` shows beside the fields while they are being filled)."""
+    too, which `saisie` shows beside the fields while they are being filled). `read`:
+    how a file is read (`saisie` keeps the files it has read between its checks)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     digests: dict[Path, str] = {}
@@ -135,7 +138,7 @@ def read_content(root: Path, years: Collection[int] | None = None
         return None, [Problem(display_path(root), None, None,
                               "dossier de contenu introuvable")], []
     warnings += _ignored_folders(root)
-    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests)
+    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests, read)
     editions: dict[int, Edition] = {}
     year_dirs = [root / str(year) for year in edition_years(root)
                  if years is None or year in years]
@@ -148,7 +151,7 @@ def read_content(root: Path, years: Collection[int] | None = None
         before = editions.get(int(year_dirs[index - 1].name)) if index else None
         checked = index == 0 or before is not None
         edition = _load_edition(directory, referentiel, problems, warnings, digests,
-                                before, checked)
+                                before, checked, read)
         if edition is not None:
             editions[edition.year] = edition
     if problems or referentiel is None:  # no referentiel: its problems are listed
@@ -160,13 +163,14 @@ _Model = TypeVar("_Model", Referentiel, EditionInfo, TerritoryReport, Synthesis)
 
 
 def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: list[Problem],
-          digests: dict[Path, str]) -> tuple[_Model, YamlDocument] | None:
+          digests: dict[Path, str], read: Reader = read_yaml
+          ) -> tuple[_Model, YamlDocument] | None:
     """The file's valid value and the document it was read from; None when invalid (its
     problems added to `problems`)."""
     if not path.exists():  # (a FIFO or a device is read, and refused by name)
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None
-    document, read_problems = read_yaml(path)
+    document, read_problems = read(path)
     if document.sha256 is not None:
         digests[path] = document.sha256
     problems += read_problems
@@ -179,8 +183,8 @@ def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: li
 
 
 def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Problem],
-                      digests: dict[Path, str]) -> Referentiel | None:
-    loaded = _load(path, Referentiel, problems, warnings, digests)
+                      digests: dict[Path, str], read: Reader = read_yaml) -> Referentiel | None:
+    loaded = _load(path, Referentiel, problems, warnings, digests, read)
     if loaded is None:
         return None
     referentiel, document = loaded
@@ -231,11 +235,12 @@ def _far_date(document: YamlDocument, path: YamlPath, date: datetime.date | None
 
 def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
                   warnings: list[Problem], digests: dict[Path, str],
-                  previous: Edition | None = None, check_follow_ups: bool = True
-                  ) -> Edition | None:
+                  previous: Edition | None = None, check_follow_ups: bool = True,
+                  read: Reader = read_yaml) -> Edition | None:
     info: EditionInfo | None = None
     year: int | None = None  # the edition's, once it is the folder's (else already said)
-    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
+    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests,
+                        read)
     if loaded_info is not None:
         info, document = loaded_info
         if str(info.year) != directory.name:
@@ -264,7 +269,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                     f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
-            loaded_report = _load(path, TerritoryReport, problems, warnings, digests)
+            loaded_report = _load(path, TerritoryReport, problems, warnings, digests, read)
             if loaded_report is not None and referentiel is not None:
                 report, doc = loaded_report
                 problems += _check_report(report, doc, referentiel)
@@ -279,7 +284,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
 
     synthesis: Synthesis | None = None
     synthesis_path = directory / SYNTHESIS_FILE
-    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests)
+    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests, read)
                         if synthesis_path.exists() else None)
     if loaded_synthesis is not None:
         synthesis, doc = loaded_synthesis

@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from ..content.loading import EDITION_FILE, SYNTHESIS_FILE, TERRITORIES_DIR, read_content
 from ..content.scaffold import TO_FILL
-from ..content.source import YamlPath, _FastLoader, _SafeLoader
+from ..content.source import YamlDocument, YamlPath, _FastLoader, _SafeLoader, read_yaml
 from ..errors import OutputError, Problem, display_path
 from .output import write_atomic
 
@@ -332,6 +332,9 @@ class Checker:
         self.root = Path(self._folder.name) / "content"
         self.root.mkdir()
         self._copied: dict[Path, tuple[int, int]] = {}
+        # Each file of the copy as read, by its state: read (and its problems located)
+        # once, not at every check.
+        self._read: dict[Path, tuple[tuple[int, int, int], tuple[YamlDocument, list[Problem]]]] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -346,7 +349,8 @@ class Checker:
             candidate.parent.mkdir(parents=True, exist_ok=True)
             candidate.write_text(text, encoding="utf-8", newline="")
             self._copied.pop(candidate, None)  # the next check copies the file again
-            _, problems, warnings = read_content(self.root, years)
+            _, problems, warnings = read_content(
+                self.root, years, read=lambda path: self._reading(path, candidate))
         here: list[tuple[YamlPath | None, str, bool]] = []
         elsewhere: list[str] = []
         located = _locator(text)
@@ -363,6 +367,23 @@ class Checker:
                                   problem.column, problem.message)
             elsewhere.append(("Avertissement : " if warning else "") + str(problem))
         return Checked(here, elsewhere)
+
+    def _reading(self, path: Path, candidate: Path) -> tuple[YamlDocument, list[Problem]]:
+        """`path` as read_yaml reads it, the same document again while the file is the
+        same (never the form's file, new at every check)."""
+        if path == candidate:
+            return read_yaml(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return read_yaml(path)
+        state = (status.st_mtime_ns, status.st_size, status.st_ino)
+        known = self._read.get(path)
+        if known is not None and known[0] == state:
+            return known[1]
+        found = read_yaml(path)
+        self._read[path] = (state, found)
+        return found
 
     def _sync(self, year: int) -> set[int]:
         """The copy made like content/ for `year`: the years it reads."""
