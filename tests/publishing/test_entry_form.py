@@ -26,6 +26,8 @@ BROWSERS = (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
 ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--no-first-run"]
 HDF = "2021/territoires/hauts-de-france.yaml"
+# Generous: the machine running the suite may be busy with other tests' builds.
+expect.set_options(timeout=20_000)
 
 ARDENNES_2021 = """\
 territoire: ardennes
@@ -70,7 +72,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="fr-FR")
     opened = context.new_page()
-    opened.set_default_timeout(10_000)
+    opened.set_default_timeout(20_000)
     yield opened
     context.close()
 
