@@ -144,7 +144,7 @@ def _referentiel(content_dir: Path) -> Referentiel | None:
 
 
 def _widgets(entry: EntryFile, referentiel: Referentiel | None,
-             previous_ids: list[str]) -> dict[str, dict[str, Any]]:
+             previous: dict[str, str]) -> dict[str, dict[str, Any]]:
     """The fields chosen among the referentiel's, by their place."""
     themes = [{"valeur": t.id, "libelle": t.label} for t in referentiel.themes] \
         if referentiel else []
@@ -165,17 +165,17 @@ def _widgets(entry: EntryFile, referentiel: Referentiel | None,
         "idees_communes/*/theme": {"type": "choix", "options": themes},
         "idees_communes/*/territoires": {"type": "cases", "options": territories},
     }
-    if previous_ids:
+    if previous:
         widgets["suivi/*/suggestion"] = {"type": "choix", "options": [
-            {"valeur": sid, "libelle": sid} for sid in previous_ids]}
+            {"valeur": sid, "libelle": f"{sid} — {text}"} for sid, text in previous.items()]}
     return widgets
 
 
 def describe(entry: EntryFile, referentiel: Referentiel | None,
-             previous_ids: list[str]) -> dict[str, Any]:
+             previous: dict[str, str]) -> dict[str, Any]:
     """The form of `entry`'s kind: each field's kind, label, hint and choices."""
     schema = build_schema(MODELS[entry.kind])
-    widgets = _widgets(entry, referentiel, previous_ids)
+    widgets = _widgets(entry, referentiel, previous)
     return _node(schema, schema.get("$defs", {}), (), widgets)
 
 
@@ -241,7 +241,7 @@ def file_answer(session: EntrySession, entry: EntryFile) -> dict[str, Any]:
         answer["illisible"] = [str(problem) for problem in problems]
         return answer
     answer["donnees"] = read_data(text)
-    answer["formulaire"] = describe(entry, referentiel, _previous_ids(session, entry))
+    answer["formulaire"] = describe(entry, referentiel, _previous_suggestions(session, entry))
     answer["controle"] = check_answer(session, entry, answer["donnees"])
     return answer
 
@@ -255,19 +255,23 @@ def _title(entry: EntryFile, referentiel: Referentiel | None) -> str:
     return f"{names.get(entry.territory or '', entry.territory)} — Rencontre {entry.year}"
 
 
-def _previous_ids(session: EntrySession, entry: EntryFile) -> list[str]:
-    """The suggestions of the edition before, whose follow-up the synthesis gives."""
+def _previous_suggestions(session: EntrySession, entry: EntryFile) -> dict[str, str]:
+    """The suggestions of the edition before that have an id, with their text: those
+    whose follow-up the synthesis gives."""
     if entry.kind != "synthese":
-        return []
-    from ..content.loading import suggestion_ids
-
+        return {}
     years = sorted(int(p.name) for p in session.content_dir.iterdir()
                    if p.is_dir() and p.name.isdigit() and len(p.name) == 4
                    and int(p.name) < entry.year)
-    if not years:
-        return []
-    content, _, _ = read_content(session.content_dir, {years[-1]})
-    return suggestion_ids(content.editions[years[-1]]) if content else []
+    content = read_content(session.content_dir, {years[-1]})[0] if years else None
+    if content is None:
+        return {}
+    edition = content.editions[years[-1]]
+    found = {item.id: item.text for report in edition.reports.values()
+             for section in report.sections for item in section.suggestions if item.id}
+    for idea in edition.synthesis.common_ideas if edition.synthesis else []:
+        found.update({card.id: card.text for card in idea.suggestions if card.id})
+    return found
 
 
 def check_answer(session: EntrySession, entry: EntryFile, data: Any) -> dict[str, Any]:

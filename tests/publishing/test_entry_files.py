@@ -157,3 +157,21 @@ def test_a_check_sees_the_other_files_as_they_are_now(project):
     assert [line.split(": ", 1)[1] for line in checker.check(entry, data).elsewhere] == [
         "champ obligatoire « total » manquant dans « participants »",
         "clé inconnue « totale » (vouliez-vous dire « total » ?)"]
+
+
+def test_the_follow_up_is_chosen_among_the_previous_edition_s_suggestions(project):
+    from rencontres.publishing.entry_form import EntrySession, file_answer
+
+    content = project / "content"
+    (content / "2022" / "territoires").mkdir(parents=True)
+    (content / "2022" / "edition.yaml").write_text("annee: 2022\ntitre: Rencontres 2022\n",
+                                                   "utf-8")
+    (content / "2022" / "synthese.yaml").write_text("idees_communes: []\n", "utf-8")
+    form = file_answer(EntrySession(content), entry_file(content, "2022/synthese.yaml"))
+    follow_up = next(field for field in form["formulaire"]["champs"] if field["cle"] == "suivi")
+    suggestion = next(field for field in follow_up["element"]["champs"]
+                      if field["cle"] == "suggestion")
+    assert (follow_up["etiquette"], suggestion["type"], suggestion["options"]) == (
+        "Suivi des suggestions de l'édition précédente", "choix",
+        [{"valeur": "cahier-mot-reformule", "libelle": "cahier-mot-reformule — Reformuler la "
+                                                       "proposition du cahier MOT en 2022 ?"}])
