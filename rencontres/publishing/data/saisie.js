@@ -227,8 +227,8 @@ function emptyValue(node) {
     const made = {};
     for (const field of node.champs) {
       if (!field.requis) continue;
+      // a choice starts unchosen (« (à choisir) »): the first one would pass unnoticed
       made[field.cle] = field.type === "liste" || field.type === "cases" ? [] : field.type === "objet" ? {} : null;
-      if (field.type === "choix" && field.options.length && !field.vide) made[field.cle] = field.options[0].valeur;
     }
     return made;
   }
