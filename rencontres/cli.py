@@ -212,6 +212,8 @@ def _parser() -> FrenchParser:
                                    "0 : un port libre)")
     entry_parser.add_argument("--port-apercu", type=_port, default=8000, metavar="PORT",
                               help="port de l'aperçu (par défaut 8000 ; 0 : un port libre)")
+    entry_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                              help="édition que montre l'aperçu (par défaut la plus récente)")
     entry_parser.add_argument("--sans-apercu", action="store_true",
                               help="ne pas construire ni montrer les documents")
     entry_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
@@ -525,7 +527,8 @@ def _entry(project: Project, arguments: argparse.Namespace) -> int:
     session = EntrySession(project.content_dir.resolve())
     preview = None
     if not arguments.sans_apercu:
-        preview = Preview(project, BuildOptions(workers=arguments.jobs), summarize=summary)
+        preview = Preview(project, BuildOptions(year=arguments.edition, workers=arguments.jobs),
+                          summarize=summary)
         shown = serve(preview, arguments.port_apercu)
         session.preview_address = f"http://127.0.0.1:{shown.server_address[1]}/"
     form = serve_form(session, arguments.port)
