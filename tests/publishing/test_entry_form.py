@@ -494,3 +494,41 @@ def test_the_list_gives_each_territory_s_state(project):
                     ("Arc Jurassien", "rempli"), ("Genevois / Alpes du Nord", "rempli"),
                     ("Sud FR-IT-Monaco", "rempli"), ("Pyrénées Est &amp; Centre", "rempli"),
                     ("Pyrénées Ouest", "rempli")]
+
+
+# --- the preview after a save -------------------------------------------------------
+
+def test_a_save_through_the_form_rebuilds_the_preview(in_project, monkeypatch):
+    import threading
+
+    from rencontres.cli import summary
+    from rencontres.publishing import preview
+
+    monkeypatch.setattr(preview, "_why_text", lambda: "aperçu en texte")
+    shown = preview.Preview(Project(in_project), BuildOptions(
+        territories=("hauts-de-france",), workers=1), summary)
+    before = preview.saved_files(shown)
+    first = shown.rebuild()
+    assert "35 participants" in first.documents[0].pages[0].text
+    stop = threading.Event()
+    watching = threading.Thread(target=preview.watch,
+                                args=(shown, lambda state: None, before, stop))
+    watching.start()
+    try:
+        address, session = start(in_project / "content")
+        port = address.rpartition(":")[2]
+        status, body = request(address, "GET", f"/api/fichier?fichier={HDF}",
+                               {"Host": f"127.0.0.1:{port}"})
+        assert status == 200
+        loaded = json.loads(body)
+        loaded["donnees"]["participants"]["total"] = 41
+        assert request(address, "POST", "/api/enregistrer", {
+            "Host": f"127.0.0.1:{port}", "Origin": address, "X-Jeton-Session": session.token,
+            "Content-Type": "application/json"}, {"fichier": HDF, "empreinte": loaded["empreinte"],
+                                                  "donnees": loaded["donnees"]})[0] == 200
+        rebuilt = shown.wait(first.version, 60)
+    finally:
+        stop.set()
+        watching.join(10)
+    assert rebuilt.version > first.version
+    assert "41 participants" in rebuilt.documents[0].pages[0].text
