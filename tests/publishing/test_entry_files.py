@@ -175,3 +175,17 @@ def test_the_follow_up_is_chosen_among_the_previous_edition_s_suggestions(projec
         "Suivi des suggestions de l'édition précédente", "choix",
         [{"valeur": "cahier-mot-reformule", "libelle": "cahier-mot-reformule — Reformuler la "
                                                        "proposition du cahier MOT en 2022 ?"}])
+
+
+def test_a_file_that_is_not_valid_yaml_is_not_put_in_the_form(in_project):
+    from rencontres.publishing.entry_form import EntrySession, file_answer
+
+    content = in_project / "content"
+    path = content / HDF
+    path.write_text(path.read_text("utf-8").replace("  total: 35", "  total: [35"), "utf-8")
+    answer = file_answer(EntrySession(content), entry_file(content, HDF))
+    assert "donnees" not in answer and "formulaire" not in answer
+    assert answer["illisible"] == [
+        "content/2021/territoires/hauts-de-france.yaml:8:10: syntaxe YAML invalide : crochet "
+        "« [ » non fermé, ou "
+        "« , » manquante"]
