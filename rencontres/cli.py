@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -40,6 +41,7 @@ COMMANDS = {
     "diffuser": ("distribute",),
     "changements": ("changes",),
     "apercu": ("preview", "aperçu"),
+    "saisie": ("entry", "formulaire"),
 }
 DEFAULT_COMMAND = "construire"
 
@@ -199,6 +201,27 @@ def _parser() -> FrenchParser:
     preview_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                                 metavar="N", help="documents construits en parallèle "
                                                   "(par défaut : nombre de processeurs)")
+    entry_parser = commands.add_parser(
+        "saisie", aliases=list(COMMANDS["saisie"]), parents=[common],
+        help="formulaire dans le navigateur pour remplir les fichiers de contenu",
+        description="Sert sur une page web locale (127.0.0.1) un formulaire pour chaque "
+                    "fichier d'une édition : l'édition, chaque territoire et la synthèse. "
+                    "Chaque modification est vérifiée pendant la saisie ; « Enregistrer » "
+                    "écrit le fichier YAML en gardant ses commentaires. L'aperçu des "
+                    "documents tourne à côté, mis à jour à chaque enregistrement. "
+                    "Ctrl+C pour arrêter.")
+    entry_parser.add_argument("--port", type=_port, default=8001, metavar="PORT",
+                              help="port du formulaire, sur 127.0.0.1 (par défaut 8001 ; "
+                                   "0 : un port libre)")
+    entry_parser.add_argument("--port-apercu", type=_port, default=8000, metavar="PORT",
+                              help="port de l'aperçu (par défaut 8000 ; 0 : un port libre)")
+    entry_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                              help="édition que montre l'aperçu (par défaut la plus récente)")
+    entry_parser.add_argument("--sans-apercu", action="store_true",
+                              help="ne pas construire ni montrer les documents")
+    entry_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                              metavar="N", help="documents construits en parallèle "
+                                                "(par défaut : nombre de processeurs)")
     return parser
 
 
@@ -372,6 +395,8 @@ def _run(argv: list[str] | None) -> int:
             return _changes(project, arguments.edition)
         if command == "apercu":
             return _preview(project, arguments)
+        if command == "saisie":
+            return _entry(project, arguments)
         return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
@@ -495,6 +520,39 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
         print("Aperçu arrêté.")
     finally:
         server.shutdown()
+    return EXIT_OK
+
+
+def _entry(project: Project, arguments: argparse.Namespace) -> int:
+    from .publishing.entry_form import EntrySession
+    from .publishing.entry_form import serve as serve_form
+    from .publishing.pipeline import BuildOptions
+    from .publishing.preview import Preview, saved_files, serve, watch
+
+    session = EntrySession(project.content_dir.resolve())
+    preview = None
+    if not arguments.sans_apercu:
+        preview = Preview(project, BuildOptions(year=arguments.edition, workers=arguments.jobs),
+                          summarize=summary)
+        shown = serve(preview, arguments.port_apercu)
+        session.preview_address = f"http://127.0.0.1:{shown.server_address[1]}/"
+    form = serve_form(session, arguments.port)
+    try:
+        print(f"Saisie : http://127.0.0.1:{form.server_address[1]}/ (ouvrez cette adresse "
+              "dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
+        if preview is None:
+            threading.Event().wait()
+        else:
+            print(f"Aperçu : {session.preview_address}", flush=True)
+            before = saved_files(preview)
+            _show_rebuilt(preview.rebuild())
+            watch(preview, _show_rebuilt, before)
+    except KeyboardInterrupt:
+        print("Saisie arrêtée.")
+    finally:
+        form.shutdown()
+        if preview is not None:
+            shown.shutdown()
     return EXIT_OK
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -15,6 +15,8 @@ from .model import EditionInfo, Referentiel, Section, Synthesis, Territory, Terr
 from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
 from .validation import did_you_mean, validate, validate_what_is_valid
 
+# How a file is read: its document and the problems that kept it from being read.
+Reader = Callable[[Path], tuple[YamlDocument, list[Problem]]]
 REFERENTIEL_FILE = "referentiel.yaml"
 EDITION_FILE = "edition.yaml"
 SYNTHESIS_FILE = "synthese.yaml"
@@ -139,14 +141,25 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     """Read the referentiel and the editions of `years` (all when None); raise one
     ContentError listing every problem. An edition being filled in does not stop
     the build of an older one."""
+    content, problems, _ = read_content(root, years)
+    if content is None:
+        raise ContentError(problems)
+    return content
+
+
+def read_content(root: Path, years: Collection[int] | None = None, read: Reader = read_yaml
+                 ) -> tuple[Content | None, list[Problem], list[Problem]]:
+    """The content when valid, its problems and its warnings (those of invalid content
+    too, which `saisie` shows beside the fields while they are being filled). `read`:
+    how a file is read (`saisie` keeps the files it has read between its checks)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     digests: dict[Path, str] = {}
     if not root.is_dir():
-        raise ContentError([Problem(display_path(root), None, None,
-                                    "dossier de contenu introuvable")])
+        return None, [Problem(display_path(root), None, None,
+                              "dossier de contenu introuvable")], []
     warnings += _ignored_folders(root)
-    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests)
+    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests, read)
     editions: dict[int, Edition] = {}
     year_dirs = [root / str(year) for year in edition_years(root)
                  if years is None or year in years]
@@ -159,19 +172,20 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
         before = editions.get(int(year_dirs[index - 1].name)) if index else None
         checked = index == 0 or before is not None
         edition = _load_edition(directory, referentiel, problems, warnings, digests,
-                                before, checked, list(editions.values()))
+                                before, checked, list(editions.values()), read)
         if edition is not None:
             editions[edition.year] = edition
     if problems or referentiel is None:  # no referentiel: its problems are listed
-        raise ContentError(problems)
-    return Content(root, referentiel, editions, tuple(warnings), digests)
+        return None, problems, warnings
+    return Content(root, referentiel, editions, tuple(warnings), digests), [], warnings
 
 
 _Model = TypeVar("_Model", Referentiel, EditionInfo, TerritoryReport, Synthesis)
 
 
 def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: list[Problem],
-          digests: dict[Path, str], partial: bool = False) -> tuple[_Model, YamlDocument] | None:
+          digests: dict[Path, str], read: Reader = read_yaml, partial: bool = False
+          ) -> tuple[_Model, YamlDocument] | None:
     """The file's valid value and the document it was read from; None when invalid (its
     problems added to `problems`). `partial`: an invalid file gives the value of what is
     valid in it, for the checks across files, its problems added all the same (so that
@@ -179,7 +193,7 @@ def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: li
     if not path.exists():  # (a FIFO or a device is read, and refused by name)
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None
-    document, read_problems = read_yaml(path)
+    document, read_problems = read(path)
     if document.sha256 is not None:
         digests[path] = document.sha256
     problems += read_problems
@@ -194,8 +208,8 @@ def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: li
 
 
 def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Problem],
-                      digests: dict[Path, str]) -> Referentiel | None:
-    loaded = _load(path, Referentiel, problems, warnings, digests)
+                      digests: dict[Path, str], read: Reader = read_yaml) -> Referentiel | None:
+    loaded = _load(path, Referentiel, problems, warnings, digests, read)
     if loaded is None:
         return None
     referentiel, document = loaded
@@ -247,10 +261,12 @@ def _far_date(document: YamlDocument, path: YamlPath, date: datetime.date | None
 def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
                   warnings: list[Problem], digests: dict[Path, str],
                   previous: Edition | None = None, check_follow_ups: bool = True,
-                  earlier: list[Edition] | None = None) -> Edition | None:
+                  earlier: list[Edition] | None = None,
+                  read: Reader = read_yaml) -> Edition | None:
     info: EditionInfo | None = None
     year: int | None = None  # the edition's, once it is the folder's (else already said)
-    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
+    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests,
+                        read)
     if loaded_info is not None:
         info, document = loaded_info
         if str(info.year) != directory.name:
@@ -280,7 +296,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                     + did_you_mean(path.stem, known_ids)))
                 continue
             known_problems = len(problems)
-            loaded_report = _load(path, TerritoryReport, problems, warnings, digests,
+            loaded_report = _load(path, TerritoryReport, problems, warnings, digests, read,
                                   partial=True)
             if loaded_report is not None and referentiel is not None:
                 report, doc = loaded_report
@@ -303,7 +319,7 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
 
     synthesis: Synthesis | None = None
     synthesis_path = directory / SYNTHESIS_FILE
-    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests,
+    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests, read,
                               partial=True)
                         if synthesis_path.exists() else None)
     if loaded_synthesis is not None:
@@ -529,21 +545,22 @@ def _check_suggestion_ids(documents: list[tuple[TerritoryReport | Synthesis, Yam
                           ) -> list[Problem]:
     """An id names one suggestion of the MOT in the whole edition."""
     problems = []
-    first: dict[str, Problem] = {}
+    # Where each id is first given, located only when named again: locating reads the
+    # file's positions, which a valid file never needs.
+    first: dict[str, tuple[YamlDocument, YamlPath]] = {}
     for model, document in documents:
         for path, sid, is_suggestion in _located_ids(model):
-            where = document.problem(path, "")
             if not is_suggestion:
                 problems.append(document.problem(
                     path, f"identifiant « {shown(sid)} » : seules les suggestions de la MOT "
                           "en portent un (pour en donner le suivi à l'édition suivante)"))
             elif sid in first:
-                earlier = first[sid]
+                earlier = first[sid][0].problem(first[sid][1], "")
                 problems.append(document.problem(
                     path, f"identifiant de suggestion « {shown(sid)} » déjà donné "
                           f"({earlier.file}:{earlier.line})"))
             else:
-                first[sid] = where
+                first[sid] = (document, path)
     return problems
 
 

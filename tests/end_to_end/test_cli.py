@@ -243,7 +243,7 @@ def test_a_mistyped_command_is_refused_with_the_nearest_one(capsys):
     assert usage_error(capsys, "publier")[-2:] == [
         "python build.py : erreur : commande inconnue : publier",
         "Les commandes : construire, verifier, champs, nouvelle-edition, diffuser, "
-        "changements, apercu."]
+        "changements, apercu, saisie."]
 
 
 def test_a_command_outside_any_project_says_how_to_point_it_at_one(tmp_path, monkeypatch,
