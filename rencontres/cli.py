@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import (
     DistributionError,
+    Problem,
     RencontresError,
     UsageError,
     display_path,
@@ -40,6 +41,8 @@ COMMANDS = {
     "diffuser": ("distribute",),
     "changements": ("changes",),
     "apercu": ("preview", "aperçu"),
+    "courriels": ("mails", "emails"),
+    "envois": ("sent",),
 }
 DEFAULT_COMMAND = "construire"
 
@@ -196,6 +199,39 @@ def _parser() -> FrenchParser:
     preview_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                                 metavar="N", help="documents construits en parallèle "
                                                   "(par défaut : nombre de processeurs)")
+    mails_parser = commands.add_parser(
+        "courriels", aliases=list(COMMANDS["courriels"]), parents=[common],
+        help="prépare (ou envoie) les courriels d'une diffusion, un par destinataire",
+        description="Écrit un courriel par destinataire de la liste, avec en pièces "
+                    "jointes les comptes-rendus des territoires qu'il suit et la synthèse "
+                    "de la dernière diffusion, dans output/<année>/diffusions/vN/courriels/ "
+                    "(fichiers .eml à ouvrir dans Outlook ou Thunderbird). À partir de la "
+                    "v2, seulement à ceux dont les documents ont changé, avec ce qui a "
+                    "changé. Avec --envoyer, les envoie par le serveur SMTP des réglages.")
+    mails_parser.add_argument("--destinataires", type=Path, required=True, metavar="FICHIER",
+                              help="liste des destinataires (CSV : nom, courriel, "
+                                   "organisation, territoires), rangée hors du projet")
+    mails_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                              help="édition (par défaut la plus récente)")
+    mails_parser.add_argument("--version", type=_positive, metavar="N",
+                              help="diffusion dont envoyer les documents (par défaut la "
+                                   "dernière)")
+    mails_parser.add_argument("--reglages", type=Path, default=None, metavar="FICHIER",
+                              help="réglages des courriels (par défaut courriels.yaml dans "
+                                   "le dossier du projet)")
+    mails_parser.add_argument("--envoyer", action="store_true",
+                              help="envoie les courriels par SMTP ; une reprise n'envoie "
+                                   "jamais deux fois le même")
+    mails_parser.add_argument("--renvoyer", action="append", default=[], metavar="ADRESSE",
+                              help="renvoie à cette adresse un courriel dont l'envoi est "
+                                   "resté incertain (répétable)")
+    sent_parser = commands.add_parser(
+        "envois", aliases=list(COMMANDS["envois"]), parents=[common],
+        help="dit qui a reçu quelle version des documents",
+        description="Lit les journaux des diffusions et dit, pour chaque destinataire, "
+                    "quelle version il a reçue, quand, et avec quels fichiers.")
+    sent_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                             help="édition (par défaut la plus récente)")
     return parser
 
 
@@ -369,6 +405,10 @@ def _run(argv: list[str] | None) -> int:
             return _changes(project, arguments.edition)
         if command == "apercu":
             return _preview(project, arguments)
+        if command == "courriels":
+            return _mails(project, arguments)
+        if command == "envois":
+            return _receipts(project, arguments.edition)
         return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
@@ -514,6 +554,105 @@ def _changes(project: Project, year: int | None) -> int:
     else:
         print(f"Écrit : {display_path(found.written)} (joint au paquet de la diffusion "
               f"v{found.version})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _edition_year(project: Project, year: int | None) -> int:
+    from .content.loading import edition_years
+
+    years = edition_years(project.content_dir)
+    if year is not None or not years:
+        if year not in years:
+            raise UsageError([Problem(display_path(project.content_dir), None, None,
+                                      f"édition {year} introuvable (éditions : "
+                                      f"{', '.join(map(str, years)) or 'aucune'})")])
+        return year
+    return max(years)
+
+
+def _mails(project: Project, arguments: argparse.Namespace) -> int:
+    import getpass
+
+    from .content.loading import load_content
+    from .publishing import mail_journal
+    from .publishing.mail_template import mail_templates
+    from .publishing.mails import Mail, compose, distribution_to_mail, write_drafts
+    from .publishing.recipients import read_recipients, refuse_if_sent_or_archived
+    from .publishing.sending import SETTINGS, password_reader, read_settings, send, size_warnings
+
+    refuse_if_sent_or_archived(project, arguments.destinataires)
+    settings = read_settings(arguments.reglages or project.root / SETTINGS)
+    templates = mail_templates(project)
+    distribution = distribution_to_mail(project, _edition_year(project, arguments.edition),
+                                        arguments.version)
+    referentiel = load_content(project.content_dir, {distribution.year}).referentiel
+    recipients = read_recipients(arguments.destinataires,
+                                 {t.id: t.name for t in referentiel.territories})
+    mailing = compose(project, distribution, recipients, templates, settings.sender)
+    for warning in size_warnings(mailing, settings):
+        print(f"Avertissement : {warning}", file=sys.stderr)
+    described = f"Diffusion v{distribution.version} de l'édition {distribution.year}"
+    if mailing.unchanged:
+        print(f"Rien de nouveau depuis la version qu'ils ont reçue : "
+              f"{', '.join(r.address for r in mailing.unchanged)}")
+    if not arguments.envoyer:
+        folder = write_drafts(mailing, settings.sender)
+        for mail in mailing.mails:
+            print(f"Préparé : {mail.recipient.address} ({', '.join(mail.files)})")
+        print(f"{described} : {_count(len(mailing.mails), 'courriel préparé', 'courriels préparés')} dans "
+              f"{display_path(folder)}. Ouvrez chaque fichier .eml dans Outlook ou "
+              "Thunderbird pour l'envoyer, ou envoyez-les tous avec --envoyer.")
+        return EXIT_OK
+
+    def told(outcome: str, mail: Mail) -> None:
+        print(f"{outcome.capitalize()} : {mail.recipient.address} (v{mail.version} : "
+              f"{', '.join(mail.files)})", flush=True)
+
+    try:
+        report = send(mailing, settings, password_reader(settings.user, getpass.getpass),
+                      {address.lower() for address in arguments.renvoyer}, told)
+    except KeyboardInterrupt:
+        print("\nInterrompu : relancez la même commande, l'envoi reprendra où il s'est "
+              "arrêté sans rien envoyer deux fois.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    for mail, reason in report.refused:
+        print(f"Refusé par le serveur : {mail.recipient.address} ({reason}) : corrigez "
+              "l'adresse dans la liste, puis relancez la même commande", file=sys.stderr)
+    for mail in report.uncertain:
+        print(f"Envoi incertain : {mail.recipient.address} : l'envoi s'est arrêté pendant "
+              "que le message partait ; vérifiez auprès du destinataire ou dans les "
+              "messages envoyés, puis, s'il ne l'a pas reçu, relancez avec --renvoyer "
+              f"{mail.recipient.address}", file=sys.stderr)
+    parts = [_count(len(report.sent), "envoyé", "envoyés"),
+             _count(len(report.already), "déjà envoyé", "déjà envoyés")]
+    if report.refused:
+        parts.append(_count(len(report.refused), "refusé", "refusés"))
+    if report.uncertain:
+        parts.append(_count(len(report.uncertain), "incertain", "incertains"))
+    print(f"{described} : {', '.join(parts)}. Journal : "
+          f"{display_path(distribution.folder / mail_journal.JOURNAL)}")
+    return EXIT_FAILED if report.refused or report.uncertain else EXIT_OK
+
+
+def _count(count: int, singular: str, plural_form: str) -> str:
+    from .documents.french import plural
+
+    return plural(count, singular, plural_form)
+
+
+def _receipts(project: Project, year: int | None) -> int:
+    from .publishing.receipts import receipts
+
+    year = _edition_year(project, year)
+    found = receipts(project, year)
+    if not found:
+        print(f"Aucun courriel préparé ni envoyé pour l'édition {year}.")
+        return EXIT_OK
+    print(f"Envois de l'édition {year}")
+    for address, (name, told) in sorted(found.items()):
+        print(f"{name} <{address}>" if name else address)
+        for receipt in told:
+            print(f"  {receipt.text()}")
     return EXIT_OK
 
 

@@ -36,6 +36,7 @@ LIBRARIES = {
 TEST_LIBRARIES = {
     "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis",
     "jsonschema": "jsonschema", "polytypo": "polytypo", "openxml-audit": "openxml_audit",
+    "aiosmtpd": "aiosmtpd",
     "mypy": "mypy", "ruff": "ruff",
     # Stub packages: found by their folder of .pyi files, never imported.
     "types-pyyaml": "yaml-stubs", "types-lxml": "lxml-stubs",
