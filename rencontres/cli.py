@@ -145,9 +145,9 @@ def _parser() -> FrenchParser:
 
     fields_parser = commands.add_parser(
         "champs", aliases=list(COMMANDS["champs"]), parents=[common],
-        help="liste les champs utilisables dans les modèles Word",
-        description="Affiche, pour chaque modèle, la liste des champs qu'il peut utiliser, "
-                    "avec leur type et leur description.")
+        help="liste les champs utilisables dans les modèles Word et de courriel",
+        description="Affiche, pour chaque modèle (Word, et texte des courriels), la liste "
+                    "des champs qu'il peut utiliser, avec leur type et leur description.")
     fields_parser.add_argument("--ecrire", action="store_true",
                                help="écrit aussi la liste dans docs/champs-modeles.md")
 
@@ -712,9 +712,10 @@ def _check(project: Project, strict: bool) -> int:
 
 
 def _fields(project: Project, write: bool) -> int:
+    from .publishing.mail_template import mail_fields_markdown
     from .word.fields import FIELDS_DOC, fields_markdown
 
-    text = fields_markdown()
+    text = fields_markdown() + "\n" + mail_fields_markdown()
     # Flushed before a line goes to stderr: where both streams end up in the same place
     # (a pipe, a log), « Écrit : … » comes after the list, on its own line.
     print(text, end="", flush=True)

@@ -14,6 +14,7 @@ import email.policy
 import email.utils
 import hashlib
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from .output import write_atomic
 from .pipeline import years_to_load
 from .plan import DocumentJob, Project, plan
 from .recipients import Recipient
-from .releases import SNAPSHOT, Distribution, distributions
+from .releases import RECORD, SNAPSHOT, Distribution, distributions
 
 MAILS = "courriels"
 
@@ -107,15 +108,29 @@ def distribution_to_mail(project: Project, year: int, version: int | None) -> Di
             display_path(project.output_dir / str(year) / "diffusions"), None, None,
             f"aucune diffusion de l'édition {year} : les courriels portent les documents "
             "d'une diffusion ; lancez d'abord « python build.py diffuser »")])
-    if version is None:
-        return done[-1]
     for distribution in done:
-        if distribution.version == version:
+        if distribution.version == (version or done[-1].version):
+            _check_package(distribution)
             return distribution
     raise DistributionError([Problem(
         display_path(project.output_dir / str(year) / "diffusions"), None, None,
         f"pas de diffusion v{version} de l'édition {year} (diffusions : "
         f"{', '.join(f'v{d.version}' for d in done)})")])
+
+
+def _check_package(distribution: Distribution) -> None:
+    """The package mailed is the one recorded (the last one's is checked by
+    `distributions`, an earlier one's here)."""
+    record = json.loads((distribution.folder / RECORD).read_bytes().decode("utf-8"))
+    try:
+        digest = hashlib.sha256(distribution.package.read_bytes()).hexdigest()
+    except OSError:
+        digest = None
+    if digest != record["sha256"]:
+        raise DistributionError([Problem(
+            display_path(distribution.package), None, None,
+            f"paquet absent ou modifié depuis la diffusion (son empreinte n'est plus celle "
+            f"de {RECORD}) : remettez en place celui qui a été diffusé")])
 
 
 def compose(project: Project, distribution: Distribution, recipients: list[Recipient],

@@ -8,7 +8,8 @@ import os
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
@@ -17,15 +18,17 @@ import yaml
 
 from ..errors import MailError, Problem, display_path, system_error
 from . import mail_journal
+from .lock import try_lock, unlock
 from .mail_journal import HANDED, PLANNED, REFUSED, SENT, Entry
 from .mails import Mail, Mailing, ascii_address
-from .output import read_file
+from .output import open_regular, read_file
 
 SETTINGS = "courriels.yaml"
 PASSWORD_VARIABLE = "RENCONTRES_SMTP_MOT_DE_PASSE"
 DEFAULT_LIMIT_MB = 10
 KEYS = ("expediteur", "serveur", "port", "starttls", "utilisateur", "taille_maximale_mo")
 TIMEOUT = 60  # seconds without an answer from the server
+LOCK = ".verrou-courriels"
 
 
 @dataclass(frozen=True)
@@ -112,36 +115,57 @@ class SendReport:
 def send(mailing: Mailing, settings: MailSettings, password: Callable[[], str],
          resend: set[str], told: Callable[[str, Mail], None]) -> SendReport:
     """Each mail not sent yet, in order, every step in the journal before it is done;
-    `resend`: the addresses whose send was left uncertain, to send again as asked."""
+    `resend`: the addresses whose send was left uncertain, to send again as asked. One
+    send at a time per distribution: the journal is read once the lock is held."""
     folder = mailing.distribution.folder
-    states = mail_journal.last_states(mail_journal.read(folder))
-    report = SendReport()
-    pending = []
-    for mail in mailing.mails:
-        state = states.get(mail.recipient.address.lower())
-        if state is not None and state.state == SENT:
-            report.already.append(mail)
-        elif (state is not None and state.state == HANDED
-              and mail.recipient.address.lower() not in resend):
-            report.uncertain.append(mail)
-        else:
-            pending.append(mail)
-    if not pending:
-        return report
-    if settings.host is None:
-        raise MailError([Problem("courriels.yaml", None, None, "« serveur » manquant : "
-                                 "l'envoi demande le serveur SMTP (ex. serveur: "
-                                 "smtp.example.org)")])
-    with _connect(settings, password) as server:
-        for mail in pending:
-            outcome = _send_one(server, mail, settings.sender, folder)
-            if outcome is None:
-                report.sent.append(mail)
-                told("envoyé", mail)
+    with _send_lock(folder):
+        states = mail_journal.last_states(mail_journal.read(folder))
+        report = SendReport()
+        pending = []
+        for mail in mailing.mails:
+            state = states.get(mail.recipient.address.lower())
+            if state is not None and state.state == SENT:
+                report.already.append(mail)
+            elif (state is not None and state.state == HANDED
+                  and mail.recipient.address.lower() not in resend):
+                report.uncertain.append(mail)
             else:
-                report.refused.append((mail, outcome))
-                told("refusé", mail)
+                pending.append(mail)
+        if not pending:
+            return report
+        if settings.host is None:
+            raise MailError([Problem(SETTINGS, None, None, "« serveur » manquant : l'envoi "
+                                     "demande le serveur SMTP (ex. serveur: "
+                                     "smtp.example.org)")])
+        with _connect(settings, password) as server:
+            for mail in pending:
+                outcome = _send_one(server, mail, settings.sender, folder)
+                if outcome is None:
+                    report.sent.append(mail)
+                    told("envoyé", mail)
+                else:
+                    report.refused.append((mail, outcome))
+                    told("refusé", mail)
     return report
+
+
+@contextmanager
+def _send_lock(folder: Path) -> Iterator[None]:
+    path = folder / LOCK
+    try:
+        handle = os.fdopen(open_regular(path, os.O_RDWR | os.O_CREAT), "r+b")
+    except OSError as error:
+        raise MailError([Problem(display_path(path), None, None,
+                                 f"écriture impossible : {system_error(error)}")]) from None
+    with handle:
+        if not try_lock(handle):
+            raise MailError([Problem(display_path(folder), None, None,
+                                     "un autre envoi des courriels de cette diffusion est en "
+                                     "cours ; attendez qu'il se termine, puis relancez")])
+        try:
+            yield
+        finally:
+            unlock(handle)
 
 
 def _connect(settings: MailSettings, password: Callable[[], str]) -> smtplib.SMTP:

@@ -401,3 +401,26 @@ def test_a_mail_template_with_an_unknown_field(released, tmp_path, monkeypatch, 
         "  templates/courriel.txt:13: « {% » : un modèle de courriel n'a que des champs "
         "{{ nom }}, pas d'instructions"]
     assert not (root / "output/2021/diffusions/v1/courriels").exists()
+
+
+def test_one_send_at_a_time_and_only_the_package_distributed(released, tmp_path, monkeypatch,
+                                                             capsys):
+    from rencontres.publishing.sending import _send_lock
+
+    root = _project(released, "v2", tmp_path, monkeypatch)
+    with _send_lock(root / "output/2021/diffusions/v1"):
+        code, out, err = _send(capsys, "--version", "1")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Courriels impossibles : 1 problème",
+        "  output/2021/diffusions/v1: un autre envoi des courriels de cette diffusion est en "
+        "cours ; attendez qu'il se termine, puis relancez"]
+    package = root / "output/2021/diffusions/v1/rencontres-territoriales-2021-v1.zip"
+    package.write_bytes(package.read_bytes() + b"\0")
+    code, out, err = run(capsys, "courriels", "--destinataires", LIST_PATH, "--version", "1")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Diffusion impossible : 1 problème",
+        "  output/2021/diffusions/v1/rencontres-territoriales-2021-v1.zip: paquet absent ou "
+        "modifié depuis la diffusion (son empreinte n'est plus celle de diffusion.json) : "
+        "remettez en place celui qui a été diffusé"]
