@@ -424,3 +424,40 @@ def test_one_send_at_a_time_and_only_the_package_distributed(released, tmp_path,
         "  output/2021/diffusions/v1/rencontres-territoriales-2021-v1.zip: paquet absent ou "
         "modifié depuis la diffusion (son empreinte n'est plus celle de diffusion.json) : "
         "remettez en place celui qui a été diffusé"]
+
+
+def test_the_journal_cut_short_by_a_crash_or_damaged(tmp_path, monkeypatch):
+    from rencontres.errors import MailError
+
+    monkeypatch.chdir(tmp_path)
+    entry = mail_journal.Entry(mail_journal.HANDED, ANNE, "Anne Roy", "<id@x>", "2026-12-07T03:00:00+00:00",
+                               1, (SYNTHESIS,), "")
+    mail_journal.append(tmp_path, entry)
+    sent = mail_journal.Entry(mail_journal.SENT, ANNE, "Anne Roy", "<id@x>",
+                              "2026-12-07T03:00:01+00:00", 1, (SYNTHESIS,), "")
+    journal = tmp_path / mail_journal.JOURNAL
+    # A crash in the middle of writing « envoyé »: that line does not count, and the
+    # mail stays « transmis » (uncertain), never « prévu » (which would send it again).
+    journal.write_bytes(journal.read_bytes() + sent.line()[:30])
+    assert [e.state for e in mail_journal.read(tmp_path)] == ["transmis"]
+    journal.write_bytes(b"{pas du json}\n" + entry.line())
+    with pytest.raises(MailError) as raised:
+        mail_journal.read(tmp_path)
+    assert raised.value.report() == (
+        "Courriels impossibles : 1 problème\n"
+        "  journal-courriels.jsonl:1: ligne du journal illisible : remettez le journal tel "
+        "que l'outil l'a écrit (depuis une sauvegarde) ; sans lui, on ne sait plus qui a "
+        "reçu quoi")
+
+
+def test_an_address_of_an_accented_domain_is_written_as_servers_know_it():
+    from rencontres.publishing.mails import Mail
+    from rencontres.publishing.recipients import Recipient
+
+    recipient = Recipient("Zoë Ağa", "zoe@région-ardennes.fr", "", ("ardennes",), 2)
+    mail = Mail(recipient, 1, "<a@b>", "Objet", "Corps é\n", (), None)
+    data = mail.message(SENDER, draft=False).as_bytes()
+    assert b"<zoe@xn--rgion-ardennes-bkb.fr>" in data
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert parsed["To"].addresses[0].display_name == "Zoë Ağa"
+    assert parsed.get_body().get_content() == "Corps é\r\n"
