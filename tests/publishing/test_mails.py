@@ -461,3 +461,31 @@ def test_an_address_of_an_accented_domain_is_written_as_servers_know_it():
     parsed = email.message_from_bytes(data, policy=email.policy.default)
     assert parsed["To"].addresses[0].display_name == "Zoë Ağa"
     assert parsed.get_body().get_content() == "Corps é\r\n"
+
+
+def test_a_wrong_list_stops_before_anything_is_written(released, tmp_path, monkeypatch, capsys):
+    root = _project(released, "v1", tmp_path, monkeypatch)
+    (tmp_path / "adherents/destinataires.csv").write_bytes(
+        LIST.replace("Ardennes", "Ardenes").replace(PAUL, "paul.klee@").encode("cp1252"))
+    code, out, err = run(capsys, "courriels", "--destinataires", LIST_PATH)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Liste des destinataires invalide : 2 problèmes",
+        "  ../adherents/destinataires.csv:3: territoire « Ardenes » inconnu du référentiel "
+        "(vouliez-vous dire « ardennes » ?)",
+        "  ../adherents/destinataires.csv:5: adresse électronique invalide « paul.klee@ »"]
+    assert not (root / "output/2021/diffusions/v1/courriels").exists()
+    assert not (root / "output/2021/diffusions/v1" / mail_journal.JOURNAL).exists()
+
+
+def test_mails_before_any_distribution_and_nobody_mailed_yet(in_project, capsys):
+    (in_project / "courriels.yaml").write_text(f"expediteur: {SENDER}\n", "utf-8")
+    (in_project.parent / "destinataires.csv").write_text(LIST, "utf-8")
+    code, out, err = run(capsys, "courriels", "--destinataires", "../destinataires.csv")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Diffusion impossible : 1 problème",
+        "  output/2021/diffusions: aucune diffusion de l'édition 2021 : les courriels portent "
+        "les documents d'une diffusion ; lancez d'abord « python build.py diffuser »"]
+    assert run(capsys, "envois") == (
+        0, "Aucun courriel préparé ni envoyé pour l'édition 2021.\n", "")
