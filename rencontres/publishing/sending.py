@@ -39,6 +39,7 @@ class MailSettings:
     starttls: bool
     user: str | None
     size_limit: int      # bytes of attachments above which a mail is said too big
+    path: Path           # the settings file, named in messages
 
 
 def read_settings(path: Path) -> MailSettings:
@@ -89,7 +90,7 @@ def read_settings(path: Path) -> MailSettings:
     if problems:
         raise MailError([Problem(shown, None, None, message) for message in problems])
     return MailSettings(str(sender), host, int(port), bool(starttls), user,
-                        int(float(limit) * 1_000_000))
+                        int(float(limit) * 1_000_000), path)
 
 
 def size_warnings(mailing: Mailing, settings: MailSettings) -> list[str]:
@@ -134,9 +135,9 @@ def send(mailing: Mailing, settings: MailSettings, password: Callable[[], str],
         if not pending:
             return report
         if settings.host is None:
-            raise MailError([Problem(SETTINGS, None, None, "« serveur » manquant : l'envoi "
-                                     "demande le serveur SMTP (ex. serveur: "
-                                     "smtp.example.org)")])
+            raise MailError([Problem(display_path(settings.path), None, None,
+                                     "« serveur » manquant : l'envoi demande le serveur SMTP "
+                                     "(ex. serveur: smtp.example.org)")])
         with _connect(settings, password) as server:
             for mail in pending:
                 outcome = _send_one(server, mail, settings.sender, folder)

@@ -489,3 +489,39 @@ def test_mails_before_any_distribution_and_nobody_mailed_yet(in_project, capsys)
         "les documents d'une diffusion ; lancez d'abord « python build.py diffuser »"]
     assert run(capsys, "envois") == (
         0, "Aucun courriel préparé ni envoyé pour l'édition 2021.\n", "")
+
+
+def test_settings_mistakes_are_all_told(tmp_path, monkeypatch):
+    from rencontres.errors import MailError
+    from rencontres.publishing.sending import read_settings
+
+    monkeypatch.chdir(tmp_path)
+    Path("courriels.yaml").write_text("expéditeur: MOT\nserveur: smtp.example.org\nport: 99999\n"
+                                      "starttls: peut-être\ntaille_maximale_mo: 0\n", "utf-8")
+    with pytest.raises(MailError) as raised:
+        read_settings(Path("courriels.yaml"))
+    assert raised.value.report().splitlines() == [
+        "Courriels impossibles : 5 problèmes",
+        "  courriels.yaml: réglage « expéditeur » inconnu (vouliez-vous dire « expediteur » ?)",
+        "  courriels.yaml: « expediteur » attendu, ex. « expediteur: Mission Opérationnelle "
+        "Transfrontalière <rencontres@example.org> »",
+        "  courriels.yaml: « port » : un nombre de 1 à 65535 est attendu (587 le plus souvent)",
+        "  courriels.yaml: « starttls » : true ou false est attendu",
+        "  courriels.yaml: « taille_maximale_mo » : un nombre de mégaoctets est attendu, ex. 10"]
+    with pytest.raises(MailError) as raised:
+        read_settings(Path("absent.yaml"))
+    assert raised.value.report().splitlines()[1] == (
+        "  absent.yaml: réglages des courriels introuvables : créez ce fichier (expéditeur, "
+        "serveur ; voir docs/courriels.md), ou indiquez-le avec --reglages FICHIER")
+
+
+def test_sending_without_a_server_in_the_settings(released, tmp_path, monkeypatch, capsys):
+    root = _project(released, "v1", tmp_path, monkeypatch)
+    (root / "courriels.yaml").write_text(f"expediteur: {SENDER}\n", "utf-8")
+    code, out, err = _send(capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Courriels impossibles : 1 problème",
+        "  courriels.yaml: « serveur » manquant : l'envoi demande le serveur SMTP "
+        "(ex. serveur: smtp.example.org)"]
+    assert not (root / "output/2021/diffusions/v1" / mail_journal.JOURNAL).exists()
