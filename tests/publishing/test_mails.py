@@ -151,6 +151,11 @@ def test_eml_files_read_back_with_their_attachments(released, tmp_path, monkeypa
         attached = _attachments(message)
         assert list(attached) == files
         assert all(attached[name] == package[name] for name in files)
+    # Prepared again from a shorter list: no .eml left for whom has none any more.
+    (tmp_path / "adherents/destinataires.csv").write_bytes(
+        "\r\n".join([*LIST.split("\r\n")[:3], ""]).encode("cp1252"))
+    assert run(capsys, "courriels", "--destinataires", LIST_PATH)[0] == 0
+    assert sorted(path.name for path in folder.iterdir()) == [f"{HELENE}.eml", f"{RENE}.eml"]
     message = email.message_from_bytes((folder / f"{RENE}.eml").read_bytes(),
                                        policy=email.policy.default)
     assert message.get_body().get_content().splitlines() == [
@@ -181,14 +186,24 @@ def test_who_received_what_in_v1_then_v2(released, tmp_path, monkeypatch, capsys
                for name in _attachments(m[0].message))
 
     handler.received.clear()
+    # Meanwhile, Paul follows the Ardennes too: he gets their compte-rendu, new to him.
+    members = tmp_path / "adherents/destinataires.csv"
+    members.write_bytes(LIST.replace("basel.ch;Regio Basiliensis;rhin-superieur",
+                                     "basel.ch;Regio Basiliensis;rhin-superieur, ardennes")
+                        .encode("cp1252"))
     code, out, err = _send(capsys)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        f"Rien de nouveau depuis la version qu'ils ont reçue : {RENE}, {PAUL}",
+        f"Rien de nouveau depuis la version qu'ils ont reçue : {RENE}",
         f"Envoyé : {HELENE} (v2 : {CR_HDF})",
         f"Envoyé : {ANNE} (v2 : {CR_HDF})",
-        "Diffusion v2 de l'édition 2021 : 2 envoyés, 0 déjà envoyé. Journal : "
+        f"Envoyé : {PAUL} (v2 : {CR_ARD})",
+        "Diffusion v2 de l'édition 2021 : 3 envoyés, 0 déjà envoyé. Journal : "
         "output/2021/diffusions/v2/journal-courriels.jsonl"]
+    [paul] = handler.by_recipient()[PAUL]
+    assert "Ce qui a changé :\n\nAucune modification de leur texte : ces documents ne vous " \
+           "avaient pas encore été envoyés.\n" in paul.message.get_body().get_content().replace(
+               "\r\n", "\n")
     v2 = _package(root, 2)
     assert v2[CR_HDF] != v1[CR_HDF]
     [(_address, [sent])] = [(a, m) for a, m in handler.by_recipient().items() if a == ANNE]
@@ -208,7 +223,7 @@ def test_who_received_what_in_v1_then_v2(released, tmp_path, monkeypatch, capsys
     assert [line.split(" le ")[0] for line in lines[1:]] == [
         f"Anne Roy <{ANNE}>", "  v1 reçue", "  v2 reçue",
         f"Hélène Dupré <{HELENE}>", "  v1 reçue", "  v2 reçue",
-        f"Paul Klee <{PAUL}>", "  v1 reçue",
+        f"Paul Klee <{PAUL}>", "  v1 reçue", "  v2 reçue",
         f"René Lévêque <{RENE}>", "  v1 reçue"]
     assert lines[2].endswith(f"({CR_HDF}, {CR_ARD}, {SYNTHESIS})")
     assert lines[3].endswith(f"({CR_HDF})")
@@ -272,6 +287,9 @@ def test_ctrl_c_during_a_send_then_resumed(released, tmp_path, monkeypatch, caps
     assert out.splitlines()[-1].startswith(
         "Diffusion v1 de l'édition 2021 : 2 envoyés, 1 déjà envoyé, 1 incertain.")
     assert _once_each(handler) == {HELENE: 1, ANNE: 1, PAUL: 1}
+    told = run(capsys, "envois")[1].splitlines()
+    assert told[told.index(f"René Lévêque <{RENE}>") + 1] == (
+        "  v1 envoi incertain (à vérifier, puis --renvoyer si besoin)")
     code, _out, err = _send(capsys, "--renvoyer", RENE)
     assert (code, err) == (0, "")
     assert _once_each(handler) == {HELENE: 1, ANNE: 1, PAUL: 1, RENE: 1}
