@@ -377,9 +377,16 @@ def test_the_password_comes_from_the_environment_never_a_file(released, tmp_path
         assert code == 1
         assert err.splitlines()[1] == (f"  127.0.0.1:{controller.port}: identifiant ou mot de "
                                        "passe refusé par le serveur : rien n'a été envoyé")
-        monkeypatch.setenv("RENCONTRES_SMTP_MOT_DE_PASSE", "secret-de-test")
+        # Without the variable, typed at a prompt.
+        monkeypatch.delenv("RENCONTRES_SMTP_MOT_DE_PASSE")
+        prompts = []
+        import getpass
+
+        monkeypatch.setattr(getpass, "getpass",
+                            lambda prompt: prompts.append(prompt) or "secret-de-test")
         code, out, err = _send(capsys)
         assert (code, err) == (0, "")
+        assert prompts == ["Mot de passe SMTP de mot : "]
         assert len(handler.received) == 4
     finally:
         controller.stop()
