@@ -197,6 +197,10 @@ def _connect(settings: MailSettings, password: Callable[[], str]) -> smtplib.SMT
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"certificat du serveur refusé : {error.verify_message}"
+    if isinstance(error, ssl.SSLError):
+        return "la connexion chiffrée a échoué"
     if isinstance(error, socket.timeout):
         return "pas de réponse"
     if isinstance(error, smtplib.SMTPResponseException):

@@ -550,3 +550,36 @@ def test_sending_without_a_server_in_the_settings(released, tmp_path, monkeypatc
         "  courriels.yaml: « serveur » manquant : l'envoi demande le serveur SMTP "
         "(ex. serveur: smtp.example.org)"]
     assert not (root / "output/2021/diffusions/v1" / mail_journal.JOURNAL).exists()
+
+
+def test_starttls_with_the_servers_certificate_checked(released, tmp_path, monkeypatch, capsys,
+                                                      server):
+    plain_handler, plain_port = server
+    _project(released, "v1", tmp_path, monkeypatch, plain_port)
+    settings = Path("courriels.yaml")
+    settings.write_text(settings.read_text("utf-8").replace("starttls: false", "starttls: true"),
+                        "utf-8")
+    code, out, err = _send(capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[1] == (f"  127.0.0.1:{plain_port}: le serveur ne propose pas "
+                                   "STARTTLS : vérifiez le port (587 le plus souvent) ; rien "
+                                   "n'a été envoyé")
+    assert plain_handler.received == []
+    handler = smtp_server.Handler()
+    controller = smtp_server.start(handler, tls=smtp_server.self_signed(tmp_path))
+    try:
+        settings.write_text(settings.read_text("utf-8").replace(f"port: {plain_port}",
+                                                                f"port: {controller.port}"),
+                            "utf-8")
+        code, out, err = _send(capsys)  # a certificate no authority signed: refused
+        assert code == 1
+        assert err.splitlines()[1] == (
+            f"  127.0.0.1:{controller.port}: connexion au serveur impossible (certificat du "
+            "serveur refusé : self-signed certificate) : rien n'a été envoyé")
+        assert handler.received == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "serveur.pem"))
+        code, out, err = _send(capsys)
+        assert (code, err) == (0, "")
+        assert len(handler.received) == 4
+    finally:
+        controller.stop()

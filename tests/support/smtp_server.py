@@ -5,10 +5,13 @@ given step so that a test kills the sender there."""
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -73,14 +76,30 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start(handler: Handler, password: str | None = None) -> Controller:
-    """The server, started; `password`: AUTH LOGIN/PLAIN required, for user « mot »."""
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by openssl."""
+    certificate, key = folder / "serveur.pem", folder / "serveur.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    return certificate, key
+
+
+def start(handler: Handler, password: str | None = None,
+          tls: tuple[Path, Path] | None = None) -> Controller:
+    """The server, started; `password`: AUTH LOGIN/PLAIN required, for user « mot »;
+    `tls` (certificate, key): STARTTLS required."""
     def check(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.password == (password or "").encode()
         return AuthResult(success=ok, handled=False)
 
     extra = ({"authenticator": check, "auth_required": True, "auth_require_tls": False}
              if password is not None else {})
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        extra |= {"tls_context": context, "require_starttls": True}
     controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **extra)
     controller.start()
     return controller
