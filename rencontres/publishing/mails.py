@@ -22,7 +22,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
-from ..content.loading import Content, load_content
+from ..content.loading import WINDOWS_DEVICES, Content, load_content
 from ..documents.french import join_words, long_date
 from ..errors import DistributionError, MailError, Problem, display_path
 from . import mail_journal
@@ -229,8 +229,12 @@ def _compare(project: Project, since: int, distribution: Distribution,
 
 
 def eml_name(address: str) -> str:
-    """A file name valid on Windows, one per address."""
+    """A file name valid on Windows, one per address: « con.dupont@x.fr.eml » would name
+    the console there, so it gets a « _ » before it (and, as any name changed, a digest
+    of the address after it)."""
     safe = re.sub(r"[^\w.@+-]", "_", address.lower())
+    if safe.split(".")[0] in WINDOWS_DEVICES:
+        safe = "_" + safe
     if safe != address.lower():
         safe += "-" + hashlib.sha256(address.lower().encode("utf-8")).hexdigest()[:8]
     return f"{safe}.eml"

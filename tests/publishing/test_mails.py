@@ -583,3 +583,12 @@ def test_starttls_with_the_servers_certificate_checked(released, tmp_path, monke
         assert len(handler.received) == 4
     finally:
         controller.stop()
+
+
+def test_eml_names_are_valid_on_windows():
+    from rencontres.publishing.mails import eml_name
+
+    assert eml_name("Anne.Roy@MOT.eu") == "anne.roy@mot.eu.eml"
+    assert eml_name("con.dupont@x.fr").startswith("_con.dupont@x.fr-")
+    assert eml_name("a/b*c?@x.fr").startswith("a_b_c_@x.fr-")
+    assert eml_name("a/b*c?@x.fr") != eml_name("a_b_c_@x.fr")
