@@ -577,10 +577,17 @@ def _mails(project: Project, arguments: argparse.Namespace) -> int:
     from .publishing import mail_journal
     from .publishing.mail_template import mail_templates
     from .publishing.mails import Mail, compose, distribution_to_mail, write_drafts
-    from .publishing.recipients import read_recipients, refuse_if_sent_or_archived
+    from .publishing.recipients import (
+        inside_project_warning,
+        read_recipients,
+        refuse_if_sent_or_archived,
+    )
     from .publishing.sending import SETTINGS, password_reader, read_settings, send, size_warnings
 
     refuse_if_sent_or_archived(project, arguments.destinataires)
+    warning = inside_project_warning(project, arguments.destinataires)
+    if warning is not None:
+        print(f"Avertissement : {warning}", file=sys.stderr)
     settings = read_settings(arguments.reglages or project.root / SETTINGS)
     templates = mail_templates(project)
     distribution = distribution_to_mail(project, _edition_year(project, arguments.edition),

@@ -76,6 +76,16 @@ def refuse_if_sent_or_archived(project: Project, path: Path) -> None:
                 "avec le fichier des adhérents de l'équipe (voir docs/courriels.md)")])
 
 
+def inside_project_warning(project: Project, path: Path) -> str | None:
+    """A list kept in the project folder goes wherever the folder goes (a shared drive,
+    a Git repository): said, not refused, as the team may keep it there on purpose."""
+    if not path.resolve().is_relative_to(project.root.resolve()):
+        return None
+    return (f"{display_path(path)} : la liste des destinataires est dans le dossier du "
+            "projet ; ses données personnelles partent avec lui (dossier partagé, dépôt "
+            "Git) : rangez-la plutôt hors du projet (voir docs/courriels.md)")
+
+
 def read_recipients(path: Path, territories: dict[str, str]) -> list[Recipient]:
     """The recipients of the list `path`, checked against the referentiel's
     `territories` (id → name); RecipientsError listing every problem with its line."""

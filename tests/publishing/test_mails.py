@@ -592,3 +592,14 @@ def test_eml_names_are_valid_on_windows():
     assert eml_name("con.dupont@x.fr").startswith("_con.dupont@x.fr-")
     assert eml_name("a/b*c?@x.fr").startswith("a_b_c_@x.fr-")
     assert eml_name("a/b*c?@x.fr") != eml_name("a_b_c_@x.fr")
+
+
+def test_a_list_kept_in_the_project_folder_is_warned(released, tmp_path, monkeypatch, capsys):
+    root = _project(released, "v1", tmp_path, monkeypatch)
+    shutil.copy(tmp_path / "adherents/destinataires.csv", root / "destinataires.csv")
+    code, _out, err = run(capsys, "courriels", "--destinataires", "destinataires.csv")
+    assert code == 0
+    assert err == ("Avertissement : destinataires.csv : la liste des destinataires est dans le "
+                   "dossier du projet ; ses données personnelles partent avec lui (dossier "
+                   "partagé, dépôt Git) : rangez-la plutôt hors du projet (voir "
+                   "docs/courriels.md)\n")
