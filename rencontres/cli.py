@@ -573,10 +573,9 @@ def _edition_year(project: Project, year: int | None) -> int:
 def _mails(project: Project, arguments: argparse.Namespace) -> int:
     import getpass
 
-    from .content.loading import load_content
     from .publishing import mail_journal
     from .publishing.mail_template import mail_templates
-    from .publishing.mails import Mail, compose, distribution_to_mail, write_drafts
+    from .publishing.mails import Mail, compose, distribution_to_mail, snapshot, write_drafts
     from .publishing.recipients import (
         inside_project_warning,
         read_recipients,
@@ -592,10 +591,10 @@ def _mails(project: Project, arguments: argparse.Namespace) -> int:
     templates = mail_templates(project)
     distribution = distribution_to_mail(project, _edition_year(project, arguments.edition),
                                         arguments.version)
-    referentiel = load_content(project.content_dir, {distribution.year}).referentiel
+    content = snapshot(distribution)
     recipients = read_recipients(arguments.destinataires,
-                                 {t.id: t.name for t in referentiel.territories})
-    mailing = compose(project, distribution, recipients, templates, settings.sender)
+                                 {t.id: t.name for t in content.referentiel.territories})
+    mailing = compose(project, distribution, content, recipients, templates, settings.sender)
     for warning in size_warnings(mailing, settings):
         print(f"Avertissement : {warning}", file=sys.stderr)
     described = f"Diffusion v{distribution.version} de l'édition {distribution.year}"

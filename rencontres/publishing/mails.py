@@ -133,9 +133,10 @@ def _check_package(distribution: Distribution) -> None:
             f"de {RECORD}) : remettez en place celui qui a été diffusé")])
 
 
-def compose(project: Project, distribution: Distribution, recipients: list[Recipient],
-            templates: dict[str, MailTemplate], sender: str) -> Mailing:
-    content = _snapshot(distribution)
+def compose(project: Project, distribution: Distribution, content: Content,
+            recipients: list[Recipient], templates: dict[str, MailTemplate],
+            sender: str) -> Mailing:
+    """The mails of `distribution`, whose content (`snapshot`) is `content`."""
     year = distribution.year
     edition = content.editions[year]
     jobs = plan(project, content, edition)[0]
@@ -189,7 +190,9 @@ def compose(project: Project, distribution: Distribution, recipients: list[Recip
     return Mailing(distribution, tuple(mails), tuple(unchanged))
 
 
-def _snapshot(distribution: Distribution) -> Content:
+def snapshot(distribution: Distribution) -> Content:
+    """The content a distribution was made from: its territories are those a list is
+    checked against, whatever the content being edited now holds (or lacks)."""
     root = distribution.folder / SNAPSHOT
     return load_content(root, years_to_load(root, distribution.year))
 
@@ -224,7 +227,7 @@ def _received(project: Project, distribution: Distribution) -> dict[str, tuple[i
 def _compare(project: Project, since: int, distribution: Distribution,
              content: Content) -> EditionChanges:
     [earlier] = [d for d in distributions(project, distribution.year) if d.version == since]
-    return edition_changes(project, _snapshot(earlier), content, distribution.year,
+    return edition_changes(project, snapshot(earlier), content, distribution.year,
                                     earlier.described)
 
 

@@ -603,3 +603,14 @@ def test_a_list_kept_in_the_project_folder_is_warned(released, tmp_path, monkeyp
                    "dossier du projet ; ses données personnelles partent avec lui (dossier "
                    "partagé, dépôt Git) : rangez-la plutôt hors du projet (voir "
                    "docs/courriels.md)\n")
+
+
+def test_mails_of_a_distribution_while_the_content_is_being_edited(released, tmp_path,
+                                                                  monkeypatch, capsys):
+    """The content being edited may be wrong for a while: the documents distributed, and
+    their territories, are those of the distribution."""
+    root = _project(released, "v1", tmp_path, monkeypatch)
+    (root / "content/2021/edition.yaml").write_text("annee: [\n", "utf-8")
+    code, out, err = run(capsys, "courriels", "--destinataires", LIST_PATH)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1].startswith("Diffusion v1 de l'édition 2021 : 4 courriels préparés")
