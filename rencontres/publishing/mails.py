@@ -52,7 +52,6 @@ class Mail:
     subject: str
     body: str
     attachments: tuple[Attachment, ...]
-    since: int | None  # the version last received, compared with; None: a first mail
 
     @property
     def size(self) -> int:
@@ -156,38 +155,41 @@ def compose(project: Project, distribution: Distribution, content: Content,
                   "titre": edition.info.title, "annee": str(year),
                   "version": str(distribution.version),
                   "date_diffusion": long_date(distribution.date)}
-        last = received.get(recipient.address.lower())
         template = templates[FIRST]
-        since = None
+        last = received.get(recipient.address.lower())
         if last is not None:
             since, files = last
             if since not in compared:
                 compared[since] = _compare(project, since, distribution, content)
-            changes = compared[since]
-            changed = {document.name for document in changes.documents}
-            own = [job for job in own if job.label in changed
+            own = [job for job in own if job.label in compared[since].names
                    or attachments[job.label].name not in files]
             if not own:
                 unchanged.append(recipient)
                 continue
-            concerned = EditionChanges(year, changes.since, tuple(
-                document for document in changes.documents
-                if document.name in {job.label for job in own}))
-            text = concerned.text().split("\n", 2)[2] if concerned.documents else ""
-            for job in own:  # named as attached
-                text = text.replace(f"{job.label} (", f"{attachments[job.label].name} (")
             values |= {"version_precedente": str(since),
-                       "modifications": text.rstrip("\n") or
-                       "Aucune modification de leur texte : ces documents ne vous avaient "
-                       "pas encore été envoyés."}
+                       "modifications": _concerning(compared[since], own, attachments)}
             template = templates[UPDATE]
         chosen = tuple(attachments[job.label] for job in own)
         values["documents"] = "\n".join(f"- {a.name} : {a.title}" for a in chosen)
         subject, body = template.render(values)
         mails.append(Mail(recipient, distribution.version,
                           message_id(year, distribution.version, recipient.address, sender),
-                          subject, body, chosen, since))
+                          subject, body, chosen))
     return Mailing(distribution, tuple(mails), tuple(unchanged))
+
+
+def _concerning(changes: EditionChanges, own: list[DocumentJob],
+                attachments: dict[str, Attachment]) -> str:
+    """What changed in a member's documents, as `changements` says it, each document
+    named as it is attached."""
+    concerned = EditionChanges(changes.year, changes.since, tuple(
+        document for document in changes.documents
+        if document.name in {job.label for job in own}))
+    text = concerned.text().split("\n", 2)[2] if concerned.documents else ""
+    for job in own:
+        text = text.replace(f"{job.label} (", f"{attachments[job.label].name} (")
+    return text.rstrip("\n") or ("Aucune modification de leur texte : ces documents ne vous "
+                                  "avaient pas encore été envoyés.")
 
 
 def snapshot(distribution: Distribution) -> Content:

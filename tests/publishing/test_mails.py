@@ -480,7 +480,7 @@ def test_an_address_of_an_accented_domain_is_written_as_servers_know_it():
     from rencontres.publishing.recipients import Recipient
 
     recipient = Recipient("Zoë Ağa", "zoe@région-ardennes.fr", "", ("ardennes",), 2)
-    mail = Mail(recipient, 1, "<a@b>", "Objet", "Corps é\n", (), None)
+    mail = Mail(recipient, 1, "<a@b>", "Objet", "Corps é\n", ())
     data = mail.message(SENDER, draft=False).as_bytes()
     assert b"<zoe@xn--rgion-ardennes-bkb.fr>" in data
     parsed = email.message_from_bytes(data, policy=email.policy.default)
