@@ -37,7 +37,8 @@ LIBRARIES = {
 TEST_LIBRARIES = {
     "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis",
     "jsonschema": "jsonschema", "polytypo": "polytypo", "openxml-audit": "openxml_audit",
-    "mypy": "mypy", "ruff": "ruff", "playwright": "playwright",
+    "aiosmtpd": "aiosmtpd", "playwright": "playwright",
+    "mypy": "mypy", "ruff": "ruff",
     # Stub packages: found by their folder of .pyi files, never imported.
     "types-pyyaml": "yaml-stubs", "types-lxml": "lxml-stubs",
 }
