@@ -543,6 +543,7 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
 
 
 def _preview(project: Project, arguments: argparse.Namespace) -> int:
+    from .publishing.kept_office import kept_running
     from .publishing.pipeline import BuildOptions
     from .publishing.preview import Preview, saved_files, serve, watch
 
@@ -553,9 +554,10 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
     try:
         print(f"Aperçu : http://127.0.0.1:{server.server_address[1]}/ "
               "(ouvrez cette adresse dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
-        before = saved_files(preview)
-        _show_rebuilt(preview.rebuild())
-        watch(preview, _show_rebuilt, before)
+        with kept_running():  # pages shown a second or two after each save, not five
+            before = saved_files(preview)
+            _show_rebuilt(preview.rebuild())
+            watch(preview, _show_rebuilt, before)
     except KeyboardInterrupt:
         print("Aperçu arrêté.")
     finally:
@@ -566,6 +568,7 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
 def _entry(project: Project, arguments: argparse.Namespace) -> int:
     from .publishing.entry_form import EntrySession
     from .publishing.entry_form import serve as serve_form
+    from .publishing.kept_office import kept_running
     from .publishing.pipeline import BuildOptions
     from .publishing.preview import Preview, saved_files, serve, watch
 
@@ -584,9 +587,10 @@ def _entry(project: Project, arguments: argparse.Namespace) -> int:
             threading.Event().wait()
         else:
             print(f"Aperçu : {session.preview_address}", flush=True)
-            before = saved_files(preview)
-            _show_rebuilt(preview.rebuild())
-            watch(preview, _show_rebuilt, before)
+            with kept_running():
+                before = saved_files(preview)
+                _show_rebuilt(preview.rebuild())
+                watch(preview, _show_rebuilt, before)
     except KeyboardInterrupt:
         print("Saisie arrêtée.")
     finally:
