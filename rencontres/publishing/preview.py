@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -161,21 +162,30 @@ def _why_text() -> str | None:
 
 
 def _page_images(documents: dict[str, Path]) -> dict[str, tuple[Page, ...]]:
-    """Each document's pages as PNG images, with their text (the image's description)."""
+    """Each document's pages as PNG images, with their text (the image's description).
+    The documents' pages are drawn and read at the same time: poppler's programs wait on
+    nothing but themselves."""
     with tempfile.TemporaryDirectory(prefix="apercu-") as work:
         folder = Path(work)
         converted = pdf.convert(list(documents.values()), folder, datetime.date.today())
-        pages = {}
         for digest, document in documents.items():
-            target = folder / f"{digest}.pdf"
-            target.write_bytes(converted[document])
-            subprocess.run(["pdftoppm", "-png", "-r", str(PAGE_RESOLUTION), str(target),
-                            str(folder / digest)], check=True, capture_output=True)
-            texts = subprocess.run(["pdftotext", "-layout", str(target), "-"], check=True,
-                                   capture_output=True).stdout.decode("utf-8", "replace")
+            (folder / f"{digest}.pdf").write_bytes(converted[document])
+        with ThreadPoolExecutor(max_workers=2 * len(documents) or 1) as pool:
+            drawn = [pool.submit(subprocess.run, ["pdftoppm", "-png", "-r", str(PAGE_RESOLUTION),
+                                                  str(folder / f"{digest}.pdf"), str(folder / digest)],
+                                 check=True, capture_output=True) for digest in documents]
+            read = {digest: pool.submit(subprocess.run, ["pdftotext", "-layout",
+                                                         str(folder / f"{digest}.pdf"), "-"],
+                                        check=True, capture_output=True) for digest in documents}
+            for done in drawn:
+                done.result()
+            texts = {digest: found.result().stdout.decode("utf-8", "replace")
+                     for digest, found in read.items()}
+        pages = {}
+        for digest in documents:
             images = sorted(folder.glob(f"{digest}-*.png"),
                             key=lambda path: int(path.stem.rpartition("-")[2]))
-            words = texts.split("\f")
+            words = texts[digest].split("\f")
             pages[digest] = tuple(
                 Page(image.read_bytes(), " ".join((words[i] if i < len(words) else "").split()))
                 for i, image in enumerate(images))
