@@ -30,6 +30,7 @@ __all__ = [
     "bookmark_pages",
     "convert",
     "find_libreoffice",
+    "keeping",
     "libreoffice_identity",
     "require_libreoffice",
 ]

@@ -102,10 +102,15 @@ class Preview:
         jobs = [job for job in report.built + report.up_to_date]
         problems = tuple(str(problem) for _, error in report.failed
                          for problem in error.problems)
-        documents, as_text = self._show(jobs)
+        summary = self.summarize(report)
+
+        def shown_so_far(documents: tuple[ShownDocument, ...]) -> None:
+            self._publish(documents=documents, problems=problems,
+                          warnings=tuple(report.warnings), summary=summary)
+
+        documents, as_text = self._show(jobs, shown_so_far)
         return self._publish(documents=documents, problems=problems,
-                             warnings=tuple(report.warnings),
-                             summary=self.summarize(report), as_text=as_text)
+                             warnings=tuple(report.warnings), summary=summary, as_text=as_text)
 
     def _publish(self, *, documents: tuple[ShownDocument, ...], problems: tuple[str, ...],
                  summary: str, warnings: tuple[str, ...] = (),
@@ -123,14 +128,30 @@ class Preview:
             self._changed.wait_for(lambda: self.state.version != version, timeout)
             return self.state
 
-    def _show(self, jobs: list[DocumentJob]) -> tuple[tuple[ShownDocument, ...], str | None]:
+    def _show(self, jobs: list[DocumentJob],
+              shown_so_far: Callable[[tuple[ShownDocument, ...]], None]
+              ) -> tuple[tuple[ShownDocument, ...], str | None]:
+        """The documents to show; while they are converted one after the other (the
+        comptes-rendus first, the synthesis last), each new document's pages are shown
+        as soon as they are drawn, beside the others' previous ones."""
         order = sorted(jobs, key=lambda job: (job.territory_id is None, job.label))
         digests = {job: hashlib.sha256(job.output.read_bytes()).hexdigest() for job in order}
         as_text = _why_text()
         todo = [job for job in order if digests[job] not in self._pages]
+        previous = {document.name: document for document in self.state.documents}
         if as_text is None and todo:
             try:
-                self._pages.update(_page_images({digests[j]: j.output for j in todo}))
+                # One after the other only when LibreOffice is kept running: started
+                # for each conversion, it converts a batch faster.
+                batches = [[job] for job in todo] if pdf.keeping() else [todo]
+                for number, batch in enumerate(batches, 1):
+                    self._pages.update(_page_images({digests[job]: job.output for job in batch}))
+                    if number < len(batches):
+                        shown_so_far(tuple(
+                            ShownDocument(other.label, other.title, self._pages[digests[other]])
+                            if digests[other] in self._pages else previous[other.label]
+                            for other in order
+                            if digests[other] in self._pages or other.label in previous))
             except OutputError as error:
                 as_text = "; ".join(problem.message for problem in error.problems)
         if as_text is not None:

@@ -330,3 +330,44 @@ def test_the_watch_resumes_after_content_is_removed_and_restored(tmp_path, monke
         stop.set()
         watching.join(10)
     assert not watching.is_alive()
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_report_s_new_pages_are_shown_before_the_synthesis_is_converted(
+        in_project, monkeypatch, kept):
+    """With LibreOffice kept running, each document is converted on its own, the
+    comptes-rendus first, and shown as soon as its pages are drawn; started for each
+    conversion, LibreOffice gets them all in one batch."""
+    from rencontres.publishing import pdf
+
+    batches: list[list[str]] = []
+
+    def page_images(documents: dict[str, Path]) -> dict[str, tuple[preview.Page, ...]]:
+        batches.append([path.name for path in documents.values()])
+        return {digest: (preview.Page(digest.encode(), path.name),)
+                for digest, path in documents.items()}
+
+    monkeypatch.setattr(preview, "_why_text", lambda: None)
+    monkeypatch.setattr(preview, "_page_images", page_images)
+    monkeypatch.setattr(pdf, "keeping", lambda: kept)
+    shown = preview.Preview(Project(Path(".")), BuildOptions(workers=1), summary)
+    first = shown.rebuild()
+    states: list[preview.State] = []
+    publish = shown._publish
+    monkeypatch.setattr(shown, "_publish", lambda **state: states.append(publish(**state))
+                        or states[-1])
+    batches.clear()
+    hdf = in_project / HDF
+    hdf.write_text(hdf.read_text("utf-8").replace("  total: 35", "  total: 36"), "utf-8")
+    last = shown.rebuild()
+    both = ["compte-rendu-2021-hauts-de-france.docx", "synthese-2021.docx"]
+    assert batches == ([[both[0]], [both[1]]] if kept else [both])
+    before = {document.name: document.pages for document in first.documents}
+    after = {document.name: document.pages for document in last.documents}
+    assert all(before[name] != after[name] for name in before)
+    if kept:  # the report's new pages, the synthesis' previous ones, then both new
+        assert [{document.name: document.pages for document in state.documents}
+                for state in states] == [{name: after[name] if "hauts" in name else before[name]
+                                          for name in before}, after]
+    else:
+        assert states == [last]
