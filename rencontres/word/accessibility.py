@@ -22,6 +22,7 @@ from . import safe_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 # Word's checker categories, as its French interface names them.
@@ -164,6 +165,8 @@ def _layout_table(block: Block) -> list[Finding]:
 def _alt_texts(block: Block) -> list[Finding]:
     found = []
     for properties in block.element.iter(f"{{{WP}}}docPr"):
+        if _native_chart(properties):
+            continue  # the build writes its alt text, stating its data
         described = (properties.get("descr") or "").strip()
         decorative = any(etree.QName(e).namespace == DECORATIVE for e in properties.iter())
         if not described and not decorative:
@@ -173,6 +176,12 @@ def _alt_texts(block: Block) -> list[Finding]:
                                  "clic droit sur l'image, « Modifier le texte de "
                                  "remplacement »"))
     return found
+
+
+def _native_chart(doc_pr: etree._Element) -> bool:
+    frame = doc_pr.getparent()
+    return frame is not None and any(data.get("uri") == CHART for data in frame.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/main}graphicData"))
 
 
 def _is_empty(paragraph: etree._Element) -> bool:

@@ -26,6 +26,7 @@ from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
 from ..errors import Problem, TemplateError, display_path
 from . import safe_xml
+from .chart_markers import name_document_charts
 from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from .native_charts import (
     CHART_CONTENT_TYPE,
@@ -122,6 +123,7 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
         document = _document(path, data)
     except TemplateError as error:
         return error.problems
+    name_document_charts(document)
     name = display_path(path)
     charts = _named_charts(document)
     problems = [Problem(name, None, None, message)
@@ -463,8 +465,10 @@ def _check_charts(paragraph: Paragraph, stack: list[tuple[str, Paragraph]],
         if name not in known:
             messages.append(
                 f"{paragraph.place} : graphique « {shown(name)} » inconnu"
-                f"{did_you_mean(name, known)} : donnez-lui dans Word le nom d'un graphique "
-                "connu (Accueil > Sélectionner > Volet Sélection) ; graphiques connus : "
+                f"{did_you_mean(name, known)} : écrivez son nom juste après lui, dans son "
+                "paragraphe ou sa légende, « {# graphique-… #} » (Word et LibreOffice), ou "
+                "donnez-le-lui dans Word (Accueil > Sélectionner > Volet Sélection) ; "
+                "graphiques connus : "
                 + ", ".join(f"« {known_name} »" for known_name in known))
         if loops:
             messages.append(

@@ -17,6 +17,7 @@ from ..documents.charts import Chart
 from ..documents.context import TemplateContext
 from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
+from .chart_markers import name_document_charts
 from .checker import damaged_message
 from .native_charts import fill_charts
 from .pagination import keep_lists_together, let_short_parts_follow
@@ -188,7 +189,26 @@ def _open(path: Path, data: bytes) -> DocxTemplate:
         template.init_docx()
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(name, None, None, damaged_message(error))]) from None
+    name_document_charts(template.docx)  # before rendering, which drops the markers
+    _drop_misspelt_core_properties(template)
     return template
+
+
+_CORE_PROPERTIES = "/metadata/core-properties"
+
+
+def _drop_misspelt_core_properties(template: DocxTemplate) -> None:
+    """LibreOffice relates the core properties with the type of a draft of the
+    standard (…/officedocument/2006/relationships/metadata/core-properties), which
+    python-docx does not know: it made a second /docProps/core.xml, and the
+    document's zip held two entries of that name (Word then calls it damaged). The
+    build writes its own core properties; the template's are dropped."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = template.docx.part.package.rels
+    for rel_id, rel in list(rels.items()):
+        if rel.reltype != RT.CORE_PROPERTIES and rel.reltype.endswith(_CORE_PROPERTIES):
+            del rels[rel_id]
 
 
 def _too_big_message(error: TooBig) -> str:
