@@ -38,7 +38,7 @@ from .native_charts import (
     linked_file,
     linked_reason,
 )
-from .quotes import straight_quotes
+from .quotes import joined_braces, straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
 from .toc import result_paragraphs, template_warnings
@@ -410,7 +410,7 @@ def _text(element: etree._Element) -> str:
     parts = []
     for node in element.iter(_qn("w:t"), _qn("w:tab"), _qn("w:br")):
         parts.append(node.text or "" if node.tag == _qn("w:t") else " ")
-    return straight_quotes("".join(parts))
+    return straight_quotes(joined_braces("".join(parts)))
 
 
 def _body_paragraphs(body: etree._Element) -> Iterator[Paragraph]:

@@ -21,7 +21,7 @@ from .chart_markers import name_document_charts
 from .checker import damaged_message
 from .native_charts import fill_charts
 from .pagination import keep_lists_together, let_short_parts_follow
-from .quotes import straight_quotes
+from .quotes import joined_braces, straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
 from .template_file import read_template
 from .toc import clear_results
@@ -171,14 +171,15 @@ _patched: dict[str, str] = {}
 class _Template(DocxTemplate):
     """docxtpl's template, whose XML clean-up (a dozen regular expressions over each
     part, before compiling) is done once per process for the same source, and which
-    reads French quotes in a tag as straight ones."""
+    reads French quotes in a tag as straight ones and spaced braces as joined ones."""
 
     def patch_xml(self, src_xml: str) -> str:
         patched = _patched.get(src_xml)
         if patched is None:
             if len(_patched) >= Sandbox.MAX_SOURCES:
                 _patched.clear()
-            patched = _patched[src_xml] = straight_quotes(super().patch_xml(src_xml))
+            patched = _patched[src_xml] = straight_quotes(
+                super().patch_xml(joined_braces(src_xml)))
         return patched
 
 
