@@ -6,9 +6,43 @@ from dataclasses import dataclass
 
 from ..content.loading import Content, load_content
 from ..documents.french import plural
-from ..errors import CheckError, ContentError, Problem
-from .plan import KINDS, Project, edition_warnings
+from ..errors import CheckError, ContentError, Problem, display_path
+from .plan import KINDS, REPORT, Project, edition_warnings
 from .quick import input_digests, special_files
+
+
+def empty_field_warnings(project: Project, content: Content) -> list[str]:
+    """Each use of a field that can be empty outside an « if » testing it, with the
+    documents where it is empty today."""
+    from ..documents.report import report_context
+    from ..documents.synthesis import synthesis_context
+    from ..word.checker import empty_field_uses
+    from ..word.fields import attributes, context_class
+
+    warnings = []
+    for kind in KINDS:
+        template = project.template(kind)
+        uses = empty_field_uses(template, context_class(kind))
+        if not uses:
+            continue
+        contexts = [(f"{content.territory(territory).name} {edition.year}",
+                     report_context(content, edition, territory))
+                    for edition in content.editions.values()
+                    for territory, report in edition.reports.items() if report.has_report] \
+            if kind == REPORT else \
+            [(f"synthèse {edition.year}", synthesis_context(content, edition))
+             for edition in content.editions.values() if edition.synthesis is not None]
+        for place, field in uses:
+            attribute = attributes(context_class(kind))[field][0]
+            empty = [name for name, context in contexts if getattr(context, attribute) is None]
+            today = (f"il l'est pour {', '.join(empty)}" if empty
+                     else "il ne l'est aujourd'hui dans aucun document")
+            warnings.append(str(Problem(
+                display_path(template), None, None,
+                f"{place} : le champ « {field} » peut être vide ({today}) : entourez ce "
+                f"passage de « {{% if {field} %}} » … « {{% endif %}} » (ou « {{%p if "
+                f"{field} %}} » … « {{%p endif %}} » autour de paragraphes)")))
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -45,7 +79,8 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
                 *(warning for edition in content.editions.values()
                   for warning in edition_warnings(content, edition)),
                 *(str(warning) for kind in KINDS
-                  for warning in toc_warnings(project.template(kind)))]
+                  for warning in toc_warnings(project.template(kind))),
+                *empty_field_warnings(project, content)]
     return CheckResult(
         summary=", ".join([plural(len(content.editions), "édition"),
                            plural(files, "fichier de territoire", "fichiers de territoire"),

@@ -150,6 +150,30 @@ def toc_warnings(path: Path) -> list[Problem]:
             for element, message in template_warnings(body, document.styles.element)]
 
 
+def empty_field_uses(path: Path, context: type) -> list[tuple[str, str]]:
+    """(the paragraph, the field) of each use of a field that can be empty outside an
+    « if » that tests it (empty_fields.py), in a template with no problem."""
+    from .empty_fields import unguarded_uses
+
+    fields = {name for name, (_, annotation) in attributes(context).items()
+              if unwrap_optional(annotation) is not annotation
+              and unwrap_optional(annotation) is not Chart}
+    try:
+        document = _document(path, read_template(path))
+    except TemplateError:
+        return []  # reported by check_template
+    uses = []
+    for paragraphs in _stories(document):
+        source = "\n".join(_jinja_line(p.text) for p in paragraphs)
+        try:
+            tree = jinja2.Environment().parse(source)
+        except jinja2.TemplateSyntaxError:
+            continue  # reported by check_template
+        uses += [(paragraphs[line - 1].where(), name)
+                 for line, name in unguarded_uses(tree, fields)]
+    return uses
+
+
 def _place(paragraph: Paragraph | None) -> str:
     if paragraph is None:
         return "corps du document"
