@@ -54,7 +54,12 @@ class CheckResult:
 def check_project(project: Project, strict: bool = False) -> CheckResult:
     """Raise one CheckError listing the problems of the content and of the templates;
     `strict`: the templates' accessibility warnings are problems too."""
-    from ..word.checker import accessibility_problems, check_template, toc_warnings
+    from ..word.checker import (
+        accessibility_problems,
+        check_template,
+        missing_charts,
+        toc_warnings,
+    )
     from ..word.fields import context_class
 
     problems: list[Problem] = []
@@ -80,6 +85,8 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
                   for warning in edition_warnings(content, edition)),
                 *(str(warning) for kind in KINDS
                   for warning in toc_warnings(project.template(kind))),
+                *(str(warning) for kind in KINDS
+                  for warning in missing_charts(project.template(kind), context_class(kind))),
                 *empty_field_warnings(project, content)]
     return CheckResult(
         summary=", ".join([plural(len(content.editions), "édition"),

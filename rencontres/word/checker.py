@@ -150,6 +150,28 @@ def toc_warnings(path: Path) -> list[Problem]:
             for element, message in template_warnings(body, document.styles.element)]
 
 
+def _trees(document: Document) -> Iterator[tuple[list[Paragraph], nodes.Template]]:
+    """Each story's paragraphs and Jinja tree (one line per paragraph); none for a
+    story that does not parse (check_template reports it)."""
+    for paragraphs in _stories(document):
+        source = "\n".join(_jinja_line(p.text) for p in paragraphs)
+        try:
+            yield paragraphs, jinja2.Environment().parse(source)
+        except jinja2.TemplateSyntaxError:
+            continue
+
+
+def _valid_document(path: Path) -> Document | None:
+    """The template as the checker reads it (its charts named by their markers), or
+    None when it cannot be opened (check_template reports why)."""
+    try:
+        document = _document(path, read_template(path))
+    except TemplateError:
+        return None
+    name_document_charts(document)
+    return document
+
+
 def empty_field_uses(path: Path, context: type) -> list[tuple[str, str]]:
     """(the paragraph, the field) of each use of a field that can be empty outside an
     « if » that tests it (empty_fields.py), in a template with no problem."""
@@ -158,20 +180,35 @@ def empty_field_uses(path: Path, context: type) -> list[tuple[str, str]]:
     fields = {name for name, (_, annotation) in attributes(context).items()
               if unwrap_optional(annotation) is not annotation
               and unwrap_optional(annotation) is not Chart}
-    try:
-        document = _document(path, read_template(path))
-    except TemplateError:
-        return []  # reported by check_template
-    uses = []
-    for paragraphs in _stories(document):
-        source = "\n".join(_jinja_line(p.text) for p in paragraphs)
-        try:
-            tree = jinja2.Environment().parse(source)
-        except jinja2.TemplateSyntaxError:
-            continue  # reported by check_template
-        uses += [(paragraphs[line - 1].where(), name)
-                 for line, name in unguarded_uses(tree, fields)]
-    return uses
+    document = _valid_document(path)
+    if document is None:
+        return []
+    return [(paragraphs[line - 1].where(), name)
+            for paragraphs, tree in _trees(document)
+            for line, name in unguarded_uses(tree, fields)]
+
+
+def missing_charts(path: Path, context: type) -> list[Problem]:
+    """`verifier`'s warnings on the charts a template no longer shows: neither a native
+    chart of its name nor a tag printing its field (a chart cut and pasted as a
+    picture, or deleted)."""
+    document = _valid_document(path)
+    if document is None:
+        return []
+    native = {name for paragraphs in _stories(document) for p in paragraphs
+              for name in p.charts}
+    printed = {name.name for _, tree in _trees(document)
+               for output in tree.find_all(nodes.Output)
+               for name in output.find_all(nodes.Name)}
+    return [Problem(display_path(path), None, None,
+                    f"graphique « {chart_name(field)} » absent du modèle (ni graphique Word "
+                    f"de ce nom, ni balise « {{{{ {field} }}}} ») : les documents seront "
+                    "publiés sans lui ; collez à sa place le graphique du modèle livré "
+                    f"suivi de « {{# {chart_name(field)} #}} » (Word et LibreOffice), ou "
+                    f"écrivez « {{{{ {field} }}}} » seul dans un paragraphe pour le recevoir "
+                    "en image")
+            for field in chart_fields(context)
+            if chart_name(field) not in native and field not in printed]
 
 
 def _place(paragraph: Paragraph | None) -> str:
