@@ -29,7 +29,9 @@ from . import safe_xml
 from .chart_markers import name_document_charts
 from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from .native_charts import (
+    CATEGORY_CHARTS,
     CHART_CONTENT_TYPE,
+    C,
     ChartDataError,
     chart_fields,
     chart_name,
@@ -209,6 +211,23 @@ def missing_charts(path: Path, context: type) -> list[Problem]:
                     "en image")
             for field in chart_fields(context)
             if chart_name(field) not in native and field not in printed]
+
+
+def chart_series(path: Path) -> dict[str, int]:
+    """The series of each native chart of a template with categories: its name → how
+    many (the data of a document needs one per column)."""
+    document = _valid_document(path)
+    if document is None:
+        return {}
+    counts = {}
+    for part, name in _named_charts(document).values():
+        try:
+            space = chart_space(part.blob)
+        except ChartDataError:
+            continue  # reported by check_template
+        counts[name] = sum(len(chart.findall(f"{{{C}}}ser")) for chart in space.iterfind(
+            f"{{{C}}}chart/{{{C}}}plotArea/*") if chart.tag in CATEGORY_CHARTS)
+    return counts
 
 
 def _place(paragraph: Paragraph | None) -> str:

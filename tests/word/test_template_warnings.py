@@ -43,3 +43,25 @@ def test_a_chart_gone_from_the_template_is_said_with_what_the_documents_lack(
         "documents seront publiés sans lui ; collez à sa place le graphique du modèle livré "
         "suivi de « {# graphique-votes #} » (Word et LibreOffice), ou écrivez "
         "« {{ graphique_votes }} » seul dans un paragraphe pour le recevoir en image"]
+
+
+def test_a_chart_with_a_series_deleted_is_refused_by_verifier(in_project, capsys):
+    rewrite_part(REPORT, "word/charts/chart1.xml", lambda xml: re.sub(
+        r"<c:ser>.*?</c:ser>", "", xml, count=1, flags=re.S))
+    assert main(["verifier"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "Vérification échouée : 1 problème",
+        "  templates/compte-rendu.docx: graphique « graphique-votes » : le graphique du "
+        "modèle a 1 série, il en faut 2 (« MOT particulièrement attendue », « Autre "
+        "thème ») pour Hauts-de-France 2021 : ajoutez-en, chacune avec sa couleur (Word : "
+        "clic droit sur le graphique, « Modifier les données » ; LibreOffice : double-clic "
+        "sur le graphique, Affichage › Table de données, « Insérer une série »)"]
+
+
+def test_a_failed_first_build_does_not_claim_a_previous_version(in_project, capsys):
+    rewrite_part(REPORT, "word/charts/chart1.xml", lambda xml: re.sub(
+        r"<c:ser>.*?</c:ser>", "", xml, count=1, flags=re.S))
+    assert main(["--territoire", "hauts-de-france", "--jobs", "1"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "Échec : output/2021/compte-rendu-2021-hauts-de-france.docx (pas de version "
+        "précédente : aucun document écrit)")
