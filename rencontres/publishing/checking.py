@@ -102,6 +102,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
     from ..word.checker import (
         accessibility_problems,
         check_template,
+        comment_warnings,
         missing_charts,
         toc_warnings,
     )
@@ -134,6 +135,8 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
                   for warning in toc_warnings(project.template(kind))),
                 *(str(warning) for kind in KINDS
                   for warning in missing_charts(project.template(kind), context_class(kind))),
+                *(str(warning) for kind in KINDS
+                  for warning in comment_warnings(project.template(kind))),
                 *empty_field_warnings(project, content)]
     return CheckResult(
         summary=", ".join([plural(len(content.editions), "édition"),

@@ -24,6 +24,7 @@ from ..content.source import shown
 from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
+from ..documents.french import plural
 from ..errors import Problem, TemplateError, display_path
 from . import safe_xml
 from .chart_markers import name_document_charts
@@ -230,6 +231,26 @@ def chart_series(path: Path) -> dict[str, int]:
     return counts
 
 
+def comment_warnings(path: Path) -> list[Problem]:
+    """`verifier`'s warning on a template's comments, which the build removes
+    (comments.py)."""
+    document = _valid_document(path)
+    if document is None:
+        return []
+    texts = [_text(comment).strip() for element in _parts(document, COMMENTS)
+             for comment in element.iterchildren(_qn("w:comment"))]
+    if not texts:
+        return []
+    excerpts = " ; ".join(f"« {text[:40]}{'…' if len(text) > 40 else ''} »" for text in texts[:3])
+    more = " ; …" if len(texts) > 3 else ""
+    return [Problem(display_path(path), None, None,
+                    f"{plural(len(texts), 'commentaire')} ({excerpts}{more}) : retirés des "
+                    "documents publiés ; supprimez-les du modèle quand ils n'ont plus "
+                    "d'usage (Word : Révision › Supprimer › Supprimer tous les commentaires "
+                    "du document ; LibreOffice : clic droit sur un commentaire › Supprimer "
+                    "tous les commentaires)")]
+
+
 def _place(paragraph: Paragraph | None) -> str:
     if paragraph is None:
         return "corps du document"
@@ -263,8 +284,9 @@ _HEADER_KINDS = {"default": "", "first": " de première page", "even": " de page
 _WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 FOOTNOTES = _WORD_ML + "footnotes+xml"
 # Parts docxtpl leaves as they are: a tag there would be published as typed.
+COMMENTS = _WORD_ML + "comments+xml"
 UNRENDERED = {_WORD_ML + "endnotes+xml": ("note de fin", "w:endnote"),
-              _WORD_ML + "comments+xml": ("commentaire", "w:comment")}
+              COMMENTS: ("commentaire", "w:comment")}
 TRACKED = ("w:ins", "w:del", "w:moveFrom", "w:moveTo")
 
 

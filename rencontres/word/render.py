@@ -19,6 +19,7 @@ from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
 from .chart_markers import name_document_charts
 from .checker import damaged_message
+from .comments import remove_comments
 from .native_charts import fill_charts
 from .pagination import keep_lists_together, let_short_parts_follow
 from .quotes import joined_braces, straight_quotes
@@ -116,6 +117,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"une balise du modèle ne peut pas être calculée "
                                      f"({type(error).__name__} : {error})")]) from None
     fill_charts(template.docx, context, properties.date, name)
+    remove_comments(template.docx)
     keep_lists_together(template.docx.element.body)
     let_short_parts_follow(template.docx.element.body)
     _set_properties(template, properties)

@@ -65,3 +65,26 @@ def test_a_failed_first_build_does_not_claim_a_previous_version(in_project, caps
     assert capsys.readouterr().err.splitlines()[0] == (
         "Échec : output/2021/compte-rendu-2021-hauts-de-france.docx (pas de version "
         "précédente : aucun document écrit)")
+
+
+def test_a_comment_is_said_by_verifier_and_never_published(in_project, capsys):
+    import docx
+
+    template = docx.Document(str(REPORT))
+    first = template.paragraphs[0]
+    template.add_comment(first.runs, text="Logo à changer en 2022", author="Com MOT",
+                         initials="CM")
+    template.save(str(REPORT))
+    assert warnings(capsys) == [
+        "Avertissement : templates/compte-rendu.docx: 1 commentaire (« Logo à changer en "
+        "2022 ») : retirés des documents publiés ; supprimez-les du modèle quand ils n'ont "
+        "plus d'usage (Word : Révision › Supprimer › Supprimer tous les commentaires du "
+        "document ; LibreOffice : clic droit sur un commentaire › Supprimer tous les "
+        "commentaires)"]
+    assert main(["--territoire", "hauts-de-france", "--jobs", "1", "--quiet"]) == 0
+    with zipfile.ZipFile("output/2021/compte-rendu-2021-hauts-de-france.docx") as package:
+        names = package.namelist()
+        document = package.read("word/document.xml").decode("utf-8")
+        relations = package.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert [name for name in names if "comment" in name or "people" in name] == []
+    assert "comment" not in document and "comments" not in relations
