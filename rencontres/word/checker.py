@@ -6,6 +6,7 @@ line number is a paragraph, and a paragraph is a place a Word user can find.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import typing
@@ -772,6 +773,17 @@ def _balance(tag: str, paragraph: Paragraph, stack: list[tuple[str, Paragraph]])
     return []
 
 
+# What a field of a plain type is, said when a template reads an attribute it does not
+# have (« lieu.tpl »): its methods (« lieu.upper() ») and a date's parts are allowed.
+_SCALAR_KINDS: dict[Any, str] = {
+    str: "c'est un texte, qui n'a pas de champs",
+    int: "c'est un nombre, qui n'a pas de champs",
+    float: "c'est un nombre, qui n'a pas de champs",
+    bool: "c'est un oui ou non, qui n'a pas de champs",
+    datetime.date: "c'est une date, dont les champs sont « year », « month » et « day »",
+}
+
+
 class _FieldChecker:
     """Walks the Jinja tree, typing names from the context, to find unknown fields."""
 
@@ -872,6 +884,10 @@ class _FieldChecker:
             if typing.get_origin(owner) is list:
                 self._report(node, f"« {_dotted(node.node)} » est une liste : parcourez-la "
                              f"avec « {{%p for … in {_dotted(node.node)} %}} »")
+            elif owner in _SCALAR_KINDS and not hasattr(owner, node.attr):
+                self._report(node, f"champ inconnu « {node.attr} » dans "
+                             f"« {_dotted(node.node)} » : {_SCALAR_KINDS[owner]}")
+                return Any
             return Any
         for child in node.iter_child_nodes():
             self.visit(child, scope)
