@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..content.loading import Content, load_content
 from ..documents.french import plural
 from ..errors import CheckError, ContentError, Problem, display_path
-from .plan import KINDS, REPORT, Project, edition_warnings
+from .plan import KINDS, REPORT, Project, edition_warnings, stray_templates
 from .quick import input_digests, special_files
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def check_project(project: Project, strict: bool = False) -> CheckResult:
         raise CheckError(problems)
     files = sum(len(edition.reports) for edition in content.editions.values())
     warnings = [*map(str, content.warnings), *map(str, accessibility),
-                *special_files(project, input_digests(project)),
+                *special_files(project, input_digests(project)), *stray_templates(project),
                 *(warning for edition in content.editions.values()
                   for warning in edition_warnings(content, edition)),
                 *(str(warning) for kind in KINDS

@@ -45,6 +45,13 @@ def _libreoffice(folder: Path) -> None:
                    env={**os.environ, "TZ": "UTC"})
     for name in TEMPLATES:
         assert (folder / name).is_file(), f"LibreOffice n'a pas enregistré {name}"
+    # The report's template in the formats a template is saved in by mistake.
+    for target in ("odt", "doc:MS Word 97"):
+        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--convert-to", target, "--outdir", str(folder),
+                        str(sources / TEMPLATES[0])],
+                       check=True, capture_output=True, timeout=120,
+                       env={**os.environ, "TZ": "UTC"})
 
 
 def _python_docx(folder: Path) -> None:
@@ -53,7 +60,8 @@ def _python_docx(folder: Path) -> None:
 
 
 def libreoffice_saved(shared: Path) -> Path:
-    """The folder holding both templates as LibreOffice saved them."""
+    """The folder holding both templates as LibreOffice saved them, and the report's
+    as an .odt and a Word 97 .doc."""
     return _once(shared / "modeles-libreoffice", _libreoffice)
 
 

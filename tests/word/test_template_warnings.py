@@ -88,3 +88,42 @@ def test_a_comment_is_said_by_verifier_and_never_published(in_project, capsys):
         relations = package.read("word/_rels/document.xml.rels").decode("utf-8")
     assert [name for name in names if "comment" in name or "people" in name] == []
     assert "comment" not in document and "comments" not in relations
+
+
+def test_a_template_saved_as_odt_beside_the_docx_is_said(in_project, capsys,
+                                                         libreoffice_templates):
+    import shutil
+
+    shutil.copyfile(libreoffice_templates / "compte-rendu.odt", "templates/compte-rendu.odt")
+    said = ("templates/compte-rendu.odt : modèle au format OpenDocument (.odt), que la "
+            "construction ne lit pas (elle lit templates/compte-rendu.docx) : pour que vos "
+            "modifications comptent, enregistrez-le sous le nom « compte-rendu.docx » au "
+            "format Word (Word : Fichier › Enregistrer sous › « Document Word (*.docx) » ; "
+            "LibreOffice : Fichier › Enregistrer sous… › « Word 2007-365 (.docx) »), puis "
+            "supprimez « compte-rendu.odt »")
+    assert warnings(capsys) == [f"Avertissement : {said}"]
+    # The build says it too, each time, even with nothing to rebuild.
+    for _ in range(2):
+        assert main(["--territoire", "hauts-de-france", "--jobs", "1", "--quiet"]) == 0
+        assert capsys.readouterr().err.splitlines() == [f"Avertissement : {said}"]
+    # Instead of the .docx: named in the error.
+    REPORT.unlink()
+    assert main(["verifier"]) == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "  templates/compte-rendu.docx: modèle introuvable ; il y a « compte-rendu.odt », "
+        "au format OpenDocument (.odt) : enregistrez-le sous le nom « compte-rendu.docx » "
+        "au format Word (Word : Fichier › Enregistrer sous › « Document Word (*.docx) » ; "
+        "LibreOffice : Fichier › Enregistrer sous… › « Word 2007-365 (.docx) »)"]
+
+
+def test_a_word_97_document_renamed_docx_is_said_to_be_no_docx(in_project, capsys,
+                                                               libreoffice_templates):
+    # Its embedded chart's workbook is a zip: it passed for one.
+    REPORT.write_bytes((libreoffice_templates / "compte-rendu.doc").read_bytes())
+    assert main(["verifier"]) == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        "  templates/compte-rendu.docx: ce fichier n'est pas un document Word (.docx) : c'est "
+        "un ancien document Word 97-2003 (.doc), ou un document protégé par un mot de passe ; "
+        "ouvrez-le et enregistrez-le au format Word (Word : Fichier › Enregistrer sous › "
+        "« Document Word (*.docx) » ; LibreOffice : Fichier › Enregistrer sous… › « Word "
+        "2007-365 (.docx) »), sans mot de passe"]
