@@ -127,3 +127,25 @@ def test_a_word_97_document_renamed_docx_is_said_to_be_no_docx(in_project, capsy
         "ouvrez-le et enregistrez-le au format Word (Word : Fichier › Enregistrer sous › "
         "« Document Word (*.docx) » ; LibreOffice : Fichier › Enregistrer sous… › « Word "
         "2007-365 (.docx) »), sans mot de passe"]
+
+
+def test_an_image_without_alt_text_in_a_header_or_a_text_box_is_said(in_project, capsys,
+                                                                      tmp_path):
+    import io
+
+    import docx
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (20, 10), "navy").save(logo, "PNG")
+    template = docx.Document(str(REPORT))
+    header = template.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].add_run().add_picture(io.BytesIO(logo.getvalue()))
+    template.save(str(REPORT))
+    assert warnings(capsys) == [
+        "Avertissement : templates/compte-rendu.docx: en-tête, paragraphe 1 « Compte-rendu de "
+        "la Rencontre territoriale {{ territoire.n… » : accessibilité, « Texte de "
+        "remplacement manquant » : l'image « Picture 1 » n'a pas de texte de remplacement : "
+        "clic droit sur l'image, « Modifier le texte de remplacement » (Word), ou "
+        "Propriétés… › Options › « Texte alternatif » (LibreOffice)"]
