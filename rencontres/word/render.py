@@ -24,6 +24,7 @@ from .native_charts import fill_charts
 from .pagination import keep_lists_together, let_short_parts_follow
 from .quotes import joined_braces, straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
+from .strict_values import schema_values
 from .template_file import read_template
 from .toc import clear_results
 from .values import template_values
@@ -118,6 +119,7 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"({type(error).__name__} : {error})")]) from None
     fill_charts(template.docx, context, properties.date, name)
     remove_comments(template.docx)
+    schema_values(template.docx)
     keep_lists_together(template.docx.element.body)
     let_short_parts_follow(template.docx.element.body)
     _set_properties(template, properties)

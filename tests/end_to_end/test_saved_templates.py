@@ -13,6 +13,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
+from openxml_audit import OpenXmlValidator
 from support.docx_text import paragraphs
 from support.native_charts import NS, target_part
 
@@ -100,3 +101,6 @@ def test_a_template_saved_by_another_suite_builds_the_same_documents(
             # Formulas Word's « Modifier les données » edits, not LibreOffice's names.
             assert all(re.fullmatch(r"Feuil1!\$[A-Z]\$\d+(:\$[A-Z]\$\d+)?", formula)
                        for ser in series for formula in ser[:3]), series
+        # LibreOffice's ISO values (w:val="true", « start ») written as Word 2007 reads them.
+        assert [str(error) for error in
+                OpenXmlValidator().validate(str(output / name)).errors] == [], name
