@@ -11,6 +11,7 @@ macros disabled, whatever the profile holds.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -84,8 +85,10 @@ def find_libreoffice() -> str | None:
 
 
 def libreoffice_identity(program: str | None) -> str:
-    """Which LibreOffice lays out and converts: its program's place, size and date,
-    which its update changes (asking it its version would cost a start)."""
+    """Which LibreOffice lays out and converts, and with which fonts: its program's
+    place, size and date, which its update changes (asking it its version would cost a
+    start), and the font files it can find. A font installed or removed changes the
+    pages and the PDFs of the documents that use it."""
     if program is None:
         return "absent"
     binary = Path(program).resolve()
@@ -93,7 +96,36 @@ def libreoffice_identity(program: str | None) -> str:
         status = binary.stat()
     except OSError:
         return str(binary)
-    return f"{binary}:{status.st_size}:{status.st_mtime_ns}"
+    return f"{binary}:{status.st_size}:{status.st_mtime_ns}:{_fonts_identity()}"
+
+
+def _font_folders() -> list[Path]:
+    """Where the system and the user keep fonts (those LibreOffice brings are in its
+    program's folder, which its identity covers)."""
+    home = Path.home()
+    if os.name == "nt":
+        local = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+        return [Path(os.environ.get("WINDIR", r"C:\Windows"), "Fonts"),
+                Path(local, "Microsoft", "Windows", "Fonts")]
+    if sys.platform == "darwin":
+        return [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library" / "Fonts"]
+    data = os.environ.get("XDG_DATA_HOME") or str(home / ".local" / "share")
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path(data, "fonts"),
+            home / ".fonts"]
+
+
+def _fonts_identity() -> str:
+    """A digest of every font file's place, size and date (a few hundred files, read in
+    milliseconds)."""
+    listing = hashlib.sha256()
+    for folder in _font_folders():
+        for place, _, names in sorted(os.walk(folder)):
+            for name in sorted(names):
+                with contextlib.suppress(OSError):
+                    status = os.stat(os.path.join(place, name))
+                    listing.update(f"{place}/{name}:{status.st_size}:{status.st_mtime_ns}\n"
+                                   .encode("utf-8", "surrogateescape"))
+    return listing.hexdigest()[:16]
 
 
 def require_libreoffice() -> str:

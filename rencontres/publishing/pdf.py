@@ -12,7 +12,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import OutputError, Problem, display_path
+from ..errors import OutputError, Problem, RencontresError, display_path
+from .cache_entries import read_entry, seal
 from .libreoffice import (
     find_libreoffice,
     libreoffice_identity,
@@ -21,7 +22,7 @@ from .libreoffice import (
     require_libreoffice,
     run,
 )
-from .output import new_folder, write_atomic
+from .output import new_folder, private_folder, user_cache, write_atomic
 from .pdf_tags import finish_tags
 
 __all__ = [
@@ -46,16 +47,55 @@ LAYOUT_SECONDS_PER_DOCUMENT = 5  # of each LibreOffice's share
 EXPORT_FILTER = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
                  '"PDFUACompliance":{"type":"boolean","value":"true"}}')
 
+EXPORTS = "exports-pdf"  # the folder of the user's cache
 WORK_PREFIX = ".pdf-"  # the conversion's folder in output/, removed by the next build if left
 
 
 def convert(documents: list[Path], output_dir: Path,
             published: datetime.date) -> dict[Path, bytes]:
     """PDF bytes for each DOCX, the same bytes for the same document (dated `published`);
-    raise OutputError when LibreOffice is missing or fails."""
+    raise OutputError when LibreOffice is missing or fails.
+
+    What LibreOffice exported is kept in the user's cache under the digest of the DOCX,
+    of the export's options and of the LibreOffice and fonts that made it: a document
+    rebuilt the same (`--force`, a change undone, another copy of the project, a
+    distribution) is not converted again. An entry is used only when it holds what its
+    digest says; otherwise the document is converted again."""
     if not documents:
         return {}
     program = require_libreoffice()
+    sources = {document: document.read_bytes() for document in documents}
+    keys = {document: _export_key(data, program) for document, data in sources.items()}
+    cache = user_cache(EXPORTS)
+    usable = private_folder(cache)
+    exported = {document: found for document in documents if usable
+                and (found := read_entry(cache / f"{keys[document]}.pdf")) is not None
+                and found.startswith(b"%PDF-")}
+    todo = [document for document in documents if document not in exported]
+    if todo:
+        fresh = _export(program, todo, output_dir)
+        for document, data in fresh.items():
+            if usable:
+                with contextlib.suppress(OSError, RencontresError):
+                    write_atomic(cache / f"{keys[document]}.pdf", seal(data))
+        exported.update(fresh)
+    problems = [Problem(display_path(document), None, None,
+                        "LibreOffice n'a pas pu le convertir en PDF")
+                for document in documents if document not in exported]
+    if problems:
+        raise OutputError(problems)
+    return {document: finish_tags(reproducible(exported[document], data, published), data)
+            for document, data in sources.items()}
+
+
+def _export_key(document: bytes, program: str) -> str:
+    return hashlib.sha256(b"\0".join((document, EXPORT_FILTER.encode(),
+                                      libreoffice_identity(program).encode()))).hexdigest()
+
+
+def _export(program: str, documents: list[Path], output_dir: Path) -> dict[Path, bytes]:
+    """What LibreOffice exports of each document, as it wrote it; a document it could not
+    convert is left out."""
     count = processes_for(len(documents))
     with _work_folder(output_dir) as work, profiles(count, work, output_dir) as folders:
         run(program, work, documents, EXPORT_FILTER, folders, CONVERSION_SECONDS,
@@ -68,19 +108,8 @@ def convert(documents: list[Path], output_dir: Path,
                 shutil.rmtree(folder, ignore_errors=True)
             run(program, work, missing, EXPORT_FILTER, folders[:len(missing)],
                 CONVERSION_SECONDS, "conversion")
-        results: dict[Path, bytes] = {}
-        problems = []
-        for document in documents:
-            if _converted(document, work):
-                data = document.read_bytes()
-                results[document] = finish_tags(
-                    reproducible(_pdf(document, work).read_bytes(), data, published), data)
-            else:
-                problems.append(Problem(display_path(document), None, None,
-                                        "LibreOffice n'a pas pu le convertir en PDF"))
-        if problems:
-            raise OutputError(problems)
-        return results
+        return {document: _pdf(document, work).read_bytes() for document in documents
+                if _converted(document, work)}
 
 
 # Word's bookmarks become the PDF's named destinations, each with its page.

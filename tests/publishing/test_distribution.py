@@ -95,9 +95,13 @@ def test_a_name_read_as_a_formula_by_a_spreadsheet_is_kept_as_text(in_project, c
     assert rows[1][2] == "'=HYPERLINK(\"https://exemple.org\";\"Hauts\")"
 
 
-def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_project, capsys):
+def test_pdfs_and_the_bundle_are_the_same_bytes_for_the_same_documents(in_project, capsys,
+                                                                      monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     build(capsys, "--pdf")
     first = {path.name: path.read_bytes() for path in FOLDER.iterdir()}
+    # Converted again, not taken from the cache: LibreOffice's own output must be the same.
+    shutil.rmtree(tmp_path / "cache" / "rencontres" / "exports-pdf")
     Path("output/.pdf-999").mkdir()  # left by a build killed while converting
     time.sleep(1.1)  # LibreOffice's clock has moved on: its dates would differ
     build(capsys, "--pdf", "--force")
@@ -123,6 +127,7 @@ def test_pdfs_come_from_two_libreoffice_whose_profiles_are_kept_and_renewed_if_d
     # fails with it, then succeeds with new profiles.
     for path in FOLDER.glob("*.pdf"):
         path.unlink()
+    shutil.rmtree(tmp_path / "cache" / "rencontres" / "exports-pdf")  # converted again
     shutil.rmtree(profiles / "profil-1")
     (profiles / "profil-1").write_text("endommagé")
     assert "Écrit : output/2021/synthese-2021.pdf" in build(capsys, "--pdf")
