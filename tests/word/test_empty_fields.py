@@ -38,6 +38,7 @@ def test_verifier_warns_of_an_empty_field_used_outside_an_if(in_project, capsys)
         "{{ date.year if date else '' }}",
         "{%p if date %}", "{{ date.year }}", "{%p endif %}",
         "Le {{ date.day }}",
+        "{{ graphique_votes }}",
     ])
     assert main(["verifier"]) == 0
     assert capsys.readouterr().err.splitlines() == [
