@@ -91,6 +91,8 @@ def test_a_template_saved_by_another_suite_builds_the_same_documents(
         suite, original, libreoffice_templates, python_docx_templates, tmp_path):
     saved = libreoffice_templates if suite == "libreoffice" else python_docx_templates
     output = built(project_with(tmp_path / "projet", saved))
+    # The synthesis' table of contents filled, with its page numbers.
+    assert "Les participants3" in visible_text(output / DOCUMENTS[0])[0]
     for name in DOCUMENTS:
         assert visible_text(output / name) == visible_text(original / name), name
         charts = drawn_charts(output / name)
