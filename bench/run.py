@@ -231,6 +231,14 @@ def empty_user_cache(folder: str) -> dict[str, str]:
     return {**os.environ, "XDG_CACHE_HOME": folder, "LOCALAPPDATA": folder}
 
 
+def forget_exports() -> None:
+    """The PDFs LibreOffice exported, kept in the user's cache by their document's digest:
+    forgotten before each `--pdf` measure, which then times the conversion itself."""
+    base = os.environ.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME")
+    shutil.rmtree(Path(base or Path.home() / ".cache") / "rencontres" / "exports-pdf",
+                  ignore_errors=True)
+
+
 def clear(project: Path) -> None:
     for name in ("output", "output-naif", "output-pandoc"):
         shutil.rmtree(project / name, ignore_errors=True)
@@ -342,6 +350,7 @@ def measure_edition(work: Path, reps: int, pdf_reps: int, with_pandoc: bool) -> 
             log(f"--pdf, répétition {rep + 1}/{pdf_reps}")
             for pdf in (project / "output/2021").glob("*.pdf"):
                 pdf.unlink()
+            forget_exports()
             results["pdf"].add(measure(build_command(project, "--pdf"))[0])
         results["pdf"].note = f"{len(list((project / 'output/2021').glob('*.pdf')))} PDF"
     clear(project)
@@ -405,7 +414,9 @@ def measure_scale(work: Path, n: int, reps: int, with_pandoc: bool, pdf_reps: in
             for folder in (project, reference):
                 for pdf in (folder / "output/2021").glob("*.pdf"):
                     pdf.unlink()
+            forget_exports()
             ref_run = measure(build_command(reference, "--pdf", code=REFERENCE_BUILD))[0]
+            forget_exports()
             run = measure(build_command(project, "--pdf"))[0]
             if rep:  # the first one creates the kept profiles: a warm-up, discarded
                 result["ref_pdf"].add(ref_run)

@@ -8,12 +8,14 @@ import os
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import (
     DistributionError,
+    Problem,
     RencontresError,
     UsageError,
     display_path,
@@ -40,6 +42,9 @@ COMMANDS = {
     "diffuser": ("distribute",),
     "changements": ("changes",),
     "apercu": ("preview", "aperçu"),
+    "saisie": ("entry", "formulaire"),
+    "courriels": ("mails", "emails"),
+    "envois": ("sent",),
 }
 DEFAULT_COMMAND = "construire"
 
@@ -142,9 +147,9 @@ def _parser() -> FrenchParser:
 
     fields_parser = commands.add_parser(
         "champs", aliases=list(COMMANDS["champs"]), parents=[common],
-        help="liste les champs utilisables dans les modèles Word",
-        description="Affiche, pour chaque modèle, la liste des champs qu'il peut utiliser, "
-                    "avec leur type et leur description.")
+        help="liste les champs utilisables dans les modèles Word et de courriel",
+        description="Affiche, pour chaque modèle (Word, et texte des courriels), la liste "
+                    "des champs qu'il peut utiliser, avec leur type et leur description.")
     fields_parser.add_argument("--ecrire", action="store_true",
                                help="écrit aussi la liste dans docs/champs-modeles.md")
 
@@ -167,6 +172,9 @@ def _parser() -> FrenchParser:
     release_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                                 metavar="N", help="documents construits en parallèle "
                                                   "(par défaut : nombre de processeurs)")
+    release_parser.add_argument("--provisoire", action="store_true",
+                                help="diffuser une édition provisoire (Rencontres à venir, "
+                                     "comptes-rendus en brouillon) ; son paquet le dit")
 
     changes_parser = commands.add_parser(
         "changements", aliases=list(COMMANDS["changements"]), parents=[common],
@@ -196,6 +204,60 @@ def _parser() -> FrenchParser:
     preview_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
                                 metavar="N", help="documents construits en parallèle "
                                                   "(par défaut : nombre de processeurs)")
+    entry_parser = commands.add_parser(
+        "saisie", aliases=list(COMMANDS["saisie"]), parents=[common],
+        help="formulaire dans le navigateur pour remplir les fichiers de contenu",
+        description="Sert sur une page web locale (127.0.0.1) un formulaire pour chaque "
+                    "fichier d'une édition : l'édition, chaque territoire et la synthèse. "
+                    "Chaque modification est vérifiée pendant la saisie ; « Enregistrer » "
+                    "écrit le fichier YAML en gardant ses commentaires. L'aperçu des "
+                    "documents tourne à côté, mis à jour à chaque enregistrement. "
+                    "Ctrl+C pour arrêter.")
+    entry_parser.add_argument("--port", type=_port, default=8001, metavar="PORT",
+                              help="port du formulaire, sur 127.0.0.1 (par défaut 8001 ; "
+                                   "0 : un port libre)")
+    entry_parser.add_argument("--port-apercu", type=_port, default=8000, metavar="PORT",
+                              help="port de l'aperçu (par défaut 8000 ; 0 : un port libre)")
+    entry_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                              help="édition que montre l'aperçu (par défaut la plus récente)")
+    entry_parser.add_argument("--sans-apercu", action="store_true",
+                              help="ne pas construire ni montrer les documents")
+    entry_parser.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                              metavar="N", help="documents construits en parallèle "
+                                                "(par défaut : nombre de processeurs)")
+    mails_parser = commands.add_parser(
+        "courriels", aliases=list(COMMANDS["courriels"]), parents=[common],
+        help="prépare (ou envoie) les courriels d'une diffusion, un par destinataire",
+        description="Écrit un courriel par destinataire de la liste, avec en pièces "
+                    "jointes les comptes-rendus des territoires qu'il suit et la synthèse "
+                    "de la dernière diffusion, dans output/<année>/diffusions/vN/courriels/ "
+                    "(fichiers .eml à ouvrir dans Outlook ou Thunderbird). À partir de la "
+                    "v2, seulement à ceux dont les documents ont changé, avec ce qui a "
+                    "changé. Avec --envoyer, les envoie par le serveur SMTP des réglages.")
+    mails_parser.add_argument("--destinataires", type=Path, required=True, metavar="FICHIER",
+                              help="liste des destinataires (CSV : nom, courriel, "
+                                   "organisation, territoires), rangée hors du projet")
+    mails_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                              help="édition (par défaut la plus récente)")
+    mails_parser.add_argument("--version", type=_positive, metavar="N",
+                              help="diffusion dont envoyer les documents (par défaut la "
+                                   "dernière)")
+    mails_parser.add_argument("--reglages", type=Path, default=None, metavar="FICHIER",
+                              help="réglages des courriels (par défaut courriels.yaml dans "
+                                   "le dossier du projet)")
+    mails_parser.add_argument("--envoyer", action="store_true",
+                              help="envoie les courriels par SMTP ; une reprise n'envoie "
+                                   "jamais deux fois le même")
+    mails_parser.add_argument("--renvoyer", action="append", default=[], metavar="ADRESSE",
+                              help="renvoie à cette adresse un courriel dont l'envoi est "
+                                   "resté incertain (répétable)")
+    sent_parser = commands.add_parser(
+        "envois", aliases=list(COMMANDS["envois"]), parents=[common],
+        help="dit qui a reçu quelle version des documents",
+        description="Lit les journaux des diffusions et dit, pour chaque destinataire, "
+                    "quelle version il a reçue, quand, et avec quels fichiers.")
+    sent_parser.add_argument("--edition", type=int, metavar="ANNÉE",
+                             help="édition (par défaut la plus récente)")
     return parser
 
 
@@ -369,6 +431,12 @@ def _run(argv: list[str] | None) -> int:
             return _changes(project, arguments.edition)
         if command == "apercu":
             return _preview(project, arguments)
+        if command == "saisie":
+            return _entry(project, arguments)
+        if command == "courriels":
+            return _mails(project, arguments)
+        if command == "envois":
+            return _receipts(project, arguments.edition)
         return _new_edition(project, arguments.annee)
     except RencontresError as error:
         print(error.report(), file=sys.stderr)
@@ -460,19 +528,22 @@ def _distribute(project: Project, arguments: argparse.Namespace) -> int:
     try:
         done = distribute(project, BuildOptions(year=arguments.edition,
                                                 workers=arguments.jobs),
-                          progress=progress.advance, on_start=progress.start)
+                          progress=progress.advance, on_start=progress.start,
+                          provisional=arguments.provisoire)
     finally:
         progress.close()
     _print_report(done.report, quiet=False, verbose=False)
     release = done.distribution
     joined = f" (avec {modifications_name(release.version)})" if done.changes else ""
-    print(f"Diffusion v{release.version} de l'édition {release.year} enregistrée : "
+    kind = " provisoire" if done.provisional else ""
+    print(f"Diffusion{kind} v{release.version} de l'édition {release.year} enregistrée : "
           f"{display_path(release.package)}{joined}")
     print("C'est le paquet à envoyer aux membres.")
     return EXIT_OK
 
 
 def _preview(project: Project, arguments: argparse.Namespace) -> int:
+    from .publishing.kept_office import kept_running
     from .publishing.pipeline import BuildOptions
     from .publishing.preview import Preview, saved_files, serve, watch
 
@@ -483,13 +554,49 @@ def _preview(project: Project, arguments: argparse.Namespace) -> int:
     try:
         print(f"Aperçu : http://127.0.0.1:{server.server_address[1]}/ "
               "(ouvrez cette adresse dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
-        before = saved_files(preview)
-        _show_rebuilt(preview.rebuild())
-        watch(preview, _show_rebuilt, before)
+        with kept_running():  # pages shown a second or two after each save, not five
+            before = saved_files(preview)
+            _show_rebuilt(preview.rebuild())
+            watch(preview, _show_rebuilt, before)
     except KeyboardInterrupt:
         print("Aperçu arrêté.")
     finally:
         server.shutdown()
+    return EXIT_OK
+
+
+def _entry(project: Project, arguments: argparse.Namespace) -> int:
+    from .publishing.entry_form import EntrySession
+    from .publishing.entry_form import serve as serve_form
+    from .publishing.kept_office import kept_running
+    from .publishing.pipeline import BuildOptions
+    from .publishing.preview import Preview, saved_files, serve, watch
+
+    session = EntrySession(project.content_dir.resolve())
+    preview = None
+    if not arguments.sans_apercu:
+        preview = Preview(project, BuildOptions(year=arguments.edition, workers=arguments.jobs),
+                          summarize=summary)
+        shown = serve(preview, arguments.port_apercu)
+        session.preview_address = f"http://127.0.0.1:{shown.server_address[1]}/"
+    form = serve_form(session, arguments.port)
+    try:
+        print(f"Saisie : http://127.0.0.1:{form.server_address[1]}/ (ouvrez cette adresse "
+              "dans le navigateur ; Ctrl+C pour arrêter)", flush=True)
+        if preview is None:
+            threading.Event().wait()
+        else:
+            print(f"Aperçu : {session.preview_address}", flush=True)
+            with kept_running():
+                before = saved_files(preview)
+                _show_rebuilt(preview.rebuild())
+                watch(preview, _show_rebuilt, before)
+    except KeyboardInterrupt:
+        print("Saisie arrêtée.")
+    finally:
+        form.shutdown()
+        if preview is not None:
+            shown.shutdown()
     return EXIT_OK
 
 
@@ -514,6 +621,111 @@ def _changes(project: Project, year: int | None) -> int:
     else:
         print(f"Écrit : {display_path(found.written)} (joint au paquet de la diffusion "
               f"v{found.version})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _edition_year(project: Project, year: int | None) -> int:
+    from .content.loading import edition_years
+
+    years = edition_years(project.content_dir)
+    if year is not None or not years:
+        if year not in years:
+            raise UsageError([Problem(display_path(project.content_dir), None, None,
+                                      f"édition {year} introuvable (éditions : "
+                                      f"{', '.join(map(str, years)) or 'aucune'})")])
+        return year
+    return max(years)
+
+
+def _mails(project: Project, arguments: argparse.Namespace) -> int:
+    import getpass
+
+    from .publishing import mail_journal
+    from .publishing.mail_template import mail_templates
+    from .publishing.mails import Mail, compose, distribution_to_mail, snapshot, write_drafts
+    from .publishing.recipients import (
+        inside_project_warning,
+        read_recipients,
+        refuse_if_sent_or_archived,
+    )
+    from .publishing.sending import SETTINGS, password_reader, read_settings, send, size_warnings
+
+    refuse_if_sent_or_archived(project, arguments.destinataires)
+    warning = inside_project_warning(project, arguments.destinataires)
+    if warning is not None:
+        print(f"Avertissement : {warning}", file=sys.stderr)
+    settings = read_settings(arguments.reglages or project.root / SETTINGS)
+    templates = mail_templates(project)
+    distribution = distribution_to_mail(project, _edition_year(project, arguments.edition),
+                                        arguments.version)
+    content = snapshot(distribution)
+    recipients = read_recipients(arguments.destinataires,
+                                 {t.id: t.name for t in content.referentiel.territories})
+    mailing = compose(project, distribution, content, recipients, templates, settings.sender)
+    for warning in size_warnings(mailing, settings):
+        print(f"Avertissement : {warning}", file=sys.stderr)
+    described = f"Diffusion v{distribution.version} de l'édition {distribution.year}"
+    if mailing.unchanged:
+        print(f"Rien de nouveau depuis la version qu'ils ont reçue : "
+              f"{', '.join(r.address for r in mailing.unchanged)}")
+    if not arguments.envoyer:
+        folder = write_drafts(mailing, settings.sender)
+        for mail in mailing.mails:
+            print(f"Préparé : {mail.recipient.address} ({', '.join(mail.files)})")
+        print(f"{described} : {_count(len(mailing.mails), 'courriel préparé', 'courriels préparés')} dans "
+              f"{display_path(folder)}. Ouvrez chaque fichier .eml dans Outlook ou "
+              "Thunderbird pour l'envoyer, ou envoyez-les tous avec --envoyer.")
+        return EXIT_OK
+
+    def told(outcome: str, mail: Mail) -> None:
+        print(f"{outcome.capitalize()} : {mail.recipient.address} (v{mail.version} : "
+              f"{', '.join(mail.files)})", flush=True)
+
+    try:
+        report = send(mailing, settings, password_reader(settings.user, getpass.getpass),
+                      {address.lower() for address in arguments.renvoyer}, told)
+    except KeyboardInterrupt:
+        print("\nInterrompu : relancez la même commande, l'envoi reprendra où il s'est "
+              "arrêté sans rien envoyer deux fois.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    for mail, reason in report.refused:
+        print(f"Refusé par le serveur : {mail.recipient.address} ({reason}) : corrigez "
+              "l'adresse dans la liste, puis relancez la même commande", file=sys.stderr)
+    for mail in report.uncertain:
+        print(f"Envoi incertain : {mail.recipient.address} : l'envoi s'est arrêté pendant "
+              "que le message partait ; vérifiez auprès du destinataire ou dans les "
+              "messages envoyés, puis, s'il ne l'a pas reçu, relancez avec --renvoyer "
+              f"{mail.recipient.address}", file=sys.stderr)
+    parts = [_count(len(report.sent), "envoyé", "envoyés"),
+             _count(len(report.already), "déjà envoyé", "déjà envoyés")]
+    if report.refused:
+        parts.append(_count(len(report.refused), "refusé", "refusés"))
+    if report.uncertain:
+        parts.append(_count(len(report.uncertain), "incertain", "incertains"))
+    print(f"{described} : {', '.join(parts)}. Journal : "
+          f"{display_path(distribution.folder / mail_journal.JOURNAL)}")
+    return EXIT_FAILED if report.refused or report.uncertain else EXIT_OK
+
+
+def _count(count: int, singular: str, plural_form: str) -> str:
+    from .documents.french import plural
+
+    return plural(count, singular, plural_form)
+
+
+def _receipts(project: Project, year: int | None) -> int:
+    from .publishing.receipts import receipts
+
+    year = _edition_year(project, year)
+    found = receipts(project, year)
+    if not found:
+        print(f"Aucun courriel préparé ni envoyé pour l'édition {year}.")
+        return EXIT_OK
+    print(f"Envois de l'édition {year}")
+    for address, (name, told) in sorted(found.items()):
+        print(f"{name} <{address}>" if name else address)
+        for receipt in told:
+            print(f"  {receipt.text()}")
     return EXIT_OK
 
 
@@ -575,9 +787,10 @@ def _check(project: Project, strict: bool) -> int:
 
 
 def _fields(project: Project, write: bool) -> int:
+    from .publishing.mail_template import mail_fields_markdown
     from .word.fields import FIELDS_DOC, fields_markdown
 
-    text = fields_markdown()
+    text = fields_markdown() + "\n" + mail_fields_markdown()
     # Flushed before a line goes to stderr: where both streams end up in the same place
     # (a pipe, a log), « Écrit : … » comes after the list, on its own line.
     print(text, end="", flush=True)
@@ -592,13 +805,23 @@ def _fields(project: Project, write: bool) -> int:
 
 def _new_edition(project: Project, year: int) -> int:
     from .content.scaffold import new_edition_files
+    from .documents.french import join_words
     from .publishing.output import write_new_folder
 
-    files = new_edition_files(project.content_dir, year)
+    scaffold = new_edition_files(project.content_dir, year)
     write_new_folder(project.content_dir / str(year),
-                     {path: text.encode("utf-8") for path, text in files.items()})
-    for path in files:
+                     {path: text.encode("utf-8") for path, text in scaffold.files.items()})
+    for path in scaffold.files:
         print(f"Créé : {display_path(path)}")
-    print(f"Édition {year} prête à remplir : complétez les fichiers puis lancez "
-          f"« python build.py verifier ».")
+    print(f"Édition {year} prête à remplir (préparée à partir de {scaffold.source}) : "
+          f"complétez les fichiers puis lancez « python build.py verifier ».")
+    if scaffold.later:
+        later = join_words([str(y) for y in scaffold.later])
+        print(f"Les éditions suivantes ({later}) se comparent désormais à {year} et en suivent "
+              f"les suggestions : elles ne se construisent qu'une fois ses fichiers remplis, "
+              "et leurs documents sont alors reconstruits.")
+    if scaffold.skipped:
+        missing = join_words([str(y) for y in scaffold.skipped])
+        print(f"Pas d'édition saisie pour {missing} : une édition qui a eu lieu se prépare "
+              f"de même (« python build.py nouvelle-edition {scaffold.skipped[0]} »).")
     return EXIT_OK

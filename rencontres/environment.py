@@ -32,10 +32,12 @@ LIBRARIES = {
     "matplotlib": "matplotlib", "pillow": "PIL", "pyyaml": "yaml",
     "xlsxwriter": "xlsxwriter", "pydantic": "pydantic", "watchfiles": "watchfiles",
     "pypdf": "pypdf", "pikepdf": "pikepdf", "babel": "babel", "pdfplumber": "pdfplumber",
+    "ruamel.yaml": "ruamel.yaml",
 }
 TEST_LIBRARIES = {
     "pytest": "pytest", "pytest-xdist": "xdist", "hypothesis": "hypothesis",
     "jsonschema": "jsonschema", "polytypo": "polytypo", "openxml-audit": "openxml_audit",
+    "aiosmtpd": "aiosmtpd", "playwright": "playwright",
     "mypy": "mypy", "ruff": "ruff",
     # Stub packages: found by their folder of .pyi files, never imported.
     "types-pyyaml": "yaml-stubs", "types-lxml": "lxml-stubs",

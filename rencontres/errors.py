@@ -128,3 +128,15 @@ class CheckError(RencontresError):
     """Content and template problems together, as `verifier` reports them."""
 
     title = "Vérification échouée"
+
+
+class RecipientsError(RencontresError):
+    """The list of the members the documents are mailed to, unreadable or wrong."""
+
+    title = "Liste des destinataires invalide"
+
+
+class MailError(RencontresError):
+    """Mails that cannot be written or sent (settings, template, server)."""
+
+    title = "Courriels impossibles"

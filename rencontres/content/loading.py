@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -13,8 +13,10 @@ from typing import TypeVar
 from ..errors import ContentError, Problem, display_path
 from .model import EditionInfo, Referentiel, Section, Synthesis, Territory, TerritoryReport, Theme
 from .source import YamlDocument, YamlPath, read_yaml, shown, shown_exactly, visible
-from .validation import did_you_mean, validate
+from .validation import did_you_mean, validate, validate_what_is_valid
 
+# How a file is read: its document and the problems that kept it from being read.
+Reader = Callable[[Path], tuple[YamlDocument, list[Problem]]]
 REFERENTIEL_FILE = "referentiel.yaml"
 EDITION_FILE = "edition.yaml"
 SYNTHESIS_FILE = "synthese.yaml"
@@ -61,6 +63,27 @@ class Content:
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.referentiel.themes if t.id == theme_id)
+
+    def theme_start(self, theme_id: str) -> int | None:
+        """The first edition of a theme: the referentiel's « depuis », else the first
+        edition that names it (None: none does)."""
+        declared = self.theme(theme_id).since
+        if declared is not None:
+            return declared
+        return next((year for year, edition in sorted(self.editions.items())
+                     if theme_id in themes_named(edition)), None)
+
+
+def themes_named(edition: Edition) -> set[str]:
+    """The themes of the referentiel an edition's files name."""
+    named: set[str] = set()
+    for report in edition.reports.values():
+        named.update(report.local_priorities or [])
+        named.update(report.mot_expected or [])
+        named.update(v.theme for v in report.voted_themes if v.theme is not None)
+    if edition.synthesis is not None:
+        named.update(idea.theme for idea in edition.synthesis.common_ideas)
+    return named
 
 
 # Four ASCII digits: « ２０２２ » and « 2022² » are digits too, to Python.
@@ -118,14 +141,25 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
     """Read the referentiel and the editions of `years` (all when None); raise one
     ContentError listing every problem. An edition being filled in does not stop
     the build of an older one."""
+    content, problems, _ = read_content(root, years)
+    if content is None:
+        raise ContentError(problems)
+    return content
+
+
+def read_content(root: Path, years: Collection[int] | None = None, read: Reader = read_yaml
+                 ) -> tuple[Content | None, list[Problem], list[Problem]]:
+    """The content when valid, its problems and its warnings (those of invalid content
+    too, which `saisie` shows beside the fields while they are being filled). `read`:
+    how a file is read (`saisie` keeps the files it has read between its checks)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     digests: dict[Path, str] = {}
     if not root.is_dir():
-        raise ContentError([Problem(display_path(root), None, None,
-                                    "dossier de contenu introuvable")])
+        return None, [Problem(display_path(root), None, None,
+                              "dossier de contenu introuvable")], []
     warnings += _ignored_folders(root)
-    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests)
+    referentiel = _load_referentiel(root / REFERENTIEL_FILE, problems, warnings, digests, read)
     editions: dict[int, Edition] = {}
     year_dirs = [root / str(year) for year in edition_years(root)
                  if years is None or year in years]
@@ -138,25 +172,28 @@ def load_content(root: Path, years: Collection[int] | None = None) -> Content:
         before = editions.get(int(year_dirs[index - 1].name)) if index else None
         checked = index == 0 or before is not None
         edition = _load_edition(directory, referentiel, problems, warnings, digests,
-                                before, checked)
+                                before, checked, list(editions.values()), read)
         if edition is not None:
             editions[edition.year] = edition
     if problems or referentiel is None:  # no referentiel: its problems are listed
-        raise ContentError(problems)
-    return Content(root, referentiel, editions, tuple(warnings), digests)
+        return None, problems, warnings
+    return Content(root, referentiel, editions, tuple(warnings), digests), [], warnings
 
 
 _Model = TypeVar("_Model", Referentiel, EditionInfo, TerritoryReport, Synthesis)
 
 
 def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: list[Problem],
-          digests: dict[Path, str]) -> tuple[_Model, YamlDocument] | None:
+          digests: dict[Path, str], read: Reader = read_yaml, partial: bool = False
+          ) -> tuple[_Model, YamlDocument] | None:
     """The file's valid value and the document it was read from; None when invalid (its
-    problems added to `problems`)."""
+    problems added to `problems`). `partial`: an invalid file gives the value of what is
+    valid in it, for the checks across files, its problems added all the same (so that
+    the content is refused)."""
     if not path.exists():  # (a FIFO or a device is read, and refused by name)
         problems.append(Problem(display_path(path), None, None, "fichier manquant"))
         return None
-    document, read_problems = read_yaml(path)
+    document, read_problems = read(path)
     if document.sha256 is not None:
         digests[path] = document.sha256
     problems += read_problems
@@ -165,12 +202,14 @@ def _load(path: Path, model: type[_Model], problems: list[Problem], warnings: li
         return None
     value, model_problems = validate(document, model)
     problems += model_problems
+    if value is None and partial:
+        value = validate_what_is_valid(document, model)
     return None if value is None else (value, document)
 
 
 def _load_referentiel(path: Path, problems: list[Problem], warnings: list[Problem],
-                      digests: dict[Path, str]) -> Referentiel | None:
-    loaded = _load(path, Referentiel, problems, warnings, digests)
+                      digests: dict[Path, str], read: Reader = read_yaml) -> Referentiel | None:
+    loaded = _load(path, Referentiel, problems, warnings, digests, read)
     if loaded is None:
         return None
     referentiel, document = loaded
@@ -221,11 +260,13 @@ def _far_date(document: YamlDocument, path: YamlPath, date: datetime.date | None
 
 def _load_edition(directory: Path, referentiel: Referentiel | None, problems: list[Problem],
                   warnings: list[Problem], digests: dict[Path, str],
-                  previous: Edition | None = None, check_follow_ups: bool = True
-                  ) -> Edition | None:
+                  previous: Edition | None = None, check_follow_ups: bool = True,
+                  earlier: list[Edition] | None = None,
+                  read: Reader = read_yaml) -> Edition | None:
     info: EditionInfo | None = None
     year: int | None = None  # the edition's, once it is the folder's (else already said)
-    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests)
+    loaded_info = _load(directory / EDITION_FILE, EditionInfo, problems, warnings, digests,
+                        read)
     if loaded_info is not None:
         info, document = loaded_info
         if str(info.year) != directory.name:
@@ -254,22 +295,32 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
                     f"aucun territoire « {shown(path.stem)} » dans le référentiel"
                     + did_you_mean(path.stem, known_ids)))
                 continue
-            loaded_report = _load(path, TerritoryReport, problems, warnings, digests)
+            known_problems = len(problems)
+            loaded_report = _load(path, TerritoryReport, problems, warnings, digests, read,
+                                  partial=True)
             if loaded_report is not None and referentiel is not None:
                 report, doc = loaded_report
-                problems += _check_report(report, doc, referentiel)
+                whole = len(problems) == known_problems  # else: what is valid in it
+                # Voted themes cut out for their problems: the parts' labels cannot be
+                # checked against them (each would be said missing).
+                labels_known = whole or bool(report.voted_themes) or \
+                    not (isinstance(doc.data, dict) and doc.data.get("themes_votes"))
+                problems += _check_report(report, doc, referentiel, labels_known)
                 if year is not None:
                     problems += _far_date(doc, ("date",), report.date, year,
                                           "date de la Rencontre")
-                warnings += _empty_sections(report, doc)
-                warnings += _doubtful(report, doc, directory.name)
+                    problems += _themes_not_started(report, doc, referentiel, year)
+                if whole:  # a part emptied of its invalid lists is not empty
+                    warnings += _empty_sections(report, doc)
+                    warnings += _doubtful(report, doc, directory.name)
                 reports[report.territory] = report
                 report_files[report.territory] = path
                 documents.append((report, doc))
 
     synthesis: Synthesis | None = None
     synthesis_path = directory / SYNTHESIS_FILE
-    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests)
+    loaded_synthesis = (_load(synthesis_path, Synthesis, problems, warnings, digests, read,
+                              partial=True)
                         if synthesis_path.exists() else None)
     if loaded_synthesis is not None:
         synthesis, doc = loaded_synthesis
@@ -277,12 +328,34 @@ def _load_edition(directory: Path, referentiel: Referentiel | None, problems: li
             problems += _check_synthesis(synthesis, doc, referentiel)
             documents.append((synthesis, doc))
             if check_follow_ups:
-                problems += _check_follow_ups(synthesis, doc, previous)
+                problems += _check_follow_ups(synthesis, doc, previous, earlier or [])
     problems += _check_suggestion_ids(documents)
     if info is None:
         return None
+    if loaded_info is not None and referentiel is not None:
+        problems += _check_upcoming(loaded_info[0], loaded_info[1], known_ids, reports, year)
     ordered = {tid: reports[tid] for tid in known_ids if tid in reports}
     return Edition(info, directory, ordered, synthesis, report_files)
+
+
+def _check_upcoming(info: EditionInfo, document: YamlDocument, known_ids: list[str],
+                    reports: dict[str, TerritoryReport], year: int | None) -> list[Problem]:
+    """A Rencontre to come names a territory of the referentiel, once, that has no file
+    yet: a Rencontre held has its file, and is no longer to come."""
+    problems = []
+    for index, planned in enumerate(info.upcoming):
+        path = ("a_venir", index, "territoire")
+        problems += _unknown(document, path, planned.territory, known_ids, "territoire")
+        if planned.territory in reports:
+            problems.append(document.problem(
+                path, f"le territoire « {shown(planned.territory)} » a déjà son fichier : sa "
+                      "Rencontre a eu lieu, retirez-le de « a_venir »"))
+        if year is not None:
+            problems += _far_date(document, ("a_venir", index, "date"), planned.date, year,
+                                  "date prévue")
+    problems += _duplicates(document, ("a_venir",), [p.territory for p in info.upcoming],
+                            ("territoire",), "territoire")
+    return problems
 
 
 def _yaml_files(directory: Path) -> Iterable[Path]:
@@ -360,7 +433,7 @@ def _doubtful(report: TerritoryReport, document: YamlDocument, year: str) -> lis
 
 
 def _check_report(report: TerritoryReport, document: YamlDocument,
-                  referentiel: Referentiel) -> list[Problem]:
+                  referentiel: Referentiel, labels_known: bool = True) -> list[Problem]:
     """Cross-references of a territory file: ids, labels, consistency."""
     problems: list[Problem] = []
     if report.territory != document.path.stem:
@@ -390,6 +463,8 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
         for index, label in enumerate(section.voted_themes):
             path = ("sections", s_index, "themes_votes", index)
             covered[label] += 1
+            if not labels_known:
+                continue
             if label not in labels:
                 problems.append(document.problem(
                     path, f"thème voté « {shown(label)} » absent de « themes_votes »"
@@ -398,6 +473,24 @@ def _check_report(report: TerritoryReport, document: YamlDocument,
                 problems.append(document.problem(
                     path, f"thème voté « {shown(label)} » déjà couvert par une autre partie"))
     return problems
+
+
+def _themes_not_started(report: TerritoryReport, document: YamlDocument,
+                        referentiel: Referentiel, year: int) -> list[Problem]:
+    """A theme the referentiel says started later cannot be named in an earlier edition:
+    its trends would read « n. d. » where the file counts it."""
+    starts = {t.id: t.since for t in referentiel.themes if t.since is not None}
+    named: list[tuple[YamlPath, str]] = [
+        *((("themes_votes", index, "theme"), voted.theme)
+          for index, voted in enumerate(report.voted_themes) if voted.theme is not None),
+        *(((key, index), theme_id)
+          for key, ids in (("priorites_locales", report.local_priorities or []),
+                           ("mot_attendue", report.mot_expected or []))
+          for index, theme_id in enumerate(ids))]
+    return [document.problem(path, f"thème « {shown(theme_id)} » créé en {starts[theme_id]} "
+                                   f"(« depuis » du référentiel) : il n'existait pas en "
+                                   f"{year} ; corrigez l'un ou l'autre")
+            for path, theme_id in named if starts.get(theme_id, year) > year]
 
 
 def _check_synthesis(synthesis: Synthesis, document: YamlDocument,
@@ -452,36 +545,48 @@ def _check_suggestion_ids(documents: list[tuple[TerritoryReport | Synthesis, Yam
                           ) -> list[Problem]:
     """An id names one suggestion of the MOT in the whole edition."""
     problems = []
-    first: dict[str, Problem] = {}
+    # Where each id is first given, located only when named again: locating reads the
+    # file's positions, which a valid file never needs.
+    first: dict[str, tuple[YamlDocument, YamlPath]] = {}
     for model, document in documents:
         for path, sid, is_suggestion in _located_ids(model):
-            where = document.problem(path, "")
             if not is_suggestion:
                 problems.append(document.problem(
                     path, f"identifiant « {shown(sid)} » : seules les suggestions de la MOT "
                           "en portent un (pour en donner le suivi à l'édition suivante)"))
             elif sid in first:
-                earlier = first[sid]
+                earlier = first[sid][0].problem(first[sid][1], "")
                 problems.append(document.problem(
                     path, f"identifiant de suggestion « {shown(sid)} » déjà donné "
                           f"({earlier.file}:{earlier.line})"))
             else:
-                first[sid] = where
+                first[sid] = (document, path)
     return problems
 
 
 def _check_follow_ups(synthesis: Synthesis, document: YamlDocument,
-                      previous: Edition | None) -> list[Problem]:
-    """Each follow-up names a suggestion of the previous edition entered, once."""
+                      previous: Edition | None, earlier: list[Edition]) -> list[Problem]:
+    """Each follow-up names a suggestion of the previous edition entered, once. One of an
+    older edition is said so: an edition entered since (a year filled in afterwards)
+    now comes between, and gives its follow-up."""
     if not synthesis.follow_ups:
         return []
     if previous is None:
         return [document.problem(("suivi",), "aucune édition précédente : pas de suggestion "
                                              "dont donner le suivi")]
     known = suggestion_ids(previous)
+    older = {sid: edition for edition in earlier if edition.year < previous.year
+             for sid in suggestion_ids(edition)}
     problems = []
     for index, follow_up in enumerate(synthesis.follow_ups):
-        if follow_up.suggestion not in known:
+        if follow_up.suggestion in older:
+            problems.append(document.problem(
+                ("suivi", index, "suggestion"),
+                f"suggestion « {shown(follow_up.suggestion)} » de l'édition "
+                f"{older[follow_up.suggestion].year}, pas de la précédente ({previous.year}) : "
+                f"son suivi se donne dans "
+                f"{display_path(previous.directory / SYNTHESIS_FILE)}"))
+        elif follow_up.suggestion not in known:
             problems.append(document.problem(
                 ("suivi", index, "suggestion"),
                 f"suggestion « {shown_exactly(follow_up.suggestion)} » inconnue de l'édition "

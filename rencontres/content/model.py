@@ -80,17 +80,21 @@ MAX_COUNT = 1_000_000
 
 # --- referentiel.yaml -------------------------------------------------------
 
-# The part of Europe the synthesis' map shows, in degrees: a territory is placed inside.
+# The part of Europe the synthesis' map shows, in degrees: a territory outside it
+# (overseas) is drawn in an inset of the map.
 MAP_LONGITUDES = (-5.5, 10.5)
 MAP_LATITUDES = (41.3, 51.6)
 
 
 class MapPlace(ContentModel):
-    longitude: float = Field(alias="longitude", ge=MAP_LONGITUDES[0], le=MAP_LONGITUDES[1],
+    longitude: float = Field(alias="longitude", ge=-180, le=180,
                              description="Longitude du repère du territoire sur la carte, en "
-                                         "degrés (est positif), ex. 2.9.")
-    latitude: float = Field(alias="latitude", ge=MAP_LATITUDES[0], le=MAP_LATITUDES[1],
-                            description="Latitude du repère, en degrés, ex. 50.7.")
+                                         "degrés (est positif), ex. 2.9 ; hors de la France "
+                                         "métropolitaine (outre-mer), le territoire est "
+                                         "dessiné dans un encart.")
+    latitude: float = Field(alias="latitude", ge=-90, le=90,
+                            description="Latitude du repère, en degrés (nord positif), "
+                                        "ex. 50.7.")
     label_side: Literal["gauche", "droite", "haut", "bas"] = Field(
         alias="etiquette",
         description="De quel côté du repère s'écrivent le nom et les chiffres.")
@@ -113,6 +117,11 @@ class Theme(ContentModel):
     id: Id = Field(alias="id", description="Identifiant court du thème de synthèse.",
                    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     label: Text = _text("libelle", "Libellé du thème dans la synthèse.")
+    # Excluded: read by the trends only, never handed to a template.
+    since: StrictInt | None = Field(
+        None, alias="depuis", ge=2000, le=2100, exclude=True,
+        description="Première édition où le thème existe (ex. 2023) ; sans elle, la "
+                    "première édition qui le nomme. Avant, les tendances disent « n. d. ».")
 
 
 class Category(ContentModel):
@@ -134,11 +143,29 @@ class Referentiel(ContentModel):
 
 # --- <année>/edition.yaml ---------------------------------------------------
 
+class PlannedRencontre(ContentModel):
+    """A Rencontre still to come: the edition is provisional until it is held."""
+
+    territory: Id = Field(alias="territoire",
+                          description="Identifiant du territoire (référentiel).")
+    date: datetime.date | None = Field(None, alias="date",
+                                       description="Date prévue de la Rencontre (AAAA-MM-JJ).")
+
+
 class EditionInfo(ContentModel):
     year: StrictInt = Field(alias="annee", ge=2000, le=2100, description="Année de l'édition.")
     title: Text = _text("titre", "Titre de l'édition (ex. « Rencontres territoriales 2021 »).")
     date: datetime.date | None = Field(None, alias="date",
                                        description="Date de publication des documents (AAAA-MM-JJ).")
+    # Excluded: what the synthesis says of them is computed (documents/synthesis.py).
+    upcoming: list[PlannedRencontre] = Field(
+        default_factory=list, alias="a_venir", exclude=True,
+        description="Les Rencontres encore à venir, avec leur date prévue : tant qu'il en "
+                    "reste, l'édition est provisoire.")
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.upcoming)
 
 
 # --- <année>/territoires/<id>.yaml ------------------------------------------
@@ -210,9 +237,11 @@ class VotedTheme(ContentModel):
 
 class Section(ContentModel):
     title: Text = _text("titre", "Titre de la partie (ex. « Mobilité »).")
-    level: Literal[1, 2] = Field(
-        alias="niveau",
-        description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre thème.")
+    # None: not known; the compte-rendu then claims nothing about the MOT's expectation.
+    level: Literal[1, 2] | None = Field(
+        None, alias="niveau",
+        description="1 : thème sur lequel la MOT est particulièrement attendue ; 2 : autre "
+                    "thème ; absent : niveau non connu (le compte-rendu n'en dit rien).")
     voted_themes: Texts = Field(default_factory=list, alias="themes_votes",
                                     description="Libellés des thèmes votés que couvre la partie.")
     objectives: list[Item] = Field(default_factory=list, alias="objectifs",
@@ -229,7 +258,7 @@ class Section(ContentModel):
 
     @model_validator(mode="after")
     def _level_2_has_no_project(self) -> Section:
-        if self.level == 2 and (self.project_ideas or self.partners):
+        if self.level != 1 and (self.project_ideas or self.partners):
             key = "idees_projet" if self.project_ideas else "partenaires"
             raise RuleError("les idées de projet et les partenaires sont réservés aux parties "
                             "de niveau 1", key)
@@ -258,6 +287,9 @@ class TerritoryReport(ContentModel):
                     "absent ou null : non renseigné ; [] : aucun.")
     sections: list[Section] = Field(default_factory=list, alias="sections",
                                     description="Les parties du compte-rendu, dans l'ordre.")
+    draft: bool = Field(False, alias="brouillon", strict=True,
+                        description="Vrai : le compte-rendu est un brouillon, marqué "
+                                    "« version provisoire ».")
     cross_cutting_ideas: list[Item] = Field(
         default_factory=list, alias="idees_transversales",
         description="Idées transversales à certains thèmes.")

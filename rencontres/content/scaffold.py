@@ -1,4 +1,8 @@
-"""`nouvelle-edition`: prepare next year's content files from the latest edition.
+"""`nouvelle-edition`: prepare a year's content files from the nearest earlier edition.
+
+The year may be the next one, or a year missing before the latest (an edition held but
+not entered yet): later editions then compare with it, follow its suggestions up and
+count it in their trends.
 
 The new files keep the structure a chargé de mission knows (territories,
 voted themes, sections and their levels) and empty every figure and text of
@@ -8,6 +12,7 @@ then lists exactly what is left to fill.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -26,9 +31,17 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema={}docs/schemas/{}.schema.json\
 TO_FILL = "null  # à remplir"
 
 
-def new_edition_files(content_dir: Path, year: int) -> dict[Path, str]:
-    """The files of content/<year>/, made from the latest edition, to be written by the
-    caller; refuse to touch an existing edition."""
+@dataclass(frozen=True)
+class Scaffold:
+    files: dict[Path, str]    # to be written by the caller
+    source: int               # the edition the files were made from
+    later: tuple[int, ...]    # editions after the new one: they will compare with it
+    skipped: tuple[int, ...]  # years left without an edition just before the new one
+
+
+def new_edition_files(content_dir: Path, year: int) -> Scaffold:
+    """The files of content/<year>/, made from the nearest earlier edition (the earliest
+    one for a year before them all); refuse to touch an existing edition."""
     target = content_dir / str(year)
     first, last = _year_bounds()
     if not first <= year <= last:
@@ -39,18 +52,17 @@ def new_edition_files(content_dir: Path, year: int) -> dict[Path, str]:
         raise ContentError([Problem(display_path(target), None, None,
                                     f"l'édition {year} existe déjà : rien n'a été modifié")])
     content = load_content(content_dir)
-    latest = content.latest
-    if year <= latest.year:
-        raise ContentError([Problem(
-            display_path(target), None, None,
-            f"la nouvelle édition doit suivre la dernière ({latest.year})")])
+    earlier = [y for y in content.editions if y < year]
+    source = content.editions[max(earlier) if earlier else min(content.editions)]
     files = {target / EDITION_FILE: edition_text(year),
              target / SYNTHESIS_FILE: synthesis_text(year)}
-    for territory_id, report in latest.reports.items():
+    for territory_id, report in source.reports.items():
         name = content.territory(territory_id).name
         files[target / TERRITORIES_DIR / f"{territory_id}.yaml"] = territory_text(
-            report, name, year, latest)
-    return files
+            report, name, year, source)
+    skipped = tuple(range(max(earlier) + 1, year)) if earlier else ()
+    return Scaffold(files, source.year, tuple(y for y in content.editions if y > year),
+                    skipped)
 
 
 def _year_bounds() -> tuple[int, int]:
@@ -118,8 +130,9 @@ def territory_text(report: TerritoryReport, name: str, year: int, source: Editio
 
 
 def _section_lines(section: Section) -> list[str]:
-    lines = [f"  - titre: {_scalar(section.title)}",
-             f"    niveau: {section.level}"]
+    lines = [f"  - titre: {_scalar(section.title)}"]
+    if section.level is not None:
+        lines.append(f"    niveau: {section.level}")
     if section.voted_themes:
         lines.append(f"    themes_votes: {_flow_list(section.voted_themes)}")
     lines.append("    objectifs: []")

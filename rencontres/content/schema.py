@@ -31,6 +31,7 @@ from .model import (
     MapPlace,
     MostCited,
     Participants,
+    PlannedRencontre,
     Referentiel,
     Section,
     Synthesis,
@@ -62,6 +63,8 @@ _MODEL_TEXTS: dict[type[BaseModel], tuple[str, str]] = {
     Theme: ("Thème", "Un thème de la synthèse inter-territoires."),
     Category: ("Catégorie", "Une catégorie de participants."),
     EditionInfo: ("Édition (<année>/edition.yaml)", "Année, titre et date d'une édition."),
+    PlannedRencontre: ("Rencontre à venir", "Une Rencontre pas encore tenue, et sa date "
+                                            "prévue."),
     TerritoryReport: (
         "Territoire (<année>/territoires/<territoire>.yaml)",
         "Chiffres et compte-rendu de la Rencontre d'un territoire ; sans « sections », "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import difflib
 import re
@@ -33,6 +34,54 @@ def validate(document: YamlDocument, model: type[BaseModel]) -> tuple[Any, list[
         return model.model_validate(document.data), []
     except ValidationError as error:
         return None, [_problem(document, model, e) for e in error.errors()]
+
+
+# Enough for every key of a file to be pruned in turn, a nested one up to its top.
+_PRUNINGS = 50
+
+
+def validate_what_is_valid(document: YamlDocument, model: type[BaseModel]) -> Any:
+    """The file's value without the keys its problems are at, for the checks across files
+    (an unknown theme, a label missing from « themes_votes »): a bad date must not hide
+    them until the next run. Lists keep their items' places, so what is found points to
+    the right line; None when the file holds nothing valid to check."""
+    if not isinstance(document.data, dict):
+        return None
+    data = copy.deepcopy(document.data)
+    for _ in range(_PRUNINGS):
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            pruned = [_pruned_key(e) for e in error.errors()]
+        if not all(path and _remove(data, path) for path in pruned):
+            return None
+    return None
+
+
+def _pruned_key(error: ErrorDetails) -> YamlPath:
+    """Where to cut for the error to go: the key it is at (a rule's own key when it names
+    one), or, for a key missing, the key holding it; never a list's item alone."""
+    loc: YamlPath = tuple(error["loc"])
+    if error["type"] == "missing":
+        loc = loc[:-1]
+    elif error["type"] == "value_error":
+        loc = loc + tuple(getattr(error.get("ctx", {}).get("error"), "key", ()))
+    while loc and not isinstance(loc[-1], str):
+        loc = loc[:-1]
+    return loc
+
+
+def _remove(data: Any, path: YamlPath) -> bool:
+    """Remove the key at `path`; False when it is not there (nothing left to cut)."""
+    for part in path[:-1]:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not isinstance(data, dict) or path[-1] not in data:
+        return False
+    del data[path[-1]]
+    return True
 
 
 def _kind_of(value: Any) -> str:

@@ -98,6 +98,9 @@ LEGEND_SYMBOL_PT, LEGEND_ROW_PT = 9, 12
 # Average advance of a character, in ems: a little more than Liberation Sans' (the
 # test measures the drawn text inside the boxes computed with it).
 EM_BOLD, EM_REGULAR = 0.62, 0.56
+# An inset (an overseas territory): its distance to the frame's edge and to the next
+# inset, and the room around its marker and label.
+INSET_MARGIN_PT, INSET_PADDING_PT = 6, 5
 # A country smaller than this (km, its widest extent) has its name beside it, with a
 # leader line; how far a country's name may go from its point.
 SMALL_COUNTRY_KM, COUNTRY_REACH_PT = 150, 90
@@ -113,6 +116,13 @@ class MapEntry:
     label_side: str
     current: int | None
     previous: int | None
+    upcoming: bool = False  # no file yet: its Rencontre is still to come
+
+    @property
+    def mainland(self) -> bool:
+        """Whether the map's frame holds it; else (overseas) it is drawn in an inset."""
+        return (MAP_LONGITUDES[0] <= self.longitude <= MAP_LONGITUDES[1]
+                and MAP_LATITUDES[0] <= self.latitude <= MAP_LATITUDES[1])
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,7 @@ class MapLayout:
     year: int
     previous_year: int | None
     numbered: bool = False            # too many labels to place: a number by each marker
+    insets: tuple[Box, ...] = ()      # one frame per overseas territory, km
 
     @property
     def height_in(self) -> float:
@@ -188,15 +199,33 @@ def _text_width(text: str, size: float, em: float) -> float:
     return len(text) * size * em
 
 
-def figures_line(count: int | None, year: int) -> str:
-    return f"{count} en {year}" if count is not None else f"pas de données en {year}"
+def figures_line(count: int | None, year: int, upcoming: bool = False) -> str:
+    if count is not None:
+        return f"{count} en {year}"
+    return f"à venir en {year}" if upcoming else f"pas de données en {year}"
+
+
+def absent_line(entries: list[MapEntry], year: int) -> str:
+    """The legend's line for the empty circles of `year`, or nothing without one."""
+    absent = [entry.upcoming for entry in entries if entry.current is None]
+    if not absent:
+        return ""
+    if all(absent):
+        return f"à venir en {year}"
+    return f"pas de données ou à venir en {year}" if any(absent) else f"pas de données en {year}"
 
 
 def _label_lines(entry: MapEntry, year: int, previous_year: int | None) -> tuple[list[str], list[str]]:
     # « Genevois / Alpes du Nord »: a line break after the slash, then by words.
     parts = entry.name.replace(" / ", " /\n").split("\n")
-    names = [line for part in parts for line in textwrap.wrap(part, 16)] or [entry.name]
-    figures = [figures_line(entry.current, year)]
+    names: list[str] = []
+    for line in (line for part in parts for line in textwrap.wrap(part, 16)):
+        if line == "/" and names:  # « Guyane – Brésil / »: the slash stays with its words
+            names[-1] += " /"
+        else:
+            names.append(line)
+    names = names or [entry.name]
+    figures = [figures_line(entry.current, year, entry.upcoming)]
     if previous_year is not None:
         figures.append(figures_line(entry.previous, previous_year))
     return names, figures
@@ -264,23 +293,46 @@ def _layout(entries: list[MapEntry], year: int, previous_year: int | None,
     def radius(count: int) -> float:
         return scale * math.sqrt(count)
 
-    points = [lambert93(e.longitude, e.latitude) for e in entries]
     radii = [scale * math.sqrt(e.current) if e.current is not None
              else ABSENT_RADIUS_PT * km_pt for e in entries]
     previous_radii = [radius(e.previous) if previous_year is not None and e.previous is not None
                       else None for e in entries]
-    circles = [Circle(x, y, max(r, p or 0))
-               for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
-    legend = _legend_box(km_pt, legend_lines(year, previous_year,
-                                             any(e.current is None for e in entries)))
+    legend = _legend_box(km_pt, legend_lines(year, previous_year, absent_line(entries, year)))
     labels = [([str(number)], []) if numbered else _label_lines(entry, year, previous_year)
               for number, entry in enumerate(entries, start=1)]
+    # Overseas: each in its own inset, along the top edge from the left corner, its
+    # marker at the same scale, its label under it; the mainland's labels keep clear.
+    points = [lambert93(e.longitude, e.latitude) if e.mainland else (0.0, 0.0)
+              for e in entries]
+    fixed: dict[int, Placement] = {}
+    insets: list[Box] = []
+    left = frame.left + INSET_MARGIN_PT * km_pt
+    for index, entry in enumerate(entries):
+        if entry.mainland:
+            continue
+        reach = max(radii[index], previous_radii[index] or 0)
+        width, height = _label_size(*labels[index], km_pt)
+        pad, gap = INSET_PADDING_PT * km_pt, GAP_PT * km_pt
+        inset_width = max(width, 2 * reach) + 2 * pad
+        top = frame.top - INSET_MARGIN_PT * km_pt
+        inset = Box(left, top - (2 * pad + 2 * reach + gap + height), left + inset_width, top)
+        centre = left + inset_width / 2
+        points[index] = (centre, top - pad - reach)
+        label_top = top - pad - 2 * reach - gap
+        fixed[index] = Placement(Box(centre - width / 2, label_top - height,
+                                     centre + width / 2, label_top), "center", None, gap, 0.0)
+        insets.append(inset)
+        left = inset.right + INSET_MARGIN_PT * km_pt
+    circles = [Circle(x, y, max(r, p or 0))
+               for (x, y), r, p in zip(points, radii, previous_radii, strict=True)]
 
     def placed_in(order: list[int]) -> tuple[float, Obstacles, dict[int, Placement]]:
         obstacles = Obstacles(frame, _line_grid(frame), LINE_MARGIN_PT * km_pt, circles,
-                              [legend], [])
-        placements = {}
+                              [legend, *insets], [])
+        placements = dict(fixed)
         for index in order:
+            if index in fixed:
+                continue
             width, height = _label_size(*labels[index], km_pt)
             placement = place_label(circles[index], width, height, entries[index].label_side,
                                     obstacles, km_pt) or _anywhere(circles[index], width, height,
@@ -309,7 +361,7 @@ def _layout(entries: list[MapEntry], year: int, previous_year: int | None,
                                       placement.align, placement.leader))
     countries = _country_names(km_pt, obstacles)
     return MapLayout(frame, km_pt, tuple(placed), countries, legend, year, previous_year,
-                     numbered)
+                     numbered, tuple(insets))
 
 
 def _anywhere(circle: Circle, width: float, height: float, km_pt: float) -> Placement:
@@ -352,13 +404,13 @@ def _country_names(km_pt: float, obstacles: Obstacles) -> tuple[CountryName, ...
     return tuple(names)
 
 
-def legend_lines(year: int, previous_year: int | None, absent: bool) -> tuple[str, ...]:
+def legend_lines(year: int, previous_year: int | None, absent: str) -> tuple[str, ...]:
     """The legend's title, then one line per kind of circle the map shows."""
     lines = ["Participants :", str(year)]
     if previous_year is not None:
         lines.append(str(previous_year))
     if absent:
-        lines.append(f"pas de données en {year}")
+        lines.append(absent)
     return tuple(lines)
 
 
@@ -380,11 +432,16 @@ def map_problems(layout: MapLayout) -> list[str]:
     texts = ([(f"étiquette « {p.entry.name} »", p.label) for p in layout.territories]
              + [(f"nom « {c.text} »", c.box) for c in layout.countries]
              + [("légende", layout.legend)])
+    # Inside an inset, drawn over the background: nothing of it to touch.
+    overseas = {f"étiquette « {p.entry.name} »" for p in layout.territories
+                if not p.entry.mainland}
     problems = []
     for index, (name, box) in enumerate(texts):
         if not box.inside(layout.frame):
             problems.append(f"{name} : sort du cadre")
-        if name != "légende" and any(
+        if name not in overseas and any(box.overlaps(inset) for inset in layout.insets):
+            problems.append(f"{name} : touche un encart")
+        if name != "légende" and name not in overseas and any(
                 box.crosses(segment) for segment, reach in _border_segments()
                 if box.overlaps(reach) or reach.inside(box)):
             problems.append(f"{name} : touche une frontière ou une côte")
@@ -437,6 +494,9 @@ def map_fields(content: Content, edition: Edition) -> MapValues:
                "surface de chaque cercle est proportionnelle au nombre de participants.")
     if isinstance(chart, MapChart) and chart.layout.numbered:
         caption += " " + numbered_caption(chart.layout)
+    if isinstance(chart, MapChart) and chart.layout.insets:
+        overseas = [p.entry.name for p in chart.layout.territories if not p.entry.mainland]
+        caption += f" En encart : {join_words(overseas)}."
     unplaced = [t.name for t in content.referentiel.territories if t.map_place is None]
     if unplaced:
         caption += f" Non placés sur la carte : {join_words(unplaced)}."
@@ -459,8 +519,10 @@ def map_entries(content: Content, edition: Edition) -> list[MapEntry]:
         report = of.reports.get(territory_id) if of is not None else None
         return report.participants.total if report is not None else None
 
+    upcoming = {planned.territory for planned in edition.info.upcoming}
     return [MapEntry(t.name, t.map_place.longitude, t.map_place.latitude,
-                     t.map_place.label_side, total(edition, t.id), total(previous, t.id))
+                     t.map_place.label_side, total(edition, t.id), total(previous, t.id),
+                     t.id in upcoming)
             for t in content.referentiel.territories if t.map_place is not None]
 
 
@@ -535,7 +597,8 @@ def map_alt_text(layout: MapLayout, content: Content, edition: Edition) -> str:
     for placed in layout.territories:
         entry = placed.entry
         now = (plural(entry.current, "participant") + f" en {layout.year}"
-               if entry.current is not None else f"pas de données en {layout.year}")
+               if entry.current is not None
+               else figures_line(None, layout.year, entry.upcoming))
         if layout.previous_year is not None:
             now += f", {figures_line(entry.previous, layout.previous_year)}"
         stated.append(f"{entry.name} : {now}")
@@ -629,7 +692,8 @@ def map_texts(layout: MapLayout) -> list[MapText]:
     texts = [MapText(c.text, *pixels(c.x, c.y), "mm", COUNTRY_PT, False, style.GREY)
              for c in layout.countries]
     box = layout.legend
-    title, *lines = legend_lines(layout.year, layout.previous_year, _absent(layout))
+    title, *lines = legend_lines(layout.year, layout.previous_year,
+                                 absent_line([p.entry for p in layout.territories], layout.year))
     texts.append(MapText(title, *pixels(box.left, box.top - 0.5 * LEGEND_ROW_PT
                                         * layout.km_per_point), "lm", FIGURE_PT, True, TEXT))
     for row, text in enumerate(lines, 1):
@@ -705,6 +769,11 @@ def _draw(layout: MapLayout) -> bytes:
 
     pixels = Pixels.of(layout.frame)
     image = _background(pixels)
+    for inset in layout.insets:  # over the background, in its own frame
+        corner, opposite = pixels(inset.left, inset.top), pixels(inset.right, inset.bottom)
+        ImageDraw.Draw(image).rectangle(
+            (round(corner[0]), round(corner[1]), round(opposite[0]), round(opposite[1])),
+            fill=SEA, outline=ABROAD_EDGE, width=max(1, round(_px(0.75))))
     points = layout.km_per_point
     colors = layout.year_colors
     markers = []  # (centre, radius (km), kind)

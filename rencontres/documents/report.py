@@ -21,6 +21,8 @@ from .charts import Chart, Series
 from .context import TemplateContext
 from .french import counted, headed, join_words, long_date
 
+DRAFT = "Version provisoire (brouillon)"
+
 
 class VoteRow(BaseModel):
     model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=False)
@@ -60,6 +62,9 @@ class ReportContext(TemplateContext):
 
     edition: EditionInfo = Field(alias="edition", description="L'édition (année, titre, date).")
     territory: Territory = Field(alias="territoire", description="Le territoire (nom, pays).")
+    status: str = Field(alias="statut",
+                        description="« Version provisoire (brouillon) » pour un compte-rendu "
+                                    "marqué « brouillon » dans son fichier ; vide sinon.")
     date: datetime.date | None = Field(alias="date",
                                        description="Date de la Rencontre, ou rien.")
     meeting_date: str = Field(alias="date_en_lettres",
@@ -91,8 +96,23 @@ class ReportContext(TemplateContext):
                                         description="Toutes les parties, dans l'ordre.")
     level1_sections: list[SectionView] = Field(alias="parties_niveau_1",
                                                description="Parties de niveau 1, dans l'ordre.")
-    level2_sections: list[SectionView] = Field(alias="parties_niveau_2",
-                                               description="Parties de niveau 2, dans l'ordre.")
+    level2_sections: list[SectionView] = Field(
+        alias="parties_niveau_2",
+        description="Les autres parties, dans l'ordre : de niveau 2, ou sans niveau connu.")
+    others_heading: str = Field(
+        alias="titre_autres_parties",
+        description="Titre des autres parties : « Les autres thèmes prioritaires » après des "
+                    "parties de niveau 1, « Les thèmes abordés » sans elles.")
+    others_intro: str = Field(
+        alias="intro_autres_parties",
+        description="La phrase qui les présente : « Thèmes de niveau 2 : les objectifs "
+                    "territoriaux exprimés par les participants. » quand toutes sont de "
+                    "niveau 2, sans mention de niveau sinon.")
+    votes_caption: str = Field(
+        alias="legende_votes",
+        description="Légende du graphique des votes : « Nombre de votes par thème. », suivie "
+                    "de « En orange, les thèmes sur lesquels la MOT est particulièrement "
+                    "attendue. » quand une partie de niveau 1 en couvre.")
     cross_cutting_ideas: list[Item] = Field(alias="idees_transversales",
                                             description="Idées transversales à certains thèmes.")
     level1_titles: str = Field(alias="titres_niveau_1",
@@ -124,6 +144,7 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
     report = edition.reports[territory_id]
     territory = content.territory(territory_id)
     level1 = [s for s in report.sections if s.level == 1]
+    others = [s for s in report.sections if s.level != 1 and has_content(s)]
     level1_labels = {label for s in level1 for label in s.voted_themes}
     titles = join_words([s.title for s in level1])
     votes = sorted(
@@ -133,6 +154,7 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
     return ReportContext(
         edition=edition.info,
         territory=territory,
+        status=DRAFT if report.draft else "",
         date=report.date,
         meeting_date=long_date(report.date),
         place=report.place,
@@ -147,8 +169,14 @@ def report_context(content: Content, edition: Edition, territory_id: str) -> Rep
         votes_figure=counted(len(votes), "thème prioritaire", "thèmes prioritaires"),
         vote_lines=_vote_lines(report),
         level1_sections=[section_view(s) for s in level1 if has_content(s)],
-        level2_sections=[section_view(s) for s in report.sections
-                         if s.level == 2 and has_content(s)],
+        level2_sections=[section_view(s) for s in others],
+        others_heading=("Les autres thèmes prioritaires" if any(map(has_content, level1))
+                        else "Les thèmes abordés"),
+        others_intro=(f"{'Thèmes de niveau 2 : l' if all(s.level == 2 for s in others) else 'L'}"
+                      "es objectifs territoriaux exprimés par les participants."),
+        votes_caption="Nombre de votes par thème." + (
+            " En orange, les thèmes sur lesquels la MOT est particulièrement attendue."
+            if any(row.level1 for row in votes) else ""),
         level1_titles=titles,
         level1_figure=counted(len(level1), "thème"),
         level1_line=(f"{'sur lequel' if len(level1) < 2 else 'sur lesquels'} la MOT est "
@@ -176,6 +204,8 @@ def _vote_lines(report: TerritoryReport) -> list[str]:
 
 
 def votes_chart(votes: list[VoteRow]) -> Chart:
+    """The votes, in orange where the MOT is particularly expected (a legend then says
+    so; without such a theme, no legend claims anything)."""
     stated = " ; ".join(
         f"{row.label} : {row.votes} vote{'s' if row.votes > 1 else ''}"
         + (" (MOT particulièrement attendue)" if row.level1 else "") for row in votes)
@@ -184,5 +214,6 @@ def votes_chart(votes: list[VoteRow]) -> Chart:
         [Series("Votes", [row.votes for row in votes], style.NAVY)],
         f"Nombre de votes par thème. {stated}.",
         bar_colors=[style.ORANGE if row.level1 else style.NAVY for row in votes],
-        legend=[("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.NAVY)],
+        legend=([("MOT particulièrement attendue", style.ORANGE), ("Autre thème", style.NAVY)]
+                if any(row.level1 for row in votes) else ()),
     )

@@ -31,6 +31,7 @@ from .map import MapFields, map_fields
 from .trends import TrendFields, trend_fields
 
 MISSING = "n. d."  # « non disponible »: no file for the territory that year
+UPCOMING = "à venir"  # no file yet: its Rencontre is still to come (never counted)
 
 
 class _View(BaseModel):
@@ -107,6 +108,9 @@ class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
     edition: EditionInfo = Field(alias="edition", description="L'édition (année, titre, date).")
     title: str = Field(alias="titre",
         description="Titre du document, ex. « Synthèse des Rencontres territoriales 2021 ».")
+    status: str = Field(alias="statut",
+        description="Pour une édition provisoire (des Rencontres à venir), ex. « Synthèse "
+                    "provisoire au 15 septembre 2021 : 3 Rencontres sur 9 » ; vide sinon.")
     introduction: str = Field(alias="introduction",
         description="Texte d'introduction de synthese.yaml, ou vide.")
     territories_count: int = Field(alias="nombre_territoires",
@@ -220,6 +224,7 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         **follow_up_fields(content, edition),
         edition=edition.info,
         title=synthesis_title(edition),
+        status=provisional_status(edition),
         introduction=data.introduction or "",
         territories_count=present,
         territories_figure=territories_figure(participants),
@@ -231,9 +236,9 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         evolution=evolution,
         evolution_line=evolution_line(participants),
         rencontres=rencontre_rows(content, edition),
-        participant_rows=_participant_rows(participants),
+        participant_rows=_participant_rows(participants, edition),
         participant_total_row=_total_row(participants),
-        missing_note=missing_note(participants),
+        missing_note=missing_note(participants, content, edition),
         participants_caption=participants_caption(participants),
         # A chart of one bar compares nothing: the sentence and the table say it.
         participants_chart=(participants_chart(participants)
@@ -255,6 +260,33 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         cards=[_card_view(card) for card in data.cards],
         cards_year=edition.year + 1,
     )
+
+
+def provisional_status(edition: Edition) -> str:
+    """« Synthèse provisoire au 15 septembre 2021 : 3 Rencontres sur 9 », dated by the
+    edition's publication date, else by its last Rencontre held; empty when none is to
+    come."""
+    upcoming = edition.info.upcoming
+    if not upcoming:
+        return ""
+    held = [report.date for report in edition.reports.values() if report.date is not None]
+    day = edition.info.date or max(held, default=None)
+    when = f" au {long_date(day)}" if day is not None else ""
+    count = len(edition.reports)
+    return (f"Synthèse provisoire{when} : {count} Rencontre{'s' if count > 1 else ''} "
+            f"sur {count + len(upcoming)}")
+
+
+def upcoming_line(content: Content, edition: Edition) -> str:
+    """« À venir : Ardennes (14 octobre 2021) et Grande Région (date à fixer) : … »."""
+    upcoming = edition.info.upcoming
+    if not upcoming:
+        return ""
+    listed = join_words([f"{content.territory(p.territory).name} "
+                         f"({long_date(p.date) or 'date à fixer'})" for p in upcoming])
+    counted_yet = ("cette Rencontre n’est pas encore comptée" if len(upcoming) == 1
+                   else "ces Rencontres ne sont pas encore comptées")
+    return f"À venir : {listed} ; {counted_yet}."
 
 
 def participants_caption(participants: ParticipantsSummary) -> str:
@@ -341,40 +373,55 @@ def _total_row(participants: ParticipantsSummary) -> ParticipantRow:
 
 
 def rencontre_rows(content: Content, edition: Edition) -> list[RencontreRow]:
-    """Each Rencontre of the edition, from the territory files; none when no file says
-    when or where (a table of « n. d. » would say nothing)."""
+    """Each Rencontre of the edition, from the territory files, then those to come
+    (« à venir », never a figure); none when nothing says when or where (a table of
+    « n. d. » would say nothing)."""
     reports = edition.reports
-    if not any(report.date or report.place for report in reports.values()):
+    upcoming = edition.info.upcoming
+    if not any(report.date or report.place for report in reports.values()) \
+            and not any(planned.date for planned in upcoming):
         return []
     # By date, as they were held; those without a date last, in referentiel order.
     held = sorted(reports.items(), key=lambda item: (item[1].date is None,
                                                      item[1].date or datetime.date.min))
-    return [RencontreRow(territory=content.territory(tid).name,
-                         date=long_date(report.date) or MISSING,
-                         place=report.place or MISSING,
-                         participants=str(report.participants.total))
-            for tid, report in held]
+    to_come = sorted(upcoming, key=lambda planned: (planned.date is None,
+                                                    planned.date or datetime.date.min))
+    return [*(RencontreRow(territory=content.territory(tid).name,
+                           date=long_date(report.date) or MISSING,
+                           place=report.place or MISSING,
+                           participants=str(report.participants.total))
+              for tid, report in held),
+            *(RencontreRow(territory=content.territory(planned.territory).name,
+                           date=long_date(planned.date) or "à fixer",
+                           place=MISSING, participants=UPCOMING)
+              for planned in to_come)]
 
 
 def _count(value: int | None) -> str:
     return MISSING if value is None else str(value)
 
 
-def _participant_rows(participants: ParticipantsSummary) -> list[ParticipantRow]:
+def _participant_rows(participants: ParticipantsSummary, edition: Edition
+                      ) -> list[ParticipantRow]:
     has_previous = participants.previous_year is not None
+    upcoming = {planned.territory for planned in edition.info.upcoming}
     return [ParticipantRow(
         territory=row.territory.name,
         previous=_count(row.previous) if has_previous else "",
-        current=_count(row.current),
+        current=(UPCOMING if row.current is None and row.territory.id in upcoming
+                 else _count(row.current)),
         evolution=row.evolution if has_previous else "")
         for row in participants.rows]
 
 
-def missing_note(participants: ParticipantsSummary) -> str:
-    """« Pas de données pour Ardennes en 2021 : ce territoire n'est pas compté dans le total. »"""
-    sentences = []
+def missing_note(participants: ParticipantsSummary, content: Content, edition: Edition) -> str:
+    """« Pas de données pour Ardennes en 2021 : ce territoire n'est pas compté dans le
+    total. »; the Rencontres still to come are said so, apart."""
+    upcoming = {planned.territory for planned in edition.info.upcoming}
+    sentences = [upcoming_line(content, edition)] if upcoming else []
     for year, missing, total in (
-            (participants.year, participants.missing, "le total"),
+            (participants.year, tuple(t for t in participants.missing if t.id not in upcoming),
+             "le total"),
             (participants.previous_year, participants.previous_missing,
              f"le total {participants.previous_year}")):
         if year is None or not missing:

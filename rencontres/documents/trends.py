@@ -7,7 +7,7 @@ are not always consecutive (editions may be skipped).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,7 @@ from .french import join_words, percent_change, plural
 
 MIN_EDITIONS = 3
 MISSING = "n. d."
+UPCOMING = "à venir"  # the last edition's Rencontres still to come, never counted
 
 
 class _View(BaseModel):
@@ -40,11 +41,13 @@ class TrendRow(_View):
 
 
 class ThemeTrendRow(_View):
-    libelle: str = Field(description="Libellé du thème (référentiel).")
+    libelle: str = Field(description="Libellé du thème (référentiel), suivi de « (thème "
+                                     "créé en 2023) » pour un thème plus récent que la "
+                                     "première édition.")
     valeurs: list[str] = Field(
         description="Nombre de territoires l'ayant cité à chaque édition, ex. « 7 sur 9 » "
                     "(sur les territoires qui ont renseigné la liste) ; « n. d. » quand aucun "
-                    "ne l'a renseignée.")
+                    "ne l'a renseignée, ou avant la création du thème.")
 
 
 class TrendFields(TemplateContext):
@@ -128,12 +131,15 @@ def total_row(rows: list[tuple[Territory, list[int | None]]], years: list[int]) 
     return TrendRow(territoire="Total", valeurs=[str(t) for t in totals], evolution=evolution)
 
 
-def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int]) -> str:
-    """The editions entered when years were skipped; who is « n. d. », edition by edition."""
+def trends_note(rows: list[tuple[Territory, list[int | None]]], years: list[int],
+                upcoming: Collection[str] = ()) -> str:
+    """The editions entered when years were skipped; who is « n. d. », edition by edition
+    (not the territories of `upcoming`, whose Rencontre of the last edition is to come)."""
     sentences = []
     if years[-1] - years[0] + 1 != len(years):
         sentences.append(f"Éditions comparées : {join_words([str(y) for y in years])}.")
-    absent = [(year, [t.name for t, values in rows if values[index] is None])
+    absent = [(year, [t.name for t, values in rows if values[index] is None
+                      and not (year == years[-1] and t.id in upcoming)])
               for index, year in enumerate(years)]
     said = " ; ".join(f"{year} : {join_words(names)}" for year, names in absent if names)
     if said:
@@ -147,16 +153,21 @@ def _theme_rows(content: Content, editions: list[Edition], counts: tuple[ThemeCo
                 recorded: Callable[[TerritoryReport], list[str] | None]) -> list[ThemeTrendRow]:
     rows = []
     for shown in counts:
+        # A theme added for a later edition did not exist before: « n. d. », never 0.
+        start = content.theme_start(shown.theme.id)
         values = []
         for edition in editions:
             out_of = sum(recorded(report) is not None for report in edition.reports.values())
-            if not out_of:
+            if not out_of or (start is not None and edition.year < start):
                 values.append(MISSING)
                 continue
             count = next(c.count for c in of_edition(content, edition)
                          if c.theme.id == shown.theme.id)
             values.append(f"{count} sur {out_of}")
-        rows.append(ThemeTrendRow(libelle=shown.theme.label, valeurs=values))
+        label = shown.theme.label
+        if start is not None and start > editions[0].year:
+            label += f" (thème créé en {start})"
+        rows.append(ThemeTrendRow(libelle=label, valeurs=values))
     return rows
 
 
@@ -203,6 +214,13 @@ def trend_fields(content: Content, edition: Edition) -> TrendValues:
                     tendances_priorites_locales=[], tendances_mot_attendue=[])
     years = [e.year for e in editions]
     rows = territory_rows(content, editions)
+    upcoming = {planned.territory for planned in edition.info.upcoming}
+
+    def shown_values(territory: Territory, values: list[int | None]) -> list[str]:
+        return [*map(_shown, values[:-1]),
+                UPCOMING if values[-1] is None and territory.id in upcoming
+                else _shown(values[-1])]
+
     shown = edition.synthesis.most_cited if edition.synthesis else MostCited()
     local = most_cited(local_priorities(content, edition), shown.local_priorities)
     expected = most_cited(mot_expected(content, edition), shown.mot_expected)
@@ -210,10 +228,10 @@ def trend_fields(content: Content, edition: Edition) -> TrendValues:
         tendances_annees=years,
         tendances_titre=f"Les tendances depuis {years[0]}",
         tendances_participants=[
-            TrendRow(territoire=t.name, valeurs=[_shown(v) for v in values],
+            TrendRow(territoire=t.name, valeurs=shown_values(t, values),
                      evolution=compared(values, years)) for t, values in rows],
         tendances_total=total_row(rows, years),
-        tendances_note=trends_note(rows, years),
+        tendances_note=trends_note(rows, years, upcoming),
         graphique_tendances=trends_chart(rows, years) if rows else None,
         tendances_priorites_locales=_theme_rows(content, editions, local, local_priorities,
                                                 lambda r: r.local_priorities),

@@ -54,6 +54,11 @@ class EditionChanges:
     since: str          # « la diffusion v1 du 2024-05-02 »
     documents: tuple[DocumentChanges, ...]  # only those that changed
 
+    @property
+    def names(self) -> set[str]:
+        """The file names of the documents that changed."""
+        return {document.name for document in self.documents}
+
     def text(self) -> str:
         lines = [f"Modifications de l'édition {self.year} depuis {self.since}", ""]
         if not self.documents:

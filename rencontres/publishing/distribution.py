@@ -17,10 +17,36 @@ from .plan import DocumentJob, Project, publication_date
 from .state import BuildState, sha256_file, tool_version
 
 MANIFEST = "manifeste.csv"
+# In the bundle of an edition not final yet: what is provisional in it.
+PROVISIONAL_NOTE = "PROVISOIRE.txt"
 
 
 def bundle_name(year: int) -> str:
     return f"rencontres-territoriales-{year}.zip"
+
+
+def draft_reports(content: Content, edition: Edition) -> list[str]:
+    """The names of the territories whose compte-rendu is marked as a draft."""
+    return [content.territory(tid).name for tid, report in edition.reports.items()
+            if report.draft and report.has_report]
+
+
+def provisional_note(content: Content, edition: Edition) -> str:
+    """What is provisional in the edition, for its package; empty when nothing is."""
+    from ..documents.french import join_words
+
+    lines = []
+    if edition.info.provisional:
+        # Here only: a build of compte-rendus alone never imports the synthesis' modules.
+        from ..documents.synthesis import provisional_status, upcoming_line
+
+        lines += [f"Édition {edition.year} provisoire. {provisional_status(edition)}.",
+                  upcoming_line(content, edition)]
+    drafts = draft_reports(content, edition)
+    if drafts:
+        lines.append(f"Compte{'s' if len(drafts) > 1 else ''}-rendu{'s' if len(drafts) > 1 else ''} "
+                     f"en brouillon : {join_words(drafts)}.")
+    return "".join(line + "\r\n" for line in lines)
 
 
 def finish_edition(project: Project, content: Content, edition: Edition,
@@ -55,6 +81,9 @@ def finish_edition(project: Project, content: Content, edition: Edition,
         write_atomic(manifest, text)
         written.append(manifest)
         entries = [(f.path.name, _kept(f)) for f in files] + [(MANIFEST, text)]
+        note = provisional_note(content, edition)
+        if note:
+            entries.append((PROVISIONAL_NOTE, note.encode("utf-8")))
         write_atomic(bundle, deterministic_zip(entries, stored=_STORED))
         written.append(bundle)
 

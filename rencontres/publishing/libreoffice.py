@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from ..errors import OutputError, Problem
 from .lock import try_lock, unlock
@@ -199,15 +199,39 @@ def disable_macros(profile: Path) -> None:
     write_atomic(profile / "user" / "registrymodifications.xcu", SETTINGS.encode("utf-8"))
 
 
+class Office(Protocol):
+    """A LibreOffice kept running (kept_office.py)."""
+
+    def convert(self, documents: list[Path], work: Path, target: str, timeout: float) -> bool:
+        ...
+
+
+_kept: Office | None = None
+
+
+def keep(office: Office | None) -> None:
+    """The LibreOffice kept running that this process's conversions go to first."""
+    global _kept
+    _kept = office
+
+
+def keeping() -> bool:
+    """Whether a LibreOffice kept running takes this process's conversions."""
+    return _kept is not None
+
+
 def run(program: str, work: Path, documents: list[Path], target: str,
         profile_folders: list[Path], timeout: float, what: str) -> None:
     """Convert `documents` into `work` (`target`: LibreOffice's filter and its options),
-    one LibreOffice per profile, each on its share of the batch; OutputError naming
-    `what` (« conversion », « mise en page ») when they have not all ended within
-    `timeout` seconds. They end with the build, however it ends."""
+    by the LibreOffice kept running if there is one, else one LibreOffice per profile,
+    each on its share of the batch; OutputError naming `what` (« conversion », « mise
+    en page ») when they have not all ended within `timeout` seconds. They end with the
+    build, however it ends."""
+    if _kept is not None and _kept.convert(documents, work, target, timeout):
+        return
     count = len(profile_folders)
     processes: list[subprocess.Popen[bytes]] = []
-    guard: subprocess.Popen[bytes] | None = None
+    watcher: subprocess.Popen[bytes] | None = None
     try:
         for number, profile in enumerate(profile_folders):
             disable_macros(profile)
@@ -220,7 +244,7 @@ def run(program: str, work: Path, documents: list[Path], target: str,
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, env={**os.environ, "TZ": "UTC"},
                 start_new_session=True))
-        guard = _guard(processes)
+        watcher = guard(processes)
         deadline = time.monotonic() + timeout
         for process in processes:
             process.wait(timeout=max(0.0, deadline - time.monotonic()))
@@ -231,13 +255,13 @@ def run(program: str, work: Path, documents: list[Path], target: str,
     finally:
         for process in processes:
             if process.poll() is None:  # stopped by a timeout or an interrupt
-                _stop(process)
-        if guard is not None:
+                stop(process)
+        if watcher is not None:
             with contextlib.suppress(OSError):
-                guard.communicate(b"fini")
+                watcher.communicate(b"fini")
 
 
-def _guard(processes: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] | None:
+def guard(processes: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] | None:
     """The guard of `processes` (_GUARD); none when Python cannot be started again (an
     embedded interpreter): the build then stops them itself, unless killed outright."""
     try:
@@ -249,7 +273,7 @@ def _guard(processes: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes] 
         return None
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     """A LibreOffice and what it started (soffice starts soffice.bin): on Windows, its
     process tree; elsewhere, its session's process group. (getattr: killpg and SIGKILL
     exist only where that branch runs.)"""

@@ -16,6 +16,7 @@ from ..errors import OutputError, Problem, RencontresError, display_path
 from .cache_entries import read_entry, seal
 from .libreoffice import (
     find_libreoffice,
+    keeping,
     libreoffice_identity,
     processes_for,
     profiles,
@@ -75,7 +76,10 @@ def convert(documents: list[Path], output_dir: Path,
     if todo:
         fresh = _export(program, todo, output_dir)
         for document, data in fresh.items():
-            if usable:
+            # What a LibreOffice kept running exports (the preview's) draws the same pages
+            # but orders its objects its own way: only a build's own conversions are kept,
+            # so that the same document always gives the same bytes.
+            if usable and not keeping():
                 with contextlib.suppress(OSError, RencontresError):
                     write_atomic(cache / f"{keys[document]}.pdf", seal(data))
         exported.update(fresh)

@@ -30,7 +30,7 @@ from ..documents.french import long_date
 from ..errors import DistributionError, Problem, display_path
 from ..word.archive import deterministic_zip
 from .changes import EditionChanges, edition_changes
-from .distribution import bundle_name
+from .distribution import PROVISIONAL_NOTE, bundle_name, draft_reports, provisional_note
 from .output import write_atomic, write_new_folder
 from .pipeline import BuildOptions, build, select_edition, years_to_load
 from .plan import BuildReport, DocumentJob, Project
@@ -212,30 +212,55 @@ class Distributed:
     report: BuildReport
     distribution: Distribution
     changes: EditionChanges | None  # since the previous one (None for v1)
+    provisional: bool  # its package says what is provisional (PROVISOIRE.txt)
 
 
 def distribute(project: Project, options: BuildOptions,
                progress: Callable[[DocumentJob], None] = lambda job: None,
                on_start: Callable[[int], None] = lambda count: None,
-               today: datetime.date | None = None) -> Distributed:
+               today: datetime.date | None = None, provisional: bool = False) -> Distributed:
     """The strict build of the whole edition with its PDFs, then its record as the
-    next distribution; nothing is recorded when the build fails."""
+    next distribution; nothing is recorded when the build fails. An edition with
+    Rencontres to come or draft comptes-rendus is distributed only when `provisional`
+    says so."""
     options = dataclasses.replace(options, territories=(), pdf=True, strict=True)
     # The records checked before the build, not after it: a folder to put back in
     # place is said at once, the documents left as they were.
     years = years_to_load(project.content_dir, options.year)
     if years:
         distributions(project, max(years))
-    recorded: list[tuple[Distribution, EditionChanges | None]] = []
+    if not provisional:
+        _refuse_provisional(project, options.year, years)
+    recorded: list[tuple[Distribution, EditionChanges | None, bool]] = []
 
     def record(content: Content, edition: Edition, report: BuildReport) -> None:
         report.warnings += _proofread(project, content, edition)
-        recorded.append(_record(project, content, edition, today or datetime.date.today()))
+        recorded.append((*_record(project, content, edition, today or datetime.date.today()),
+                         bool(provisional_note(content, edition))))
 
     report = build(project, options, progress=progress, on_start=on_start, then=record)
     # A build returns only once `then` has run: a strict one raises when a document fails.
-    [(distribution, changes)] = recorded
-    return Distributed(report, distribution, changes)
+    [(distribution, changes, is_provisional)] = recorded
+    return Distributed(report, distribution, changes, is_provisional)
+
+
+def _refuse_provisional(project: Project, year: int | None, years: set[int] | None) -> None:
+    """Before the long build: an edition not final yet is not sent by mistake."""
+    content = load_content(project.content_dir, years)
+    edition = select_edition(content, year)
+    reasons = []
+    if edition.info.upcoming:
+        count = len(edition.info.upcoming)
+        reasons.append(f"{count} Rencontre{'s' if count > 1 else ''} à venir")
+    drafts = len(draft_reports(content, edition))
+    if drafts:
+        reasons.append(f"{drafts} compte{'s' if drafts > 1 else ''}-rendu"
+                       f"{'s' if drafts > 1 else ''} en brouillon")
+    if reasons:
+        raise DistributionError([Problem(
+            display_path(edition.directory), None, None,
+            f"l'édition {edition.year} est provisoire ({' et '.join(reasons)}) : pour la "
+            "diffuser quand même, ajoutez l'option --provisoire ; son paquet le dira")])
 
 
 def _proofread(project: Project, content: Content, edition: Edition) -> list[str]:
@@ -290,7 +315,8 @@ def _record(project: Project, content: Content, edition: Edition,
     files[distribution.package] = package
     files[target / RECORD] = json.dumps(
         {"version": version, "date": today.isoformat(), "paquet": distribution.package.name,
-         "sha256": hashlib.sha256(package).hexdigest(), "contenu_sha256": snapshot},
+         "sha256": hashlib.sha256(package).hexdigest(), "contenu_sha256": snapshot,
+         "provisoire": any(name == PROVISIONAL_NOTE for name, _ in entries)},
         indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
     write_new_folder(target, files)
     return distribution, changes

@@ -243,7 +243,7 @@ def test_a_mistyped_command_is_refused_with_the_nearest_one(capsys):
     assert usage_error(capsys, "publier")[-2:] == [
         "python build.py : erreur : commande inconnue : publier",
         "Les commandes : construire, verifier, champs, nouvelle-edition, diffuser, "
-        "changements, apercu."]
+        "changements, apercu, saisie, courriels, envois."]
 
 
 def test_a_command_outside_any_project_says_how_to_point_it_at_one(tmp_path, monkeypatch,
@@ -339,7 +339,8 @@ def test_fields_written_says_so_on_its_own_line_after_the_list(in_project, monke
     lines = pipe.received.decode("utf-8").splitlines()
     assert lines[0] == "# Champs utilisables dans les modèles Word"
     assert lines[-2:] == [
-        "- `annee_suggestions` (nombre entier) : Année des suggestions d'action (édition + 1).",
+        "- `modifications` (texte) : Ce qui a changé dans ses documents depuis cette diffusion, "
+        "comme le dit « changements » (seulement dans courriel-mise-a-jour.txt).",
         "Écrit : docs/champs-modeles.md"]
 
 

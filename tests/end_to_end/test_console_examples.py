@@ -133,6 +133,7 @@ SETUPS: dict[str, Callable[[Path], None]] = {
     "construction-en-cours": lambda project: None,  # the command runs while the lock is held
     "hors-du-projet": lambda project: None,  # the command runs from the project's parent
     "apercu": lambda project: None,  # started, a file saved, then stopped
+    "saisie": lambda project: None,  # started, stopped once its addresses are told
     **_template_breaks(),
 }
 
@@ -196,6 +197,21 @@ def run_preview(command: list[str], project: Path, lines_wanted: int) -> list[st
     return read
 
 
+def run_entry_form(command: list[str], project: Path, lines_wanted: int) -> list[str]:
+    """`saisie` on free ports, stopped once it has told the lines the example shows
+    (its addresses: the preview's first build is `apercu`'s example)."""
+    process = subprocess.Popen([*as_run_here(command), "--port", "0", "--port-apercu", "0",
+                                "--jobs", "1"],
+                               cwd=project, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    try:
+        return [process.stdout.readline().rstrip("\n") for _ in range(lines_wanted)]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.mark.parametrize("example", MARKED, ids=str)
 def test_a_console_example_prints_what_it_shows(example, project, capsys, monkeypatch):
     SETUPS[example.setup](project)
@@ -203,6 +219,8 @@ def test_a_console_example_prints_what_it_shows(example, project, capsys, monkey
     arguments = command[2:]
     if example.setup == "apercu":
         output = run_preview(command, project, len(example.output))
+    elif example.setup == "saisie":
+        output = run_entry_form(command, project, len(example.output))
     elif example.setup == "hors-du-projet":
         output = run(command, project.parent)
     elif example.setup == "sans-libreoffice":

@@ -315,7 +315,7 @@ def test_a_raw_tag_refuses_the_distribution_a_layout_defect_is_a_warning(in_proj
     # Corrected; but the template now breaks the page before the votes chart's caption.
     shutil.copyfile(REPO / "templates" / "compte-rendu.docx", template)
     document = docx.Document(str(template))
-    caption = next(p for p in document.paragraphs if p.text.startswith("Nombre de votes"))
+    caption = next(p for p in document.paragraphs if p.text == "{{ legende_votes }}")
     caption.paragraph_format.page_break_before = True
     document.save(str(template))
     code, _out, err = run(capsys, "diffuser", "--jobs", "1")
