@@ -733,8 +733,10 @@ def _print_report(report: BuildReport, quiet: bool, verbose: bool) -> None:
     for warning in report.warnings:
         print(f"Avertissement : {warning}", file=sys.stderr)
     for job, error in report.failed:
-        print(f"Échec : {display_path(job.output)} "
-              f"(version précédente conservée, hors du paquet)\n" + error.report(),
+        # A failed document is not written: a file in its place is the previous version.
+        kept = ("version précédente conservée, hors du paquet" if job.output.is_file()
+                else "pas de version précédente : aucun document écrit")
+        print(f"Échec : {display_path(job.output)} ({kept})\n" + error.report(),
               file=sys.stderr)
     if quiet:
         return

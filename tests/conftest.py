@@ -81,3 +81,28 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, user_cache: Path) -> dict[s
         os.replace(temporary, built)
     print(f"\ncorpus des formes d'édition construit en {time.monotonic() - started:.1f} s")
     return folders
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's folder that every pytest-xdist worker sees."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def libreoffice_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped templates opened and saved as .docx by a real headless LibreOffice,
+    once per run (a few seconds)."""
+    from support.saved_templates import libreoffice_saved
+
+    return libreoffice_saved(_shared_folder(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def python_docx_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped templates opened and saved by python-docx, once per run."""
+    from support.saved_templates import python_docx_saved
+
+    return python_docx_saved(_shared_folder(tmp_path_factory))

@@ -27,7 +27,7 @@ from ..word.template_file import read_template
 from . import quick
 from .lock import build_lock
 from .output import remove_leftover_temporaries, write_atomic
-from .plan import BuildReport, DocumentJob, Project, edition_warnings, plan
+from .plan import BuildReport, DocumentJob, Project, edition_warnings, plan, stray_templates
 from .state import BuildState, fingerprint
 from .workers import Rendered, render_all
 
@@ -98,7 +98,7 @@ def build(project: Project, options: BuildOptions = BuildOptions(),
     jobs, skipped = plan(project, content, edition, options.territories)
     report = BuildReport(skipped=skipped, warnings=[
         *map(str, content.warnings), *edition_warnings(content, edition),
-        *quick.special_files(project, started)])
+        *quick.special_files(project, started), *stray_templates(project)])
     with build_lock(project.output_dir), _cleaning_temporaries(project.output_dir):
         state = BuildState(project.output_dir)
         every_job = plan(project, content, edition)[0]  # the whole edition's, for the bundle

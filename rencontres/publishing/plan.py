@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import RencontresError
+from ..errors import RencontresError, display_path
 
 if TYPE_CHECKING:
     from ..content.loading import Content, Edition
@@ -74,6 +74,21 @@ class BuildReport:
     extras: list[Path] = field(default_factory=list)  # PDFs, manifest, bundle
     # Written but to build again (a table of contents without its page numbers).
     unfinished: list[DocumentJob] = field(default_factory=list)
+
+
+def stray_templates(project: Project) -> list[str]:
+    """Warnings for a template saved beside itself in another format (an .odt, a
+    .doc): the build reads the .docx only."""
+    from ..word.template_file import WORD_FORMAT, other_formats
+
+    return [f"{display_path(other)} : modèle au format {kind}, que la construction ne lit "
+            f"pas (elle lit {display_path(project.template(kind_name))}) : pour que vos "
+            f"modifications comptent, enregistrez-le sous le nom « "
+            f"{project.template(kind_name).name} » {WORD_FORMAT}, puis supprimez « "
+            f"{other.name} »"
+            for kind_name in KINDS
+            for other, kind in other_formats(project.template(kind_name))
+            if project.template(kind_name).exists()]
 
 
 def plan(project: Project, content: Content, edition: Edition,

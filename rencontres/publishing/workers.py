@@ -169,8 +169,9 @@ def _draws_pictures(jobs: list[DocumentJob], sources: Mapping[Path, bytes]) -> b
     matplotlib; the map is drawn by Pillow): one whose template has no native chart of
     its name."""
     from ..documents.map import MapFields
+    from ..word.chart_markers import native_chart_names
     from ..word.fields import context_class
-    from ..word.native_charts import chart_fields, chart_name, native_chart_names
+    from ..word.native_charts import chart_fields, chart_name
 
     for template, kind in {(job.template, job.kind) for job in jobs}:
         native = native_chart_names(sources.get(template, b""))

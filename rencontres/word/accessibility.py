@@ -11,6 +11,7 @@ the template checker counts them.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from . import safe_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 # Word's checker categories, as its French interface names them.
@@ -56,7 +58,8 @@ def contrast(foreground: str, background: str) -> float:
 
 
 def findings(data: bytes) -> list[Finding]:
-    """Every accessibility finding of the body of a DOCX, in the order of the body."""
+    """Every accessibility finding of a DOCX: the images of its headers and footers
+    without alt text, then the body's findings in the order of the body."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         body = etree.fromstring(package.read("word/document.xml"),
                                 safe_xml.parser()).find(q("body"))
@@ -65,7 +68,17 @@ def findings(data: bytes) -> list[Finding]:
         names = package.namelist()
         styles = Styles(etree.fromstring(package.read("word/styles.xml"), safe_xml.parser())
                         if "word/styles.xml" in names else None)
+        # Headers and footers: their images need an alt text too (a logo).
+        margins = [("en-tête" if "header" in name else "pied de page",
+                    etree.fromstring(package.read(name), safe_xml.parser()))
+                   for name in sorted(names)
+                   if re.fullmatch(r"word/(header|footer)\d*\.xml", name)]
     found: list[Finding] = []
+    for label, margin in margins:
+        outer = [p for p in margin.iter(q("p")) if next(p.iterancestors(q("p")), None) is None]
+        for number, paragraph in enumerate(outer, 1):
+            found += _alt_texts(Block(paragraph, f"{label}, paragraphe {number}",
+                                      _text(paragraph)))
     previous_level = 0
     empty_run: list[Block] = []
     for block in blocks(body):
@@ -164,6 +177,8 @@ def _layout_table(block: Block) -> list[Finding]:
 def _alt_texts(block: Block) -> list[Finding]:
     found = []
     for properties in block.element.iter(f"{{{WP}}}docPr"):
+        if _native_chart(properties):
+            continue  # the build writes its alt text, stating its data
         described = (properties.get("descr") or "").strip()
         decorative = any(etree.QName(e).namespace == DECORATIVE for e in properties.iter())
         if not described and not decorative:
@@ -171,8 +186,15 @@ def _alt_texts(block: Block) -> list[Finding]:
             found.append(Finding(block.where(), ALT_TEXT,
                                  f"l'image « {name} » n'a pas de texte de remplacement : "
                                  "clic droit sur l'image, « Modifier le texte de "
-                                 "remplacement »"))
+                                 "remplacement » (Word), ou Propriétés… › Options › "
+                                 "« Texte alternatif » (LibreOffice)"))
     return found
+
+
+def _native_chart(doc_pr: etree._Element) -> bool:
+    frame = doc_pr.getparent()
+    return frame is not None and any(data.get("uri") == CHART for data in frame.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/main}graphicData"))
 
 
 def _is_empty(paragraph: etree._Element) -> bool:

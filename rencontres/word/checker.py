@@ -6,6 +6,7 @@ line number is a paragraph, and a paragraph is a place a Word user can find.
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import typing
@@ -24,11 +25,15 @@ from ..content.source import shown
 from ..content.validation import did_you_mean
 from ..documents.charts import Chart
 from ..documents.context import FORMER_ATTRIBUTES
+from ..documents.french import plural
 from ..errors import Problem, TemplateError, display_path
 from . import safe_xml
+from .chart_markers import name_document_charts
 from .fields import attributes, context_class, element_type, is_model, unwrap_optional
 from .native_charts import (
+    CATEGORY_CHARTS,
     CHART_CONTENT_TYPE,
+    C,
     ChartDataError,
     chart_fields,
     chart_name,
@@ -37,7 +42,7 @@ from .native_charts import (
     linked_file,
     linked_reason,
 )
-from .quotes import straight_quotes
+from .quotes import joined_braces, straight_quotes
 from .sandbox import MAX_LENGTH, Sandbox
 from .template_file import damaged, read_template
 from .toc import result_paragraphs, template_warnings
@@ -122,6 +127,7 @@ def check_template(path: Path, context: type, data: bytes | None = None) -> list
         document = _document(path, data)
     except TemplateError as error:
         return error.problems
+    name_document_charts(document)
     name = display_path(path)
     charts = _named_charts(document)
     problems = [Problem(name, None, None, message)
@@ -146,6 +152,104 @@ def toc_warnings(path: Path) -> list[Problem]:
     return [Problem(display_path(path), None, None,
                     f"{_place(paragraphs.get(element))} : {message}")
             for element, message in template_warnings(body, document.styles.element)]
+
+
+def _trees(document: Document) -> Iterator[tuple[list[Paragraph], nodes.Template]]:
+    """Each story's paragraphs and Jinja tree (one line per paragraph); none for a
+    story that does not parse (check_template reports it)."""
+    for paragraphs in _stories(document):
+        source = "\n".join(_jinja_line(p.text) for p in paragraphs)
+        try:
+            yield paragraphs, jinja2.Environment().parse(source)
+        except jinja2.TemplateSyntaxError:
+            continue
+
+
+def _valid_document(path: Path) -> Document | None:
+    """The template as the checker reads it (its charts named by their markers), or
+    None when it cannot be opened (check_template reports why)."""
+    try:
+        document = _document(path, read_template(path))
+    except TemplateError:
+        return None
+    name_document_charts(document)
+    return document
+
+
+def empty_field_uses(path: Path, context: type) -> list[tuple[str, str]]:
+    """(the paragraph, the field) of each use of a field that can be empty outside an
+    « if » that tests it (empty_fields.py), in a template with no problem."""
+    from .empty_fields import unguarded_uses
+
+    fields = {name for name, (_, annotation) in attributes(context).items()
+              if unwrap_optional(annotation) is not annotation
+              and unwrap_optional(annotation) is not Chart}
+    document = _valid_document(path)
+    if document is None:
+        return []
+    return [(paragraphs[line - 1].where(), name)
+            for paragraphs, tree in _trees(document)
+            for line, name in unguarded_uses(tree, fields)]
+
+
+def missing_charts(path: Path, context: type) -> list[Problem]:
+    """`verifier`'s warnings on the charts a template no longer shows: neither a native
+    chart of its name nor a tag printing its field (a chart cut and pasted as a
+    picture, or deleted)."""
+    document = _valid_document(path)
+    if document is None:
+        return []
+    native = {name for paragraphs in _stories(document) for p in paragraphs
+              for name in p.charts}
+    printed = {name.name for _, tree in _trees(document)
+               for output in tree.find_all(nodes.Output)
+               for name in output.find_all(nodes.Name)}
+    return [Problem(display_path(path), None, None,
+                    f"graphique « {chart_name(field)} » absent du modèle (ni graphique Word "
+                    f"de ce nom, ni balise « {{{{ {field} }}}} ») : les documents seront "
+                    "publiés sans lui ; collez à sa place le graphique du modèle livré "
+                    f"suivi de « {{# {chart_name(field)} #}} » (Word et LibreOffice), ou "
+                    f"écrivez « {{{{ {field} }}}} » seul dans un paragraphe pour le recevoir "
+                    "en image")
+            for field in chart_fields(context)
+            if chart_name(field) not in native and field not in printed]
+
+
+def chart_series(path: Path) -> dict[str, int]:
+    """The series of each native chart of a template with categories: its name → how
+    many (the data of a document needs one per column)."""
+    document = _valid_document(path)
+    if document is None:
+        return {}
+    counts = {}
+    for part, name in _named_charts(document).values():
+        try:
+            space = chart_space(part.blob)
+        except ChartDataError:
+            continue  # reported by check_template
+        counts[name] = sum(len(chart.findall(f"{{{C}}}ser")) for chart in space.iterfind(
+            f"{{{C}}}chart/{{{C}}}plotArea/*") if chart.tag in CATEGORY_CHARTS)
+    return counts
+
+
+def comment_warnings(path: Path) -> list[Problem]:
+    """`verifier`'s warning on a template's comments, which the build removes
+    (comments.py)."""
+    document = _valid_document(path)
+    if document is None:
+        return []
+    texts = [_text(comment).strip() for element in _parts(document, COMMENTS)
+             for comment in element.iterchildren(_qn("w:comment"))]
+    if not texts:
+        return []
+    excerpts = " ; ".join(f"« {text[:40]}{'…' if len(text) > 40 else ''} »" for text in texts[:3])
+    more = " ; …" if len(texts) > 3 else ""
+    return [Problem(display_path(path), None, None,
+                    f"{plural(len(texts), 'commentaire')} ({excerpts}{more}) : retirés des "
+                    "documents publiés ; supprimez-les du modèle quand ils n'ont plus "
+                    "d'usage (Word : Révision › Supprimer › Supprimer tous les commentaires "
+                    "du document ; LibreOffice : clic droit sur un commentaire › Supprimer "
+                    "tous les commentaires)")]
 
 
 def _place(paragraph: Paragraph | None) -> str:
@@ -181,8 +285,9 @@ _HEADER_KINDS = {"default": "", "first": " de première page", "even": " de page
 _WORD_ML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 FOOTNOTES = _WORD_ML + "footnotes+xml"
 # Parts docxtpl leaves as they are: a tag there would be published as typed.
+COMMENTS = _WORD_ML + "comments+xml"
 UNRENDERED = {_WORD_ML + "endnotes+xml": ("note de fin", "w:endnote"),
-              _WORD_ML + "comments+xml": ("commentaire", "w:comment")}
+              COMMENTS: ("commentaire", "w:comment")}
 TRACKED = ("w:ins", "w:del", "w:moveFrom", "w:moveTo")
 
 
@@ -408,7 +513,7 @@ def _text(element: etree._Element) -> str:
     parts = []
     for node in element.iter(_qn("w:t"), _qn("w:tab"), _qn("w:br")):
         parts.append(node.text or "" if node.tag == _qn("w:t") else " ")
-    return straight_quotes("".join(parts))
+    return straight_quotes(joined_braces("".join(parts)))
 
 
 def _body_paragraphs(body: etree._Element) -> Iterator[Paragraph]:
@@ -463,8 +568,10 @@ def _check_charts(paragraph: Paragraph, stack: list[tuple[str, Paragraph]],
         if name not in known:
             messages.append(
                 f"{paragraph.place} : graphique « {shown(name)} » inconnu"
-                f"{did_you_mean(name, known)} : donnez-lui dans Word le nom d'un graphique "
-                "connu (Accueil > Sélectionner > Volet Sélection) ; graphiques connus : "
+                f"{did_you_mean(name, known)} : écrivez son nom juste après lui, dans son "
+                "paragraphe ou sa légende, « {# graphique-… #} » (Word et LibreOffice), ou "
+                "donnez-le-lui dans Word (Accueil > Sélectionner > Volet Sélection) ; "
+                "graphiques connus : "
                 + ", ".join(f"« {known_name} »" for known_name in known))
         if loops:
             messages.append(
@@ -666,6 +773,17 @@ def _balance(tag: str, paragraph: Paragraph, stack: list[tuple[str, Paragraph]])
     return []
 
 
+# What a field of a plain type is, said when a template reads an attribute it does not
+# have (« lieu.tpl »): its methods (« lieu.upper() ») and a date's parts are allowed.
+_SCALAR_KINDS: dict[Any, str] = {
+    str: "c'est un texte, qui n'a pas de champs",
+    int: "c'est un nombre, qui n'a pas de champs",
+    float: "c'est un nombre, qui n'a pas de champs",
+    bool: "c'est un oui ou non, qui n'a pas de champs",
+    datetime.date: "c'est une date, dont les champs sont « year », « month » et « day »",
+}
+
+
 class _FieldChecker:
     """Walks the Jinja tree, typing names from the context, to find unknown fields."""
 
@@ -766,6 +884,10 @@ class _FieldChecker:
             if typing.get_origin(owner) is list:
                 self._report(node, f"« {_dotted(node.node)} » est une liste : parcourez-la "
                              f"avec « {{%p for … in {_dotted(node.node)} %}} »")
+            elif owner in _SCALAR_KINDS and not hasattr(owner, node.attr):
+                self._report(node, f"champ inconnu « {node.attr} » dans "
+                             f"« {_dotted(node.node)} » : {_SCALAR_KINDS[owner]}")
+                return Any
             return Any
         for child in node.iter_child_nodes():
             self.visit(child, scope)

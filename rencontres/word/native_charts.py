@@ -22,8 +22,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -97,17 +95,6 @@ def drawings(element: etree._Element) -> Iterator[tuple[etree._Element, str]]:
             yield doc_pr, rel_id
 
 
-def native_chart_names(template: bytes) -> set[str]:
-    """The names of the native charts in the body of a template's bytes (nothing for a
-    template that cannot be read: its problems are the checker's)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(template)) as archive:
-            body = etree.fromstring(archive.read("word/document.xml"), safe_xml.parser())
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, etree.Error):
-        return set()
-    return {doc_pr.get("name", "") for doc_pr, _ in drawings(body)}
-
-
 def linked_file(part: Part) -> str | None:
     """The outside file a chart part takes its data from (a chart pasted « avec
     liaison » from Excel), or None."""
@@ -138,7 +125,7 @@ def fill_charts(document: Document, context: TemplateContext, date: datetime.dat
               for field, attribute in chart_fields(type(context)).items()}
     # The same chart shown twice (a loop) is filled once, each of its drawings sized.
     shown_by: dict[Part, tuple[str, Chart, list[etree._Element]]] = {}
-    hosts = _hosts(document)
+    hosts = chart_hosts(document)
     for host in hosts:
         for doc_pr, rel_id in list(drawings(host.element)):
             name = doc_pr.get("name", "")
@@ -171,7 +158,7 @@ def fill_charts(document: Document, context: TemplateContext, date: datetime.dat
                 host.drop_rel(rel_id)
 
 
-def _hosts(document: Any) -> list[Any]:
+def chart_hosts(document: Any) -> list[Any]:
     """The parts whose drawings are shown: the body's, then each header and footer."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 

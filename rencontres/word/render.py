@@ -17,11 +17,14 @@ from ..documents.charts import Chart
 from ..documents.context import TemplateContext
 from ..errors import Problem, TemplateError, display_path
 from .archive import deterministic_zip
+from .chart_markers import name_document_charts
 from .checker import damaged_message
+from .comments import remove_comments
 from .native_charts import fill_charts
 from .pagination import keep_lists_together, let_short_parts_follow
-from .quotes import straight_quotes
+from .quotes import joined_braces, straight_quotes
 from .sandbox import Sandbox, TooBig, TooLong, literal, shared_sandbox, xml_text
+from .strict_values import schema_values
 from .template_file import read_template
 from .toc import clear_results
 from .values import template_values
@@ -115,6 +118,8 @@ def render(template_path: Path, context: TemplateContext, properties: Properties
                                      f"une balise du modèle ne peut pas être calculée "
                                      f"({type(error).__name__} : {error})")]) from None
     fill_charts(template.docx, context, properties.date, name)
+    remove_comments(template.docx)
+    schema_values(template.docx)
     keep_lists_together(template.docx.element.body)
     let_short_parts_follow(template.docx.element.body)
     _set_properties(template, properties)
@@ -170,14 +175,15 @@ _patched: dict[str, str] = {}
 class _Template(DocxTemplate):
     """docxtpl's template, whose XML clean-up (a dozen regular expressions over each
     part, before compiling) is done once per process for the same source, and which
-    reads French quotes in a tag as straight ones."""
+    reads French quotes in a tag as straight ones and spaced braces as joined ones."""
 
     def patch_xml(self, src_xml: str) -> str:
         patched = _patched.get(src_xml)
         if patched is None:
             if len(_patched) >= Sandbox.MAX_SOURCES:
                 _patched.clear()
-            patched = _patched[src_xml] = straight_quotes(super().patch_xml(src_xml))
+            patched = _patched[src_xml] = straight_quotes(
+                super().patch_xml(joined_braces(src_xml)))
         return patched
 
 
@@ -188,7 +194,26 @@ def _open(path: Path, data: bytes) -> DocxTemplate:
         template.init_docx()
     except Exception as error:  # python-docx raises many kinds on a damaged package
         raise TemplateError([Problem(name, None, None, damaged_message(error))]) from None
+    name_document_charts(template.docx)  # before rendering, which drops the markers
+    _drop_misspelt_core_properties(template)
     return template
+
+
+_CORE_PROPERTIES = "/metadata/core-properties"
+
+
+def _drop_misspelt_core_properties(template: DocxTemplate) -> None:
+    """LibreOffice relates the core properties with the type of a draft of the
+    standard (…/officedocument/2006/relationships/metadata/core-properties), which
+    python-docx does not know: it made a second /docProps/core.xml, and the
+    document's zip held two entries of that name (Word then calls it damaged). The
+    build writes its own core properties; the template's are dropped."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = template.docx.part.package.rels
+    for rel_id, rel in list(rels.items()):
+        if rel.reltype != RT.CORE_PROPERTIES and rel.reltype.endswith(_CORE_PROPERTIES):
+            del rels[rel_id]
 
 
 def _too_big_message(error: TooBig) -> str:

@@ -39,7 +39,10 @@ def literal(text: str) -> Markup:
 
 
 def _finalize(value: object) -> object:
-    """Every text a tag prints, made XML-safe and escaped: content stays literal text."""
+    """Every text a tag prints, made XML-safe and escaped: content stays literal text.
+    An empty field prints nothing (Jinja would print « None »)."""
+    if value is None:
+        return ""
     _sized(value)  # before it becomes a text: str() of a huge list would not end
     if isinstance(value, str) and not isinstance(value, Markup):
         return literal(value)
@@ -179,6 +182,14 @@ def _small_replace(text: str, old: str, new: str) -> None:
     _sized_length(len(text) + count * (len(new) - len(old)))
 
 
+def _default(value: object, default_value: object = "", boolean: bool = False) -> object:
+    """« |default » for an empty field too: Jinja's gives its value for an undefined
+    name only, and an empty field is None."""
+    if value is None:
+        return default_value
+    return jinja2.filters.do_default(value, default_value, boolean)
+
+
 def _guarded_filter(function: typing.Callable[..., object],
                     environment: Sandbox) -> typing.Callable[..., object]:
     """A filter whose widths and counts are checked, and its result."""
@@ -260,7 +271,8 @@ class Sandbox(SandboxedEnvironment):
         self.globals["range"] = self._range
         self.globals.pop("lipsum", None)  # Lorem ipsum of any length: no use in a report
         self.filters = {name: _guarded_filter(function, self)
-                        for name, function in self.filters.items()}
+                        for name, function in {**self.filters, "default": _default,
+                                               "d": _default}.items()}
         self._compiled: dict[str, jinja2.Template] = {}
         self.start()
 

@@ -27,7 +27,10 @@ def read_template(path: Path) -> bytes:
     try:
         status = path.stat()
     except OSError:
-        raise TemplateError([Problem(name, None, None, "modèle introuvable")]) from None
+        others = [f"il y a « {other.name} », au format {kind} : enregistrez-le sous le nom "
+                  f"« {path.name} » {WORD_FORMAT}" for other, kind in other_formats(path)]
+        raise TemplateError([Problem(name, None, None, " ; ".join(
+            ["modèle introuvable", *others]))]) from None
     if not stat.S_ISREG(status.st_mode):
         raise TemplateError([Problem(name, None, None, "ce n'est pas un fichier ordinaire : "
                                      "remplacez-le par le modèle Word lui-même")])
@@ -38,9 +41,14 @@ def read_template(path: Path) -> bytes:
     except OSError as error:
         raise TemplateError([Problem(name, None, None,
                                      f"lecture impossible : {system_error(error)}")]) from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise TemplateError([Problem(name, None, None,
-                                     "ce fichier n'est pas un document Word (.docx)")])
+    # A .docx starts as a zip does; zipfile.is_zipfile alone takes a Word 97 .doc for
+    # one (it finds the zip of an embedded chart's workbook inside it).
+    if data[:4] != b"PK\x03\x04" or not zipfile.is_zipfile(io.BytesIO(data)):
+        reason = "ce fichier n'est pas un document Word (.docx)"
+        if data.startswith(_OLE2):
+            reason += (" : c'est un ancien document Word 97-2003 (.doc), ou un document "
+                       f"protégé par un mot de passe ; {SAVE_AS_DOCX}")
+        raise TemplateError([Problem(name, None, None, reason)])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         inflated = sum(entry.file_size for entry in archive.infolist())
         if inflated > MAX_TEMPLATE_BYTES:
@@ -50,6 +58,35 @@ def read_template(path: Path) -> bytes:
                 "c'est un document OpenDocument (LibreOffice, .odt) : enregistrez-le au "
                 "format « Word 2007-365 (.docx) »"))])
     return data
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003's file, and encrypted ones
+WORD_FORMAT = ("au format Word (Word : Fichier › Enregistrer sous › « Document Word "
+               "(*.docx) » ; LibreOffice : Fichier › Enregistrer sous… › « Word 2007-365 "
+               "(.docx) »)")
+SAVE_AS_DOCX = f"ouvrez-le et enregistrez-le {WORD_FORMAT}, sans mot de passe"
+# Formats a template may have been saved in by mistake, which the build does not read.
+OTHER_FORMATS = {".odt": "OpenDocument (.odt)", ".ott": "modèle OpenDocument (.ott)",
+                 ".fodt": "OpenDocument (.fodt)", ".doc": "Word 97-2003 (.doc)",
+                 ".dot": "modèle Word 97-2003 (.dot)", ".dotx": "modèle Word (.dotx)",
+                 ".docm": "Word avec macros (.docm)", ".dotm": "modèle Word avec macros (.dotm)",
+                 ".rtf": "RTF (.rtf)"}
+
+
+def other_formats(path: Path) -> list[tuple[Path, str]]:
+    """The files beside the template `path` of its name in another format (« compte-
+    rendu.odt »), with that format's name: saved there, an edit never reaches the build."""
+    try:
+        names = sorted(entry.name for entry in path.parent.iterdir())
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        other = path.parent / name
+        kind = OTHER_FORMATS.get(other.suffix.lower())
+        if kind and other.stem == path.stem:
+            found.append((other, kind))
+    return found
 
 
 def _too_large(size: int) -> str:

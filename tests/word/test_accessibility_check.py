@@ -53,7 +53,7 @@ def test_strict_makes_them_errors(name, with_template, capsys):
 
 def test_the_image_the_skipped_heading_and_the_light_grey_are_the_three_reported():
     report = expected("image-titre-couleur", "attendu.txt")
-    assert report.count("Avertissement : ") == 3
+    assert report.count(" : accessibilité, ") == 3
     assert "« Texte de remplacement manquant »" in report
     assert "« Niveau de titre ignoré » : titre de niveau 3 après un titre de niveau 1" in report
     assert "texte #BFBFBF sur fond #FFFFFF : contraste de 1,84:1" in report

@@ -220,7 +220,7 @@ def test_a_toc_with_no_heading_to_list_is_reported_where_it_is(in_project, capsy
             instruction=' TOC \\o "1-2" \\h \\z \\u ')
     code, _, err = run(capsys, "verifier")
     assert code == 0
-    assert err.splitlines() == [
+    assert [line for line in err.splitlines() if "sommaire" in line] == [
         "Avertissement : templates/compte-rendu.docx: paragraphe 2 (sommaire) : le sommaire "
         "n'a aucun titre à lister : appliquez les styles « Titre 1 » à « Titre 2 » aux "
         "titres du modèle"]
