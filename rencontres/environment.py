@@ -52,7 +52,16 @@ class SetupError(Exception):
 def missing_libraries(test: bool) -> list[str]:
     """The libraries the running Python lacks (their pyproject.toml names)."""
     wanted = {**LIBRARIES, **(TEST_LIBRARIES if test else {})}
-    return [name for name, module in wanted.items() if importlib.util.find_spec(module) is None]
+    return [name for name, module in wanted.items() if not _importable(module)]
+
+
+def _importable(module: str) -> bool:
+    # find_spec imports the package of a dotted name first (« ruamel » for
+    # « ruamel.yaml »), and raises when that package is missing too.
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def user_cache_base() -> Path:

@@ -43,6 +43,13 @@ def test_a_python_with_every_library_runs_the_tool_itself(tmp_path):
     assert environment.prepare(tmp_path, test=True) is None
 
 
+def test_a_library_in_a_missing_package_is_missing_not_an_error(monkeypatch):
+    """« ruamel.yaml » on a Python without « ruamel »: find_spec raised, and
+    `python3 build.py` stopped with a traceback on Debian's own Python."""
+    monkeypatch.setattr(environment, "LIBRARIES", {"ruamel.yaml": "paquet_absent.yaml"})
+    assert environment.missing_libraries(test=False) == ["ruamel.yaml"]
+
+
 @pytest.fixture
 def lacking(monkeypatch, tmp_path):
     """A Python that lacks a library; the user's cache in tmp_path; installs recorded."""
