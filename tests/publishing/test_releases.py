@@ -300,7 +300,7 @@ def test_a_raw_tag_refuses_the_distribution_a_layout_defect_is_a_warning(in_proj
     """The proof-reading of what is about to be sent (issue 24)."""
     template = in_project / "templates" / "compte-rendu.docx"
     document = docx.Document(str(template))
-    document.add_paragraph("Participants : {{ None }} ; balise : {{ '{{' }}")
+    document.add_paragraph("Participants : {{ None|string }} ; balise : {{ '{{' }}")
     document.save(str(template))
     code, _out, err = run(capsys, "diffuser", "--jobs", "1")
     assert code == 1
