@@ -139,7 +139,11 @@ def plan(project: Project, content: Content, edition: Edition,
 
 
 def edition_warnings(content: Content, edition: Edition) -> list[str]:
-    missing = [t.name for t in content.referentiel.territories if t.id not in edition.reports]
+    """The territories without a file for the edition; those whose Rencontre is still to
+    come are not missing (the synthesis lists them « à venir »)."""
+    coming = {planned.territory for planned in edition.info.upcoming}
+    missing = [t.name for t in content.referentiel.territories
+               if t.id not in edition.reports and t.id not in coming]
     if not missing:
         return []
     return [f"édition {edition.year} : pas de fichier pour {', '.join(missing)} "

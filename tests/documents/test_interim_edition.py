@@ -218,3 +218,17 @@ def paragraphs_of(data: bytes, folder: Path) -> list[str]:
     path = folder / "document.docx"
     path.write_bytes(data)
     return paragraphs(path)
+
+
+def test_a_territory_to_come_is_not_warned_of_as_missing(tmp_path):
+    """« pas de fichier » warns of a territory whose Rencontre did not take place; one
+    whose Rencontre is still to come is not missing (the synthesis lists it « à venir »)."""
+    from rencontres.publishing.plan import edition_warnings
+
+    content = load_content(interim_content(tmp_path / "content"))
+    assert edition_warnings(content, content.editions[2023]) == []
+    edition = EDITION_2023.replace("  - territoire: ouest\n", "")
+    content = load_content(interim_content(tmp_path / "autre", edition))
+    assert edition_warnings(content, content.editions[2023]) == [
+        "édition 2023 : pas de fichier pour Ouest (territoires signalés comme absents, "
+        "non comptés)"]
