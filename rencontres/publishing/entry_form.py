@@ -29,7 +29,7 @@ from ..content.loading import read_content
 from ..content.model import EditionInfo, Referentiel, Synthesis, TerritoryReport
 from ..content.schema import build_schema
 from ..content.source import read_yaml
-from ..errors import OutputError, Problem, RencontresError
+from ..errors import OutputError, RencontresError
 from .entry_files import (
     Checker,
     Conflict,
@@ -40,7 +40,7 @@ from .entry_files import (
     read_data,
     save,
 )
-from .preview import HOST, refusal
+from .preview import refusal, start_server
 
 TOKEN_HEADER = "X-Jeton-Session"
 MAX_BODY = 4 * 1024 * 1024
@@ -493,13 +493,4 @@ def serve(session: EntrySession, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    try:
-        server = ThreadingHTTPServer((HOST, port), Handler)
-    except OSError as error:
-        raise OutputError([Problem("--port", None, None,
-                                   f"le port {port} n'est pas libre ({error.strerror}) : "
-                                   "relancez avec un autre --port, ou --port 0 pour un port "
-                                   "libre")]) from None
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="saisie", daemon=True).start()
-    return server
+    return start_server(Handler, port, "saisie")

@@ -399,15 +399,22 @@ def serve(preview: Preview, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: object) -> None:
             pass  # the terminal shows the builds, not every request
 
+    return start_server(Handler, port, "apercu")
+
+
+def start_server(handler: type[BaseHTTPRequestHandler], port: int,
+                 name: str) -> ThreadingHTTPServer:
+    """`handler` served on 127.0.0.1:`port` (0: a free port) by a thread of its own;
+    OutputError when the port is taken."""
     try:
-        server = ThreadingHTTPServer((HOST, port), Handler)
+        server = ThreadingHTTPServer((HOST, port), handler)
     except OSError as error:
         raise OutputError([Problem("--port", None, None,
                                    f"le port {port} n'est pas libre ({error.strerror}) : "
                                    "relancez avec un autre --port, ou --port 0 pour un port "
                                    "libre")]) from None
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="apercu", daemon=True).start()
+    threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
     return server
 
 
