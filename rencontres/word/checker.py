@@ -7,6 +7,7 @@ line number is a paragraph, and a paragraph is a place a Word user can find.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 import typing
@@ -121,9 +122,28 @@ def check_templates(templates: dict[Path, str],
         raise TemplateError(problems)
 
 
+# What check_template found, by the template's bytes, its context and the name it is
+# shown by: `apercu` and `saisie` check the same templates at every save, and so does
+# every build of a process (a test session's). Bounded: a template edited all day.
+_CHECKED: dict[tuple[str, type, str], tuple[Problem, ...]] = {}
+MAX_CHECKED = 32
+
+
 def check_template(path: Path, context: type, data: bytes | None = None) -> list[Problem]:
     try:
         data = read_template(path) if data is None else data
+    except TemplateError as error:
+        return error.problems
+    key = (hashlib.sha256(data).hexdigest(), context, display_path(path))
+    if key not in _CHECKED:
+        if len(_CHECKED) >= MAX_CHECKED:
+            _CHECKED.clear()
+        _CHECKED[key] = tuple(_check_template(path, context, data))
+    return list(_CHECKED[key])
+
+
+def _check_template(path: Path, context: type, data: bytes) -> list[Problem]:
+    try:
         document = _document(path, data)
     except TemplateError as error:
         return error.problems

@@ -155,3 +155,32 @@ def test_powers_and_huge_numbers_are_refused_where_they_are(tmp_path, monkeypatc
         f"  modele.docx: paragraphe 4 « {{{{ territoire.nom * 3 ** 2 }}}} » : expression "
         f"interdite (puissance « ** ») : {refused}",
     ]
+
+
+def test_a_template_checked_again_unchanged_is_not_read_again(tmp_path, monkeypatch):
+    """`apercu` and `saisie` check the templates at every save: the same bytes, context
+    and name give what was found the first time; a change is checked anew."""
+    from rencontres.word import checker
+    from rencontres.word.fields import context_class
+
+    opened: list[str] = []
+    document = checker._document
+
+    def counted(path, data):
+        opened.append(path.name)
+        return document(path, data)
+
+    monkeypatch.setattr(checker, "_document", counted)
+    monkeypatch.chdir(tmp_path)
+    path = make_template(Path("modele.docx"), ["{{ territoire.nom }} {{ territory.name }}"])
+    first = checker.check_template(path, context_class("compte-rendu"))
+    assert checker.check_template(path, context_class("compte-rendu")) == first
+    assert len(opened) == 1 and first[0].file == "modele.docx"
+    moved = Path("autre") / "modele.docx"  # the same bytes, shown by another name
+    moved.parent.mkdir()
+    moved.write_bytes(path.read_bytes())
+    assert [problem.file for problem in checker.check_template(
+        moved, context_class("compte-rendu"))] == [str(moved)]
+    make_template(path, ["{{ territoire.nom }}"])
+    assert checker.check_template(path, context_class("compte-rendu")) == []
+    assert len(opened) == 3
