@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.collection import remember
+from support.once import made_once, shared_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
@@ -23,8 +24,7 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     share it, and so do pytest-xdist's workers (whose temporary folders are siblings)."""
     import os
 
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cache-utilisateur"
+    folder = shared_folder(tmp_path_factory) / "cache-utilisateur"
     folder.mkdir(exist_ok=True)
     os.environ["XDG_CACHE_HOME"] = os.environ["LOCALAPPDATA"] = str(folder)
     return folder
@@ -52,43 +52,21 @@ def corpus(tmp_path_factory: pytest.TempPathFactory, user_cache: Path) -> dict[s
     folder of each shape's edition, by shape name. Built once for the whole run: the
     first pytest-xdist worker to need it builds it, the others wait for it."""
     import json
-    import os
     import time
 
     from support.corpus import build_corpus
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    folder, built = shared / "formes", shared / "formes.json"
-    try:
-        folder.mkdir()
-    except FileExistsError:  # another worker builds it
-        deadline = time.monotonic() + 900
-        while not built.is_file():
-            assert time.monotonic() < deadline, "le corpus des formes d'édition n'est pas construit"
-            time.sleep(0.5)
-        written = json.loads(built.read_text("utf-8"))
-        assert "erreur" not in written, written.get("erreur")
-        return {name: Path(path) for name, path in written.items()}
-    started = time.monotonic()
-    outcome: dict[str, str] = {"erreur": "la construction du corpus a échoué (autre processus)"}
-    try:
+    def build(folder: Path) -> None:
+        started = time.monotonic()
         folders = build_corpus(folder)
-        outcome = {name: str(path) for name, path in folders.items()}
-    finally:
-        temporary = built.with_suffix(".tmp")
-        temporary.write_text(json.dumps(outcome), "utf-8")
-        os.replace(temporary, built)
-    print(f"\ncorpus des formes d'édition construit en {time.monotonic() - started:.1f} s")
-    return folders
+        (folder / "formes.json").write_text(
+            json.dumps({name: str(path) for name, path in folders.items()}), "utf-8")
+        print(f"\ncorpus des formes d'édition construit en {time.monotonic() - started:.1f} s")
 
-
-def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The run's folder that every pytest-xdist worker sees."""
-    import os
-
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = made_once(shared_folder(tmp_path_factory) / "formes", build,
+                       "le corpus des formes d'édition", timeout=900)
+    written = json.loads((folder / "formes.json").read_text("utf-8"))
+    return {name: Path(path) for name, path in written.items()}
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +75,7 @@ def libreoffice_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     once per run (a few seconds)."""
     from support.saved_templates import libreoffice_saved
 
-    return libreoffice_saved(_shared_folder(tmp_path_factory))
+    return libreoffice_saved(shared_folder(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
@@ -105,4 +83,4 @@ def python_docx_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped templates opened and saved by python-docx, once per run."""
     from support.saved_templates import python_docx_saved
 
-    return python_docx_saved(_shared_folder(tmp_path_factory))
+    return python_docx_saved(shared_folder(tmp_path_factory))

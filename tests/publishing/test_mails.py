@@ -7,17 +7,16 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from support import smtp_server
+from support.once import made_once, shared_folder
 
 from rencontres.cli import main
 from rencontres.publishing import mail_journal
@@ -50,26 +49,10 @@ def released(tmp_path_factory, user_cache) -> dict[str, Path]:
     distributed as v1; and a copy of it where a correction to Hauts-de-France alone
     was distributed as v2. Built once for the whole run (a distribution converts its
     PDFs): the first pytest-xdist worker to need it builds it, the others wait."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    folder, built = shared / "diffusions-courriels", shared / "diffusions-courriels.fait"
-    paths = {"v1": folder / "v1", "v2": folder / "v2"}
-    try:
-        folder.mkdir()
-    except FileExistsError:  # another worker builds them
-        deadline = time.monotonic() + 600
-        while not built.is_file():
-            assert time.monotonic() < deadline, "diffusions des courriels non construites"
-            time.sleep(0.5)
-        assert built.read_text("utf-8") == "ok", "diffusions des courriels en échec"
-        return paths
-    outcome = "échec"
-    try:
-        _build_releases(paths["v1"], paths["v2"])
-        outcome = "ok"
-    finally:
-        built.write_text(outcome, "utf-8")
-    return paths
+    folder = made_once(shared_folder(tmp_path_factory) / "diffusions-courriels",
+                       lambda folder: _build_releases(folder / "v1", folder / "v2"),
+                       "les diffusions des courriels")
+    return {"v1": folder / "v1", "v2": folder / "v2"}
 
 
 def _build_releases(v1: Path, v2: Path) -> None:

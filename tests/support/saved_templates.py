@@ -5,31 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
+from support.once import made_once
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = ("compte-rendu.docx", "synthese.docx")
-
-
-def _once(folder: Path, make: Callable[[Path], None]) -> Path:
-    """`folder`, made by `make(folder)` by the first process to ask (pytest-xdist's
-    workers share it); the others wait for its « fait » mark."""
-    done = folder / "fait"
-    try:
-        folder.mkdir()
-    except FileExistsError:
-        deadline = time.monotonic() + 120
-        while not done.is_file():
-            assert time.monotonic() < deadline, f"{folder} n'est pas prêt"
-            time.sleep(0.2)
-        return folder
-    make(folder)
-    done.write_text("fait", "utf-8")
-    return folder
 
 
 def _libreoffice(folder: Path) -> None:
@@ -62,9 +44,11 @@ def _python_docx(folder: Path) -> None:
 def libreoffice_saved(shared: Path) -> Path:
     """The folder holding both templates as LibreOffice saved them, and the report's
     as an .odt and a Word 97 .doc."""
-    return _once(shared / "modeles-libreoffice", _libreoffice)
+    return made_once(shared / "modeles-libreoffice", _libreoffice,
+                     "les modèles enregistrés par LibreOffice", timeout=120)
 
 
 def python_docx_saved(shared: Path) -> Path:
     """The folder holding both templates as python-docx saved them."""
-    return _once(shared / "modeles-python-docx", _python_docx)
+    return made_once(shared / "modeles-python-docx", _python_docx,
+                     "les modèles enregistrés par python-docx", timeout=120)
