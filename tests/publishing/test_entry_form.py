@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
 from support.docx_text import paragraphs
 
 from rencontres.cli import main
@@ -88,8 +88,15 @@ def open_form(page: Page, address: str, relative: str) -> None:
     expect(page.locator("#formulaire[data-pret=oui]")).to_have_count(1)
 
 
+def click(button: Locator) -> None:
+    """Click once the last change's check is shown: its messages move the buttons below
+    them, and a button that moves between the press and the release is not clicked."""
+    expect(button.page.locator("#bilan")).not_to_have_attribute("aria-busy", "true")
+    button.click()
+
+
 def save(page: Page) -> None:
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    click(page.get_by_role("button", name="Enregistrer", exact=True))
     expect(page.locator("#resultat")).to_contain_text("Enregistré à")
 
 
@@ -132,34 +139,34 @@ def test_an_edition_entered_through_the_form_alone_builds(new_edition, page):
         for theme in themes:
             within(page, place).get_by_label(theme, exact=True).check()
     mobility = within(page, "sections/0")
-    mobility.get_by_role("button", name="Ajouter un objectif").click()
+    click(mobility.get_by_role("button", name="Ajouter un objectif"))
     page.get_by_role("textbox", name="Objectif 1 : texte").fill(
         "Relier Sedan à Bouillon par le bus : une ligne régulière")
-    page.get_by_role("button", name="Ajouter des sous-points : Objectif 1").click()
+    click(page.get_by_role("button", name="Ajouter des sous-points : Objectif 1"))
     within(page, "sections/0/objectifs/0").get_by_role("textbox", name="Sous-point 1").fill(
         "Étudier la demande")
-    mobility.get_by_role("button", name="Ajouter une idée de projet").click()
+    click(mobility.get_by_role("button", name="Ajouter une idée de projet"))
     page.get_by_role("textbox", name="Idée de projet 1 : texte").fill("Un abonnement commun")
-    mobility.get_by_role("button", name="Ajouter un partenaire").click()
+    click(mobility.get_by_role("button", name="Ajouter un partenaire"))
     mobility.get_by_role("textbox", name="Partenaire 1").fill("Région Grand Est")
-    mobility.get_by_role("button", name="Ajouter une suggestion").click()
+    click(mobility.get_by_role("button", name="Ajouter une suggestion"))
     mobility.get_by_role("textbox", name="Suggestion 1 : texte").fill(
         "Réunir les autorités organisatrices")
-    within(page, "sections/1").get_by_role("button", name="Ajouter une remarque").click()
+    click(within(page, "sections/1").get_by_role("button", name="Ajouter une remarque"))
     within(page, "sections/1").get_by_role("textbox", name="Remarque 1 : texte").fill(
         "Le centre hospitalier accueille des patients belges")
     expect(page.locator("#bilan")).to_have_text("Aucun problème.")
     save(page)
 
     open_form(page, address, "2022/synthese.yaml")
-    page.get_by_role("button", name="Ajouter une idée commune").click()
+    click(page.get_by_role("button", name="Ajouter une idée commune"))
     idea = within(page, "idees_communes/0")
     idea.get_by_label("Thème (obligatoire)").select_option(label="Mobilité")
     idea.get_by_label("Problématique (obligatoire)").fill(
         "Des lignes de bus qui s'arrêtent à la frontière")
     idea.get_by_label("Ardennes").check()
     idea.get_by_label("Hauts-de-France").check()
-    idea.get_by_role("button", name="Ajouter une suggestion").click()
+    click(idea.get_by_role("button", name="Ajouter une suggestion"))
     within(page, "idees_communes/0/suggestions/0").get_by_label("Texte (obligatoire)").fill(
         "Cartographier les lignes transfrontalières")
     expect(page.locator("#bilan")).to_have_text("Aucun problème.")
@@ -353,6 +360,34 @@ SYNTHESE = [
 ]
 
 
+# --- the page standing still -----------------------------------------------------------
+
+def test_the_status_is_busy_from_a_change_until_its_last_check_is_shown(project, page):
+    address, _ = start(project / "content")
+    open_form(page, address, HDF)
+    status = page.locator("#bilan")
+    expect(status).not_to_have_attribute("aria-busy", "true")
+    held: list[Route] = []
+    page.route("**/api/verifier", lambda route: held.append(route))  # held until let through
+
+    def asked(count: int) -> None:
+        while len(held) < count:
+            page.wait_for_timeout(20)
+
+    page.get_by_label("Lieu").fill("Lille")
+    expect(status).to_have_attribute("aria-busy", "true")
+    asked(1)
+    page.get_by_label("Lieu").fill("Lille-Europe")  # a second change while the first is checked
+    asked(2)
+    with page.expect_response("**/api/verifier") as first:
+        held[0].continue_()
+    first.value.finished()
+    page.wait_for_timeout(200)  # time for the page to read that answer, already stale
+    expect(status).to_have_attribute("aria-busy", "true")
+    held[1].continue_()
+    expect(status).not_to_have_attribute("aria-busy", "true")
+
+
 # --- the user's file kept -----------------------------------------------------------
 
 def git(folder: Path, *arguments: str) -> str:
@@ -381,14 +416,14 @@ def test_a_file_saved_elsewhere_meanwhile_is_not_overwritten(project, page):
     edited = path.read_text("utf-8").replace("  total: 35", "  total: 40  # VS Code")
     path.write_text(edited, "utf-8")
     page.get_by_label("Lieu").fill("Lille")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    click(page.get_by_role("button", name="Enregistrer", exact=True))
     expect(page.get_by_role("heading", name="Le fichier a changé sur le disque")).to_be_focused()
     assert path.read_text("utf-8") == edited
     expect(page.locator("pre.disque")).to_contain_text("total: 40  # VS Code")
     expect(page.locator("pre.formulaire")).to_contain_text("lieu: Lille")
     expect(page.locator("pre.formulaire")).to_contain_text("total: 35")
     expect(page.get_by_label("Lieu")).to_have_value("Lille")  # nothing typed is lost
-    page.get_by_role("button", name="Enregistrer la version du formulaire").click()
+    click(page.get_by_role("button", name="Enregistrer la version du formulaire"))
     expect(page.locator("#resultat")).to_contain_text("Enregistré à")
     saved = path.read_text("utf-8")
     assert "territoire: hauts-de-france\nlieu: Lille\n" in saved  # in the form's order

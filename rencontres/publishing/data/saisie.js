@@ -10,7 +10,7 @@ const root = document.getElementById("formulaire");
 const file = root.dataset.fichier;
 let loaded = null;   // the server's answer: description, digest…
 let data = null;     // the data being edited
-let checkTimer = null;
+let checkTimer = null;     // set while a change waits for its check to be asked
 let checkNumber = 0;
 let lastChecked = null;  // the last check's answer, shown again when the fields are redrawn
 
@@ -340,9 +340,12 @@ function announce(message) {
 
 // --- checking --------------------------------------------------------------------
 
+// The status is busy from a change until its check is shown: its messages move the fields
+// below them, so whoever clicks (a person or a test) knows when the page stands still.
 function changed() {
   clearTimeout(checkTimer);
-  checkTimer = setTimeout(checkFile, CHECK_DELAY_MS);
+  checkTimer = setTimeout(() => { checkTimer = null; checkFile(); }, CHECK_DELAY_MS);
+  document.getElementById("bilan").setAttribute("aria-busy", "true");
 }
 
 async function post(path, body) {
@@ -353,9 +356,10 @@ async function post(path, body) {
 async function checkFile() {
   const number = ++checkNumber;
   const answer = await post("/api/verifier", {fichier: file, empreinte: loaded.empreinte, donnees: data});
+  const checked = answer.ok ? await answer.json() : {ici: [], ailleurs: [await answer.text()]};
   if (number !== checkNumber) return;  // a newer check is on its way
-  if (!answer.ok) { showMessages({ici: [], ailleurs: [await answer.text()]}); return; }
-  showMessages(await answer.json());
+  showMessages(checked);
+  if (checkTimer === null) document.getElementById("bilan").removeAttribute("aria-busy");
 }
 
 function showMessages(checked) {
