@@ -88,11 +88,21 @@ def open_form(page: Page, address: str, relative: str) -> None:
     expect(page.locator("#formulaire[data-pret=oui]")).to_have_count(1)
 
 
+def settled(page: Page) -> None:
+    """Wait until the last change's check is shown: its messages move the fields below
+    them, and a button or a box that moves between the press and the release is not
+    clicked (CI saw both)."""
+    expect(page.locator("#bilan")).not_to_have_attribute("aria-busy", "true")
+
+
 def click(button: Locator) -> None:
-    """Click once the last change's check is shown: its messages move the buttons below
-    them, and a button that moves between the press and the release is not clicked."""
-    expect(button.page.locator("#bilan")).not_to_have_attribute("aria-busy", "true")
+    settled(button.page)
     button.click()
+
+
+def tick(box: Locator) -> None:
+    settled(box.page)
+    box.check()
 
 
 def save(page: Page) -> None:
@@ -137,7 +147,7 @@ def test_an_edition_entered_through_the_form_alone_builds(new_edition, page):
     for place, themes in (("priorites_locales", ["Mobilité", "Santé"]),
                           ("mot_attendue", ["Mobilité"])):
         for theme in themes:
-            within(page, place).get_by_label(theme, exact=True).check()
+            tick(within(page, place).get_by_label(theme, exact=True))
     mobility = within(page, "sections/0")
     click(mobility.get_by_role("button", name="Ajouter un objectif"))
     page.get_by_role("textbox", name="Objectif 1 : texte").fill(
@@ -164,8 +174,8 @@ def test_an_edition_entered_through_the_form_alone_builds(new_edition, page):
     idea.get_by_label("Thème (obligatoire)").select_option(label="Mobilité")
     idea.get_by_label("Problématique (obligatoire)").fill(
         "Des lignes de bus qui s'arrêtent à la frontière")
-    idea.get_by_label("Ardennes").check()
-    idea.get_by_label("Hauts-de-France").check()
+    tick(idea.get_by_label("Ardennes"))
+    tick(idea.get_by_label("Hauts-de-France"))
     click(idea.get_by_role("button", name="Ajouter une suggestion"))
     within(page, "idees_communes/0/suggestions/0").get_by_label("Texte (obligatoire)").fill(
         "Cartographier les lignes transfrontalières")
