@@ -216,7 +216,7 @@ _lasting: ChartStore | None = None
 
 def use_cache(store: ChartStore | None, lasting: ChartStore | None = None) -> None:
     """Keep drawn charts in `store`, found again by what they draw, and in `lasting`
-    the drawings that are the same in every project (the map's background)."""
+    the drawings that are the same in every project (the map and its background)."""
     global _store, _lasting
     _store, _lasting = store, lasting
 

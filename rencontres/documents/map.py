@@ -619,8 +619,10 @@ def _boundaries_digest() -> str:
 def map_png(layout: MapLayout) -> bytes:
     from .charts import _cached, _font_key
 
-    return _cached(f"carte {_boundaries_digest()} {_font_key()} {layout!r}",
-                   lambda: _draw(layout))
+    drawing = f"carte {_boundaries_digest()} {_font_key()} {layout!r}"
+    # Kept in the project's store and in the user's: its layout alone draws it, so the
+    # same map of another project (a copy, an older clone) is not drawn again either.
+    return _cached(drawing, lambda: _cached(drawing, lambda: _draw(layout), lasting=True))
 
 
 # --- the picture -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..content.loading import Content
 from ..errors import BuildError, Problem, RencontresError, display_path
-from .chart_cache import LASTING, ChartCache
+from .chart_cache import LASTING, LASTING_ENTRIES, ChartCache
 from .lock import close_inherited_lock
 from .output import user_cache
 from .plan import SYNTHESIS, DocumentJob, publication_date
@@ -76,7 +76,8 @@ def _render_safely(content: Content, sources: Mapping[Path, bytes], job: Documen
     from ..documents import charts
 
     charts.use_cache(None if charts_cache is None else ChartCache(charts_cache),
-                     ChartCache(user_cache(LASTING), optional=True, private=True))
+                     ChartCache(user_cache(LASTING), optional=True, private=True,
+                                keep=LASTING_ENTRIES))
     try:
         data = render_job(content, job, sources)
         return Rendered(data, tuple(f"{job.label} : {note}" for note in charts.take_notes()))

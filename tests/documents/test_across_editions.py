@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -147,28 +148,46 @@ def test_the_map_is_the_same_bytes_for_the_same_data(layout_2021):
     assert tuple(round(dpi) for dpi in picture.info["dpi"]) == (300, 300)
 
 
-def test_the_background_of_the_map_is_drawn_once_for_every_project(layout_2021, tmp_path,
-                                                                  monkeypatch):
-    """Sea, countries, borders: kept in the user's cache, shared by every project; a
-    cache that cannot be written draws it again, and the map is the same."""
-    drawn = []
+def test_the_map_and_its_background_are_drawn_once_for_every_project(layout_2021, tmp_path,
+                                                                    monkeypatch):
+    """Sea, countries, borders, and the map drawn from its layout alone: kept in the
+    user's cache, shared by every project; a cache that cannot be written draws them
+    again, and the map is the same."""
+    backgrounds, drawn = [], []
     monkeypatch.setattr(carte, "_draw_background",
-                        lambda pixels, draw=carte._draw_background: drawn.append(pixels)
+                        lambda pixels, draw=carte._draw_background: backgrounds.append(pixels)
                         or draw(pixels))
+    monkeypatch.setattr(carte, "_draw",
+                        lambda layout, draw=carte._draw: drawn.append(layout) or draw(layout))
     users = tmp_path / "utilisateur"
     maps = []
     try:
         for project in ("un", "deux"):
             charts.use_cache(ChartCache(tmp_path / project), ChartCache(users, optional=True))
             maps.append(carte.map_png(layout_2021))
-        assert len(drawn) == 1 and len(list(users.glob("*.entree"))) == 1
+        assert len(backgrounds) == len(drawn) == 1
+        assert len(list(users.glob("*.entree"))) == 2
+        assert len(list((tmp_path / "deux").glob("*.entree"))) == 1  # the project's own too
         (tmp_path / "fichier").write_bytes(b"")
         charts.use_cache(ChartCache(tmp_path / "trois"),
                          ChartCache(tmp_path / "fichier", optional=True))
         maps.append(carte.map_png(layout_2021))
     finally:
         charts.use_cache(None)
-    assert len(drawn) == 2 and maps[0] == maps[1] == maps[2]
+    assert len(backgrounds) == len(drawn) == 2 and maps[0] == maps[1] == maps[2]
+
+
+def test_the_users_cache_keeps_the_pictures_last_written(tmp_path):
+    cache = ChartCache(tmp_path, keep=3)
+    for number in range(5):
+        cache.png(f"carte {number}", lambda number=number: f"png {number}".encode())
+        # distinct times even where the file system's clock is coarse
+        for age, path in enumerate(sorted(tmp_path.glob("*.entree"),
+                                          key=lambda path: path.stat().st_mtime_ns)):
+            os.utime(path, ns=(age, age))
+    kept = {cache.png(f"carte {number}", lambda: b"redrawn") for number in range(2, 5)}
+    assert kept == {b"png 2", b"png 3", b"png 4"}
+    assert cache.png("carte 0", lambda: b"redrawn") == b"redrawn"
 
 
 def test_a_flipped_byte_in_the_cached_background_of_the_map_draws_it_again(layout_2021,
@@ -177,8 +196,10 @@ def test_a_flipped_byte_in_the_cached_background_of_the_map_draws_it_again(layou
     every map (it gave « Affichage impossible : erreur du système (None) »)."""
     users = tmp_path / "utilisateur"
     try:
+        charts.use_cache(None)
+        first = carte.map_png(layout_2021)  # drawn without any store
         charts.use_cache(None, ChartCache(users, optional=True))
-        first = carte.map_png(layout_2021)
+        carte._background(carte.Pixels.of(layout_2021.frame))  # the background alone
         [entry] = [path for path in users.iterdir() if path.is_file()]
         damaged = bytearray(entry.read_bytes())
         damaged[len(damaged) // 2] ^= 0x40
@@ -199,15 +220,18 @@ def test_a_character_the_font_lacks_on_the_map_is_said_in_french():
         "apparaît comme un carré (le texte du document le garde)"]
 
 
-def test_a_synthesis_whose_only_picture_is_the_map_imports_no_matplotlib_or_numpy(project):
+def test_a_synthesis_whose_only_picture_is_the_map_imports_no_matplotlib_or_numpy(project,
+                                                                                  tmp_path):
     """The map is drawn by Pillow: a build on two processes (the main one imports
     beforehand what its workers will) whose other charts are native imports neither."""
     bars = ["tendances", "participants", "categories", "priorites-locales", "mot-attendue"]
     make_chart_template(project / "templates" / "synthese.docx",
                         ["{{ carte }}", *(f"[graphique graphique-{name}]" for name in bars)])
+    empty = str(tmp_path / "cache")  # the map drawn, not found in the run's user cache
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "rencontres", "construire",
                            "--force", "--jobs", "2", "--projet", str(project)],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, "XDG_CACHE_HOME": empty, "LOCALAPPDATA": empty})
     imported = {match.group(1).split(".")[0]
                 for match in re.finditer(r"^import time: .*\| +(\S+)$", done.stderr, re.M)}
     synthesis = project / "output" / "2021" / "synthese-2021.docx"
