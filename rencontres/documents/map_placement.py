@@ -149,11 +149,22 @@ class Obstacles:
     leaders: list[Segment]
 
     def clear(self, box: Box) -> bool:
-        return (box.inside(self.frame)
-                and not self.lines.touches(box.grown(self.line_margin))
-                and not any(circle.touches(box) for circle in self.circles)
-                and not any(box.overlaps(other) for other in self.boxes)
-                and not any(box.crosses(leader) for leader in self.leaders))
+        # Written out (Circle.touches, Box.overlaps): a crowded map asks this of some
+        # hundred thousand boxes.
+        if not box.inside(self.frame) or self.lines.touches(box.grown(self.line_margin)):
+            return False
+        left, bottom, right, top = box.left, box.bottom, box.right, box.top
+        for circle in self.circles:
+            x, y = circle.x, circle.y
+            dx = left - x if left > x else x - right if x > right else 0.0
+            dy = bottom - y if bottom > y else y - top if y > top else 0.0
+            if math.hypot(dx, dy) < circle.radius:
+                return False
+        for other in self.boxes:
+            if left < other.right and other.left < right and bottom < other.top \
+                    and other.bottom < top:
+                return False
+        return not any(box.crosses(leader) for leader in self.leaders)
 
     def leader_clear(self, leader: Segment, own: Circle) -> bool:
         """A leader line crosses no other text, nor another marker."""
@@ -184,13 +195,17 @@ def _box_at(x: float, y: float, width: float, height: float, angle: float,
             distance: float) -> Box:
     """A box of `width` × `height` whose centre is in the direction `angle` from (x, y),
     its nearest point `distance` away."""
-    ux, uy = math.cos(angle), math.sin(angle)
-    a, b, half_w, half_h = abs(ux), abs(uy), width / 2, height / 2
+    return _box_toward(x, y, width / 2, height / 2, math.cos(angle), math.sin(angle),
+                       distance)
 
-    def gap(t: float) -> float:
-        return math.hypot(max(t * a - half_w, 0), max(t * b - half_h, 0))
 
-    # The box clears the point along x only, along y only, or at its corner.
+def _box_toward(x: float, y: float, half_w: float, half_h: float, ux: float, uy: float,
+                distance: float) -> Box:
+    """_box_at, the direction given by its unit vector (ux, uy)."""
+    a, b = abs(ux), abs(uy)
+    # The box clears the point along x only, along y only, or at its corner: the
+    # nearest of these whose gap to the point is `distance`.
+    least = distance - 1e-9 * (1 + distance)
     candidates = [0.0]
     if a > 1e-12:
         candidates.append((distance + half_w) / a)
@@ -200,12 +215,17 @@ def _box_at(x: float, y: float, width: float, height: float, angle: float,
     root = middle * middle - (half_w * half_w + half_h * half_h - distance * distance)
     if root >= 0:
         candidates.append(middle + math.sqrt(root))
-    t = min(c for c in candidates if gap(c) >= distance - 1e-9 * (1 + distance))
+    t = min(c for c in candidates
+            if math.hypot(c * a - half_w if c * a > half_w else 0.0,
+                          c * b - half_h if c * b > half_h else 0.0) >= least)
     cx, cy = x + t * ux, y + t * uy
     return Box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
 SIDES = {"droite": 0.0, "haut": math.pi / 2, "gauche": math.pi, "bas": -math.pi / 2}
+# The directions tried around a marker: each angle, its cosine and its sine.
+_DIRECTIONS = [(angle, math.cos(angle), math.sin(angle))
+               for angle in (2 * math.pi * index / DIRECTIONS for index in range(DIRECTIONS))]
 
 
 @dataclass(frozen=True)
@@ -228,8 +248,14 @@ def place_label(circle: Circle, width: float, height: float, side: str,
 
 def _nearest_to_own(box: Box, own: Circle, circles: Sequence[Circle]) -> bool:
     distance = box.distance_to(own.x, own.y) - own.radius
-    return all(box.distance_to(other.x, other.y) - other.radius > distance
-               for other in circles if other is not own)
+    left, bottom, right, top = box.left, box.bottom, box.right, box.top
+    for other in circles:  # Box.distance_to written out, as in Obstacles.clear
+        x, y = other.x, other.y
+        dx = left - x if left > x else x - right if x > right else 0.0
+        dy = bottom - y if bottom > y else y - top if y > top else 0.0
+        if other is not own and math.hypot(dx, dy) - other.radius <= distance:
+            return False
+    return True
 
 
 def _place_label(circle: Circle, width: float, height: float, side: str,
@@ -237,20 +263,21 @@ def _place_label(circle: Circle, width: float, height: float, side: str,
     """Best: nearest, on the author's `side` (a label turned 45° from it costs as much
     as TURN_COST_PT further), and without a leader line if it can."""
     preferred = SIDES.get(side, 0.0)
+    turns = [abs(math.remainder(angle - preferred, 2 * math.pi)) / (math.pi / 4)
+             for angle, _, _ in _DIRECTIONS]
     best: tuple[float, Placement] | None = None
     for step in range(int((MAX_REACH_PT - GAP_PT) / STEP_PT) + 1):
         distance_pt = GAP_PT + step * STEP_PT
         if best is not None and distance_pt >= best[0]:
             break  # every further place costs more
-        for index in range(DIRECTIONS):
-            angle = 2 * math.pi * index / DIRECTIONS
-            turn = abs(math.remainder(angle - preferred, 2 * math.pi)) / (math.pi / 4)
+        for (_, ux, uy), turn in zip(_DIRECTIONS, turns, strict=True):
             leader_pt = LEADER_COST_PT if distance_pt > LEADER_FROM_PT else 0
             cost = distance_pt + TURN_COST_PT * turn + leader_pt
             if best is not None and cost >= best[0]:
                 continue
             distance = distance_pt * km_pt
-            box = _box_at(circle.x, circle.y, width, height, angle, circle.radius + distance)
+            box = _box_toward(circle.x, circle.y, width / 2, height / 2, ux, uy,
+                              circle.radius + distance)
             # A label nearer another marker reads as its, unless a leader line says whose.
             if not obstacles.clear(box) or (nearest_to_own and not leader_pt and not
                                             _nearest_to_own(box, circle, obstacles.circles)):
@@ -264,8 +291,7 @@ def _place_label(circle: Circle, width: float, height: float, side: str,
                 leader = (start, end)
                 if not obstacles.leader_clear(leader, circle):
                     continue
-            cos = math.cos(angle)
-            align = "left" if cos > 0.3 else "right" if cos < -0.3 else "center"
+            align = "left" if ux > 0.3 else "right" if ux < -0.3 else "center"
             best = (cost, Placement(box, align, leader, distance, cost))
     return best[1] if best is not None else None
 
