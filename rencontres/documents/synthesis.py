@@ -117,7 +117,8 @@ class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
         description="Nombre de territoires ayant un fichier pour l'édition.")
     territories_figure: str = Field(alias="territoires_texte",
         description="Les territoires de l'édition en texte : « 9 territoires », ou "
-                    "« 3 territoires sur 9 » quand certains n'ont pas de fichier.")
+                    "« 3 territoires sur 9 » quand certains n'ont pas de fichier, ou "
+                    "« 4 Rencontres à venir » avant la première.")
     participants_total: int = Field(alias="participants_total",
         description="Total des participants de l'édition (territoires présents uniquement).")
     participants_figure: str = Field(alias="participants_texte",
@@ -125,7 +126,8 @@ class SynthesisContext(FollowUpFields, TrendFields, MapFields, TemplateContext):
     participants_line: str = Field(alias="participants_phrase",
         description="La suite de la phrase du total : « dans 9 territoires, contre 94 en "
                     "2020, soit +107 % » ; la comparaison porte sur les mêmes territoires "
-                    "aux deux éditions.")
+                    "aux deux éditions. Avant la première Rencontre : « pour l'instant : "
+                    "les 4 Rencontres sont à venir ».")
     previous_year: int | None = Field(alias="annee_precedente",
         description="Année de l'édition précédente, ou rien s'il n'y en a pas.")
     previous_total: int | None = Field(alias="total_precedent",
@@ -214,6 +216,7 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
     expected = most_cited(data.mot_expected, shown.mot_expected)
     evolution = participants.evolution or ""
     present = len(participants.present)
+    upcoming = len(edition.info.upcoming)
     local_caption = theme_caption(
         "ayant retenu chaque thème comme priorité locale.", data.local_recorded, participants)
     expected_caption = theme_caption(
@@ -227,17 +230,19 @@ def synthesis_context(content: Content, edition: Edition) -> SynthesisContext:
         status=provisional_status(edition),
         introduction=data.introduction or "",
         territories_count=present,
-        territories_figure=territories_figure(participants),
+        territories_figure=territories_figure(participants, upcoming),
         participants_total=participants.total,
-        participants_figure=counted(participants.total, "participant"),
-        participants_line=participants_line(participants),
+        # It starts the participants' paragraph: « Aucun », never a lowercase « aucun ».
+        participants_figure=(counted(participants.total, "participant") if present
+                             else "Aucun participant"),
+        participants_line=participants_line(participants, upcoming),
         previous_year=participants.previous_year,
         previous_total=participants.previous_total,
         evolution=evolution,
         evolution_line=evolution_line(participants),
         rencontres=rencontre_rows(content, edition),
         participant_rows=_participant_rows(participants, edition),
-        participant_total_row=_total_row(participants),
+        participant_total_row=_total_row(participants, upcoming),
         missing_note=missing_note(participants, content, edition),
         participants_caption=participants_caption(participants),
         # A chart of one bar compares nothing: the sentence and the table say it.
@@ -296,9 +301,12 @@ def participants_caption(participants: ParticipantsSummary) -> str:
     return f"Nombre de participants par territoire {years}."
 
 
-def territories_figure(participants: ParticipantsSummary) -> str:
-    """« 9 territoires »; « 3 territoires sur 9 » when some have no file."""
+def territories_figure(participants: ParticipantsSummary, upcoming: int = 0) -> str:
+    """« 9 territoires »; « 3 territoires sur 9 » when some have no file; « 4 Rencontres à
+    venir » when none is held yet and `upcoming` are to come."""
     present = len(participants.present)
+    if not present and upcoming:
+        return f"{plural(upcoming, 'Rencontre')} à venir"
     figure = counted(present, "territoire")
     if present == participants.territories:
         return figure
@@ -338,11 +346,16 @@ def evolution_line(participants: ParticipantsSummary) -> str:
             f"{_both_years(len(participants.compared))}{_soit(participants)}")
 
 
-def participants_line(participants: ParticipantsSummary) -> str:
+def participants_line(participants: ParticipantsSummary, upcoming: int = 0) -> str:
     """What follows « 195 participants »: « dans 9 territoires, contre 94 en 2020, soit
-    +107 % ». A partial edition is compared over the territories present both times."""
+    +107 % ». A partial edition is compared over the territories present both times;
+    before any Rencontre is held, nothing is compared: « pour l'instant : les 4
+    Rencontres sont à venir »."""
+    if not participants.present and upcoming:
+        return ("pour l'instant : la Rencontre est à venir" if upcoming == 1
+                else f"pour l'instant : les {upcoming} Rencontres sont à venir")
     where = f"dans {territories_figure(participants)}"
-    if participants.previous_year is None:
+    if participants.previous_year is None or not participants.present:
         return where
     since = compared_edition(participants)
     if not participants.compared:
@@ -355,9 +368,13 @@ def participants_line(participants: ParticipantsSummary) -> str:
             f"en {since}{_soit(participants)}")
 
 
-def _total_row(participants: ParticipantsSummary) -> ParticipantRow:
+def _total_row(participants: ParticipantsSummary, upcoming: int = 0) -> ParticipantRow:
     """The table's last row: the totals when both editions have the same territories,
-    else the totals of those present both times, said so."""
+    else the totals of those present both times, said so; before any Rencontre is held,
+    the previous total beside « à venir »."""
+    if participants.previous_year is not None and not participants.present:
+        return ParticipantRow(territory="Total", previous=str(participants.previous_total),
+                              current=UPCOMING if upcoming else MISSING, evolution="–")
     if participants.previous_year is None or participants.like_for_like:
         has_previous = participants.previous_year is not None
         return ParticipantRow(

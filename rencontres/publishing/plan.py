@@ -101,11 +101,14 @@ def plan(project: Project, content: Content, edition: Edition,
     common = (content.root / REFERENTIEL_FILE, edition.directory / EDITION_FILE)
     jobs: list[DocumentJob] = []
     skipped: list[tuple[str, str]] = []
+    upcoming = {planned.territory for planned in edition.info.upcoming}
     for territory in content.referentiel.territories:
         if wanted and territory.id not in wanted:
             continue
         report = edition.reports.get(territory.id)
-        if report is None:
+        if report is None and territory.id in upcoming:
+            skipped.append((territory.name, "Rencontre à venir"))
+        elif report is None:
             skipped.append((territory.name, f"pas de fichier pour {edition.year}"))
         elif not report.has_report:
             skipped.append((territory.name, "chiffres seulement, pas de parties à publier"))

@@ -48,7 +48,8 @@ def _edition_of(count: int, local=()):
                              "Remarques de la MOT"]),
     ("territoires de l'édition", ["aucun territoire sur 3", "1 territoire sur 3",
                                   "2 territoires sur 3"]),
-    ("participants (synthèse)", ["aucun participant", "1 participant", "2 participants"]),
+    # It starts the participants' paragraph of the synthesis: capitalised.
+    ("participants (synthèse)", ["Aucun participant", "1 participant", "2 participants"]),
     ("thème cité", ["", "identifié comme priorité locale dans 1 territoire",
                     "identifié comme priorité locale dans 2 territoires"]),
 ])

@@ -114,6 +114,26 @@ def test_the_synthesis_says_it_is_provisional_and_lists_the_rencontres_to_come(t
             "les deux années, 32 contre 28 en 2022, soit +14\u00a0%") in lines
 
 
+def test_before_any_rencontre_the_synthesis_says_they_are_all_to_come(tmp_path):
+    """An edition entered before its first Rencontre: nothing held, nothing compared (it
+    read « aucun n'avait de fichier en 2022 » and « Total des 0 territoires… »)."""
+    root = interim_content(tmp_path / "content", EDITION_2023.replace(
+        "a_venir:\n", "a_venir:\n  - territoire: nord\n  - territoire: est\n"))
+    for tid in ("nord", "est"):
+        (root / "2023" / "territoires" / f"{tid}.yaml").unlink()
+    content = load_content(root)
+    context = synthesis_context(content, content.editions[2023])
+    lines = paragraphs_of(render(REPO / "templates" / "synthese.docx", context, PROPERTIES),
+                          tmp_path)
+    cover = lines.index("Synthèse des Rencontres territoriales")
+    assert lines[cover + 3:cover + 5] == ["Synthèse provisoire\u00a0: 0 Rencontre sur 4",
+                                          "4 Rencontres à venir · Aucun participant"]
+    assert "Aucun participant pour l’instant\u00a0: les 4 Rencontres sont à venir" in lines
+    rows = lines.index("Participants par territoire")
+    assert lines[rows + 17:rows + 25] == ["Ouest", "7", "à venir", "–",
+                                          "Total", "44", "à venir", "–"]
+
+
 def test_the_trends_say_a_rencontre_to_come_is_to_come(tmp_path):
     root = interim_content(tmp_path / "content")
     (root / "2021/territoires").mkdir(parents=True)
@@ -223,10 +243,13 @@ def paragraphs_of(data: bytes, folder: Path) -> list[str]:
 def test_a_territory_to_come_is_not_warned_of_as_missing(tmp_path):
     """« pas de fichier » warns of a territory whose Rencontre did not take place; one
     whose Rencontre is still to come is not missing (the synthesis lists it « à venir »)."""
-    from rencontres.publishing.plan import edition_warnings
+    from rencontres.publishing.plan import Project, edition_warnings, plan
 
     content = load_content(interim_content(tmp_path / "content"))
     assert edition_warnings(content, content.editions[2023]) == []
+    _, skipped = plan(Project(tmp_path), content, content.editions[2023])
+    assert skipped == [("Est", "chiffres seulement, pas de parties à publier"),
+                       ("Sud", "Rencontre à venir"), ("Ouest", "Rencontre à venir")]
     edition = EDITION_2023.replace("  - territoire: ouest\n", "")
     content = load_content(interim_content(tmp_path / "autre", edition))
     assert edition_warnings(content, content.editions[2023]) == [
