@@ -23,30 +23,36 @@ _ALIGNMENTS = {"start": "left", "end": "right"}
 _SETTING = f"{{{W}}}compatSetting"  # its w:val is a text, not a switch
 
 
-# Only the elements to rewrite, found by libxml2: walking every element of a document
-# from Python made this pass a tenth of a render's time.
-_TO_FIX = etree.XPath(
-    "//w:*[not(self::w:compatSetting)][@w:val='true' or @w:val='false']"
-    " | //w:jc[@w:val='start' or @w:val='end'] | //w:lvlJc[@w:val='start' or @w:val='end']"
-    " | //w:*[@w:characterSet]", namespaces={"w": W})
+# The attributes to rewrite, found by libxml2 on the attribute axis (one pass over the
+# tree, a fifth of the time of walking every element from Python, which was a tenth of
+# a render's time).
+_TO_FIX = etree.XPath("//@w:val[.='true' or .='false' or .='start' or .='end']"
+                      " | //@w:characterSet", namespaces={"w": W})
 
 
 def _fix(root: etree._Element) -> bool:
     """`root`'s values rewritten; whether any was."""
     found = _TO_FIX(root)
     assert isinstance(found, list)
-    for element in found:
-        assert isinstance(element, etree._Element)
+    # each element once, in document order, and only WordprocessingML's
+    elements = [element for element in dict.fromkeys(value.getparent() for value in found)
+                if element is not None and element.tag.startswith(f"{{{W}}}")]
+    changed = False
+    for element in elements:
         value = None if element.tag == _SETTING else element.get(VAL)
         if value == "true":
             del element.attrib[VAL]  # a switch is on by its presence
+            changed = True
         elif value == "false":
             element.set(VAL, "0")
+            changed = True
         elif element.tag in _ALIGNED and value in _ALIGNMENTS:
             element.set(VAL, _ALIGNMENTS[value])
+            changed = True
         if CHARACTER_SET in element.attrib:
             del element.attrib[CHARACTER_SET]
-    return bool(found)
+            changed = True
+    return changed
 
 
 def schema_values(document: Any) -> None:

@@ -33,8 +33,9 @@ def test_every_value_of_the_2008_standard_is_rewritten_and_nothing_else():
 
 
 def test_a_part_already_in_the_2006_values_is_left_alone():
-    root = etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr><w:keepNext/><w:jc w:val="left"/>'
-                            '</w:pPr></w:p>')
+    root = etree.fromstring(f'<w:p xmlns:w="{W}" xmlns:x="urn:x"><w:pPr><w:keepNext/>'
+                            '<w:jc w:val="left"/><w:compatSetting w:val="true"/>'
+                            '<x:other w:val="true"/></w:pPr></w:p>')
     before = etree.tostring(root)
     assert not _fix(root)
     assert etree.tostring(root) == before
