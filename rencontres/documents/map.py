@@ -638,9 +638,10 @@ SEA, ABROAD_EDGE, TEXT = "#F4F7FA", "#A9B3BF", style.TEXT
 # against white, and its colour is held to 4.5:1 against white (test_palette.py).
 HALO, HALO_PT = style.WHITE, 1.2
 LEADER_PT = 0.6
-# zlib's level: 319 kB for the 2021 map (matplotlib's PNG: 375 kB); 6, its default,
-# 287 kB for 40 % more time.
-PNG_COMPRESSION = 3
+# zlib's level, its default: 311 kB for the 2021 map (level 3: 339 kB in 65 % of the
+# time). The map is drawn once and kept (the user's cache), and its PNG goes into the
+# document as it is (word/archive.py): compressed here, once.
+PNG_COMPRESSION = 6
 
 
 def _px(points: float) -> float:

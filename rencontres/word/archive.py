@@ -7,6 +7,9 @@ import zipfile
 
 # Zip entries carry a time; a fixed one makes the same input give the same bytes.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# A document's pictures already compressed: a PNG is deflated inside, and deflating the
+# 2021 map again saved 5 % of its size for two thirds of the package's writing time.
+PICTURES = (".png",)
 
 
 def deterministic_zip(entries: list[tuple[str, bytes]], stored: tuple[str, ...] = ()) -> bytes:

@@ -16,7 +16,7 @@ from docxtpl import DocxTemplate, InlineImage
 from ..documents.charts import Chart
 from ..documents.context import TemplateContext
 from ..errors import Problem, TemplateError, display_path
-from .archive import deterministic_zip
+from .archive import PICTURES, deterministic_zip
 from .chart_markers import name_document_charts
 from .checker import damaged_message
 from .comments import remove_comments
@@ -166,7 +166,7 @@ def _package(template: DocxTemplate) -> bytes:
     write_rels(entries, package.rels)  # type: ignore[no-untyped-call]  # untyped in python-docx
     write_parts(entries, parts)  # type: ignore[arg-type]  # Entries has the write() it calls
     entries.sort(key=lambda entry: entry[0] != "[Content_Types].xml")
-    return deterministic_zip(entries)
+    return deterministic_zip(entries, stored=PICTURES)
 
 
 _patched: dict[str, str] = {}
@@ -304,4 +304,4 @@ def normalize_zip(data: bytes) -> bytes:
     """Rewrite the package with fixed entry times; [Content_Types].xml first, as Word does."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda name: name != "[Content_Types].xml")
-    return deterministic_zip([(name, source.read(name)) for name in names])
+    return deterministic_zip([(name, source.read(name)) for name in names], stored=PICTURES)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import safe_xml
-from .archive import deterministic_zip
+from .archive import PICTURES, deterministic_zip
 from .elements import parent
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -300,7 +300,7 @@ def fill(docx: bytes, page: Callable[[str], str] | None) -> bytes | None:
         for update in settings.findall(_w("updateFields")):
             settings.remove(update)  # Word's « mettre à jour les champs ? » prompt
         parts[SETTINGS] = _serialize(settings)
-    return deterministic_zip(list(parts.items()))
+    return deterministic_zip(list(parts.items()), stored=PICTURES)
 
 
 def _serialize(root: etree._Element) -> bytes:

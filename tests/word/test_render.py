@@ -158,7 +158,11 @@ def test_chart_is_an_image_with_alt_text_stating_the_data(project, tmp_path):
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         xml = package.read("word/document.xml").decode("utf-8")
         images = [n for n in package.namelist() if n.startswith("word/media/")]
+        methods = {info.filename: info.compress_type for info in package.infolist()}
     assert len(images) == 1
+    # A PNG is deflated inside: kept as it is, not deflated again; the XML is.
+    assert methods[images[0]] == zipfile.ZIP_STORED
+    assert methods["word/document.xml"] == zipfile.ZIP_DEFLATED
     assert ('descr="Nombre de votes par thème. Citoyenneté / Culture : 9 votes '
             '(MOT particulièrement attendue) ; ') in xml
     assert "Emploi / insertion : 1 vote." in xml
