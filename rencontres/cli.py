@@ -337,26 +337,43 @@ def _canonical(command: str) -> str:
                 if command == name or command in aliases)
 
 
-def _interrupt_on_sigterm() -> None:
-    """SIGTERM (a closed terminal, a stopped service) ends the build like Ctrl-C:
-    temporary files are removed and every previous output stays intact."""
-    main_process = os.getpid()
+# The interrupting signals received by this run (main() starts with none): an interrupt
+# can surface as another exception, with nothing left of it to see.
+_signalled: list[int] = []
 
-    def handler(signum: int, frame: FrameType | None) -> None:
+
+def _interrupt_on_signals() -> None:
+    """SIGTERM (a closed terminal, a stopped service) ends the build like Ctrl-C:
+    temporary files are removed and every previous output stays intact. Both are
+    recorded as they come (_interrupted)."""
+    main_process = os.getpid()
+    _signalled.clear()
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
         if os.getpid() != main_process:
             # A worker forked before it could restore the default action: it ends
             # as that action would, and leaves the reporting to the main process.
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        _signalled.append(signum)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, handler)
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        _signalled.append(signum)
+        raise KeyboardInterrupt  # what Python's own handler does
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    signal.signal(signal.SIGINT, on_sigint)
 
 
 def _interrupted(error: BaseException | None) -> bool:
-    """Whether an interrupt caused `error`: Python wraps one raised while a class is
-    created (« Error calling __set_name__ », as when matplotlib is being imported)."""
+    """Whether an interrupt caused `error`. Python wraps one raised while a class is
+    created (« Error calling __set_name__ », as when matplotlib is being imported), and
+    pydantic's core turns one raised while it builds a model's validator into its own
+    SchemaError, without a cause: a signal received is enough."""
+    if _signalled:
+        return True
     while error is not None:
         if isinstance(error, KeyboardInterrupt):
             return True
@@ -365,7 +382,7 @@ def _interrupted(error: BaseException | None) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _interrupt_on_sigterm()
+    _interrupt_on_signals()
     _standard_streams()
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show « é » (PYTHONIOENCODING=ascii, a Latin-9 console)

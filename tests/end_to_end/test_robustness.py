@@ -383,6 +383,34 @@ def test_interrupted_while_a_class_is_being_created(rebuilt, monkeypatch, capsys
     assert snapshot(rebuilt / "output") == previous
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupt_turned_into_another_error_is_still_an_interrupt(signum, rebuilt,
+                                                                       monkeypatch, capsys):
+    """pydantic's core turns an interrupt that comes while it builds a model's validator
+    into its own SchemaError, with no trace of it (CI saw it: a SIGTERM while the
+    synthesis' models were imported, to check the templates, printed a traceback)."""
+    from rencontres.word import checker
+
+    def importing_the_models(kind):
+        try:
+            os.kill(os.getpid(), signum)
+            time.sleep(5)  # the handler raises here
+        except KeyboardInterrupt:
+            pass
+        raise RuntimeError('Error building "is-instance" validator')  # no cause, no context
+
+    edit_content(rebuilt)
+    previous = snapshot(rebuilt / "output")
+    monkeypatch.setattr(checker, "context_class", importing_the_models)
+    code, _out, err = run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
+    assert (code, err.splitlines()[-1]) == (130, INTERRUPTED)
+    assert snapshot(rebuilt / "output") == previous
+    # The next run starts with no signal on record: its errors are errors.
+    monkeypatch.setattr(checker, "context_class", lambda kind: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run(capsys, "--force", "--jobs", "1", "--projet", str(rebuilt))
+
+
 def _signal_after(call):
     """`call`, then the signal: as if it came just after that step of writing a file."""
     def then_signal(*args, **kwargs):
