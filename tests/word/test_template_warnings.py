@@ -43,9 +43,13 @@ def test_a_chart_gone_from_the_template_is_said_with_what_the_documents_lack(
         "« {{ graphique_votes }} » seul dans un paragraphe pour le recevoir en image"]
 
 
-def test_a_chart_with_a_series_deleted_is_refused_by_verifier(in_project, capsys):
+def delete_a_series_of_the_votes_chart() -> None:
     rewrite_part(REPORT, "word/charts/chart1.xml", lambda xml: re.sub(
         r"<c:ser>.*?</c:ser>", "", xml, count=1, flags=re.S))
+
+
+def test_a_chart_with_a_series_deleted_is_refused_by_verifier(in_project, capsys):
+    delete_a_series_of_the_votes_chart()
     assert main(["verifier"]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "Vérification échouée : 1 problème",
@@ -57,8 +61,7 @@ def test_a_chart_with_a_series_deleted_is_refused_by_verifier(in_project, capsys
 
 
 def test_a_failed_first_build_does_not_claim_a_previous_version(in_project, capsys):
-    rewrite_part(REPORT, "word/charts/chart1.xml", lambda xml: re.sub(
-        r"<c:ser>.*?</c:ser>", "", xml, count=1, flags=re.S))
+    delete_a_series_of_the_votes_chart()
     assert main(["--territoire", "hauts-de-france", "--jobs", "1"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         "Échec : output/2021/compte-rendu-2021-hauts-de-france.docx (pas de version "
